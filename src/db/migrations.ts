@@ -3,15 +3,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../core/package-root.js';
 
 export interface MigrationFile {
   name: string;
   sql: string;
 }
 
-/** `prisma/` of the installed package (same depth from `src/db` and `dist/db`). */
-export const PRISMA_DIR = fileURLToPath(new URL('../../prisma/', import.meta.url));
+export const PRISMA_DIR = join(findPackageRoot(), 'prisma');
 export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
 export const SCHEMA_FILE = join(PRISMA_DIR, 'schema.prisma');
 

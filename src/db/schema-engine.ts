@@ -1,11 +1,14 @@
 // Prisma's schema engine compiled to wasm: computes migration SQL (for developers) and
 // applies pending migrations (for users) without the native engine, so no network is needed.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationFile } from './migrations.js';
 
@@ -57,16 +60,30 @@ async function withEngine<T>(
   use: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url }));
+  // The engine does not close the connections it opens: track them and close them here, or
+  // the connection left behind would hold locks against the commands that follow.
+  const factory = new PrismaBetterSqlite3({ url });
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => remember(await factory.connect()),
+    connectToShadowDb: async () => remember(await factory.connectToShadowDb()),
+  };
+  function remember<C extends { dispose(): Promise<void> }>(connection: C): C {
+    opened.push(connection);
+    return connection;
+  }
   const engine = await bg.SchemaEngine.new(
     { datamodels: [['schema.prisma', schema]] },
     () => {},
-    adapter,
+    bindMigrationAwareSqlAdapterFactory(tracking),
   );
   try {
     return await use(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((connection) => connection.dispose()));
   }
 }
 

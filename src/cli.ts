@@ -1,0 +1,117 @@
+// The commander program: global options, the command groups, and `run`, which parses argv,
+// runs the command and returns the exit code. Nothing here calls process.exit.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { createConfigCommand } from './commands/config/index.js';
+import { createDbCommand } from './commands/db/index.js';
+import { createProjectCommand } from './commands/project/index.js';
+import type { CommandDeps } from './commands/shared.js';
+import type { AppContext, CliDeps, GlobalOptions } from './core/context.js';
+import { handleError, isCleanExit } from './core/error-handler.js';
+import { EXIT_OK } from './core/errors.js';
+import { findPackageRoot } from './core/package-root.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export interface Program {
+  program: Command;
+  /** The context created by the command that ran, if any. */
+  context(): AppContext | undefined;
+}
+
+export function createProgram(deps: CliDeps): Program {
+  let context: AppContext | undefined;
+  const commandDeps: CommandDeps = {
+    context: async (command) => {
+      if (!context) {
+        const { AppContext } = await import('./core/context.js');
+        context = new AppContext(deps, command.optsWithGlobals<GlobalOptions>());
+      }
+      return context;
+    },
+  };
+
+  const program = new Command('prompt-runner')
+    .description(
+      'Versioned prompt templates, model runs, workflows and feature plans, recorded in SQLite.',
+    )
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('-q, --quiet', 'print only essential output')
+    .option('--no-color', 'disable colours (also NO_COLOR)')
+    .option('--db <file>', 'database file (default: PROMPT_RUNNER_DB or the data directory)')
+    .option('-v, --verbose', 'debug output and stack traces')
+    .addCommand(createProjectCommand(commandDeps))
+    .addCommand(createConfigCommand(commandDeps))
+    .addCommand(createDbCommand(commandDeps));
+
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ prompt-runner project create myapp --root .
+  $ prompt-runner project use myapp
+  $ prompt-runner config set model gpt-4o-mini
+  $ prompt-runner project list --json
+
+Environment: PROMPT_RUNNER_HOME, PROMPT_RUNNER_DB, PROMPT_RUNNER_PROJECT, PROMPT_RUNNER_MODEL,
+OPENAI_API_KEY, OPENAI_BASE_URL, NO_COLOR.`,
+  );
+
+  configureTree(program, deps);
+  return { program, context: () => context };
+}
+
+/** Commander copies settings only to subcommands created by `.command()`: apply them to all. */
+function configureTree(root: Command, deps: CliDeps): void {
+  const visit = (command: Command) => {
+    command
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => deps.stdout.write(text),
+        writeErr: (text) => deps.stderr.write(text),
+        // Parse errors are printed once, by the error handler.
+        outputError: () => {},
+      })
+      .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+    for (const sub of command.commands) visit(sub);
+  };
+  visit(root);
+}
+
+export async function run(argv: string[], deps: CliDeps): Promise<number> {
+  const { program, context } = createProgram(deps);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (isCleanExit(error)) return EXIT_OK;
+    const [{ Output }, { colorEnabled }] = await Promise.all([
+      import('./core/output.js'),
+      import('./core/context.js'),
+    ]);
+    const ctx = context();
+    const verbose = ctx
+      ? Boolean(ctx.options.verbose)
+      : argv.includes('--verbose') || argv.includes('-v');
+    // Errors raised before any command built its context (parse errors) still need an output.
+    const output =
+      ctx?.output ??
+      new Output({
+        json: argv.includes('--json'),
+        quiet: false,
+        verbose,
+        color: colorEnabled(deps, !argv.includes('--no-color')),
+        stdout: deps.stdout,
+        stderr: deps.stderr,
+      });
+    return handleError(error, output, verbose);
+  } finally {
+    await context()?.dispose();
+  }
+}

@@ -1,0 +1,19 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { type CommandDeps, withExamples } from '../shared.js';
+
+export function createDbBackupCommand(deps: CommandDeps): Command {
+  const command = new Command('backup')
+    .description('Write a consistent copy of the database to a new file (safe while in use)')
+    .argument('<file>', 'where to write the copy (must not exist)')
+    .action(async (file: string, _options: object, cmd: Command) => {
+      const ctx = await deps.context(cmd);
+      const target = resolve(ctx.cwd, file);
+      const { backupDatabase } = await import('../../db/client.js');
+      backupDatabase(ctx.paths.dbFile, target);
+      const data = { source: ctx.paths.dbFile, path: target, sizeBytes: statSync(target).size };
+      ctx.output.result(data, () => ctx.output.success(`Backed up the database to ${target}`));
+    });
+  return withExamples(command, ['db backup ~/backups/prompt-runner-2026-11-25.db']);
+}

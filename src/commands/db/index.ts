@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { type CommandDeps, withExamples } from '../shared.js';
+import { createDbBackupCommand } from './backup.js';
+import { createDbMigrateCommand } from './migrate.js';
+import { createDbPathCommand } from './path.js';
+
+export function createDbCommand(deps: CommandDeps): Command {
+  const group = new Command('db')
+    .description('Inspect, migrate and back up the SQLite database')
+    .addCommand(createDbPathCommand(deps))
+    .addCommand(createDbMigrateCommand(deps))
+    .addCommand(createDbBackupCommand(deps));
+  return withExamples(group, ['db path', 'db backup ./prompt-runner-backup.db']);
+}

@@ -1,0 +1,42 @@
+// Small pieces every command file uses.
+import type { Command } from 'commander';
+import type { AppContext } from '../core/context.js';
+import { ValidationError } from '../core/errors.js';
+import type * as z from '../core/zod.js';
+
+export interface CommandDeps {
+  /**
+   * The invocation's context, built from the global options the first time it is asked.
+   * Asynchronous so that its modules load only when a command runs, not for --help.
+   */
+  context(command: Command): Promise<AppContext>;
+}
+
+/** Adds an Examples section to a command's help. */
+export function withExamples<C extends Command>(command: C, examples: string[]): C {
+  const lines = examples.map((example) => `  $ prompt-runner ${example}`).join('\n');
+  command.addHelpText('after', `\nExamples:\n${lines}\n`);
+  return command;
+}
+
+/**
+ * Parses a command's merged arguments and options; the first problem becomes the error.
+ * Schemas use zod/mini, which loads in a few milliseconds where classic zod takes thirty.
+ */
+export function parseInput<S extends z.ZodMiniType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new ValidationError(`Invalid input: ${path}${issue?.message ?? 'unknown problem'}`);
+}
+
+export function formatDate(date: Date | string | null | undefined): string {
+  if (!date) return '';
+  const value = typeof date === 'string' ? new Date(date) : date;
+  return value.toISOString().replace('T', ' ').slice(0, 16);
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,185 @@
+// The config file: a JSON object of known keys, each validated with zod. Values arrive as
+// strings from `config set`; each key says how to read one.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ValidationError } from './errors.js';
+import * as z from './zod.js';
+
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+
+export const CONFIG_KEYS = {
+  project: {
+    schema: nonEmpty,
+    description: 'Current project (set by `project use`)',
+    env: 'PROMPT_RUNNER_PROJECT',
+  },
+  model: {
+    schema: nonEmpty,
+    description: 'Default model for prompt runs',
+    env: 'PROMPT_RUNNER_MODEL',
+  },
+  baseUrl: {
+    schema: z.url({ protocol: /^https?$/ }),
+    description: 'OpenAI-compatible endpoint, e.g. http://localhost:11434/v1',
+    env: 'OPENAI_BASE_URL',
+  },
+  apiKeyEnv: {
+    schema: z
+      .string()
+      .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
+    description: 'Environment variable that holds the API key (default OPENAI_API_KEY)',
+  },
+  temperature: {
+    schema: z.coerce.number().check(z.minimum(0), z.maximum(2)),
+    description: 'Sampling temperature, 0 to 2',
+  },
+  maxTokens: { schema: positiveInt, description: 'Maximum tokens in an answer' },
+  timeout: {
+    schema: z.coerce.number().check(z.positive()),
+    description: 'Request timeout in seconds',
+  },
+  maxRetries: {
+    schema: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10)),
+    description: 'Retries on connection errors, 408, 409, 429 and 5xx, 0 to 10',
+  },
+  concurrency: {
+    schema: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)),
+    description: 'Parallel calls for batches and workflows, 1 to 64',
+  },
+  cache: {
+    schema: z.union([z.boolean(), z.stringbool()]),
+    description: 'Reuse answers to identical requests (true/false)',
+  },
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type Config = { [K in ConfigKey]?: z.output<(typeof CONFIG_KEYS)[K]['schema']> };
+
+export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+export function assertConfigKey(key: string): asserts key is ConfigKey {
+  if (!Object.hasOwn(CONFIG_KEYS, key)) {
+    throw new ValidationError(`Unknown config key "${key}"`, {
+      hint: `valid keys: ${CONFIG_KEY_NAMES.join(', ')}`,
+    });
+  }
+}
+
+export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): Config[K] {
+  const result = CONFIG_KEYS[key].schema.safeParse(value);
+  if (!result.success) {
+    const reason = result.error.issues[0]?.message ?? 'invalid value';
+    throw new ValidationError(`Invalid value for ${key}: ${JSON.stringify(value)} (${reason})`, {
+      hint: CONFIG_KEYS[key].description,
+    });
+  }
+  return result.data as Config[K];
+}
+
+export interface ConfigEntry {
+  key: ConfigKey;
+  value: unknown;
+  source: 'config' | 'env' | null;
+  description: string;
+}
+
+export class ConfigStore {
+  #values: Config | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
+
+  readonly keys: readonly ConfigKey[] = CONFIG_KEY_NAMES;
+
+  /** The key itself, once known to be valid. */
+  key(name: string): ConfigKey {
+    assertConfigKey(name);
+    return name;
+  }
+
+  parse<K extends ConfigKey>(key: K, value: unknown): Config[K] {
+    return parseConfigValue(key, value);
+  }
+
+  /** A key's effective value: the config file first, then its environment variable. */
+  entry(key: ConfigKey): ConfigEntry {
+    const spec = CONFIG_KEYS[key];
+    const description = spec.description;
+    const stored = this.get(key);
+    if (stored !== undefined) return { key, value: stored, source: 'config', description };
+    const fromEnv = 'env' in spec ? this.env[spec.env] : undefined;
+    if (fromEnv) return { key, value: fromEnv, source: 'env', description };
+    return { key, value: null, source: null, description };
+  }
+
+  read(): Config {
+    if (this.#values) return this.#values;
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#values = {};
+      return this.#values;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ValidationError(`Config file ${this.file} is not valid JSON`, {
+        hint: 'fix or delete the file',
+      });
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ValidationError(`Config file ${this.file} must hold a JSON object`);
+    }
+    const values: Config = {};
+    for (const [key, value] of Object.entries(parsed)) {
+      // Keys of other versions are kept in the file but not used.
+      if (!Object.hasOwn(CONFIG_KEYS, key)) continue;
+      const name = key as ConfigKey;
+      try {
+        Object.assign(values, { [name]: parseConfigValue(name, value) });
+      } catch (error) {
+        throw new ValidationError(`Config file ${this.file}: ${(error as Error).message}`);
+      }
+    }
+    this.#values = values;
+    return values;
+  }
+
+  get<K extends ConfigKey>(key: K): Config[K] {
+    return this.read()[key];
+  }
+
+  set<K extends ConfigKey>(key: K, value: Config[K]): void {
+    this.#write((raw) => {
+      raw[key] = value;
+    });
+  }
+
+  unset(key: ConfigKey): void {
+    this.#write((raw) => {
+      delete raw[key];
+    });
+  }
+
+  #write(change: (raw: Record<string, unknown>) => void): void {
+    this.read();
+    let raw: Record<string, unknown> = {};
+    try {
+      raw = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // missing file: start from an empty object (an invalid one was refused by read())
+    }
+    change(raw);
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
+    renameSync(temp, this.file);
+    this.#values = undefined;
+  }
+}

@@ -1,0 +1,134 @@
+// Everything a command needs for one invocation, built from the global options. The database
+// and services are created on first use, so commands that need no data never load Prisma.
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { Database } from '../db/client.js';
+import type { Services } from '../services/index.js';
+import { ConfigStore } from './config.js';
+import { ValidationError } from './errors.js';
+import { Output } from './output.js';
+import { type Paths, resolvePaths } from './paths.js';
+
+type Stream<T> = T & { isTTY?: boolean };
+
+export interface CliDeps {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: Stream<Writable>;
+  stderr: Stream<Writable>;
+  stdin: Stream<Readable>;
+  openDatabase?: (file: string) => Promise<Database>;
+}
+
+export interface GlobalOptions {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  db?: string;
+}
+
+export function colorEnabled(deps: Pick<CliDeps, 'env' | 'stdout'>, flag = true): boolean {
+  if (!flag || deps.env.NO_COLOR) return false;
+  const force = deps.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return Boolean(deps.stdout.isTTY) && deps.env.TERM !== 'dumb';
+}
+
+export class AppContext {
+  readonly output: Output;
+  readonly paths: Paths;
+  readonly config: ConfigStore;
+  #db: Promise<Database> | undefined;
+  #services: Promise<Services> | undefined;
+
+  constructor(
+    readonly deps: CliDeps,
+    readonly options: GlobalOptions,
+  ) {
+    this.output = new Output({
+      json: Boolean(options.json),
+      quiet: Boolean(options.quiet),
+      verbose: Boolean(options.verbose),
+      color: colorEnabled(deps, options.color !== false),
+      stdout: deps.stdout,
+      stderr: deps.stderr,
+    });
+    this.paths = resolvePaths(deps.env, deps.cwd, options.db);
+    this.config = new ConfigStore(this.paths.configFile, deps.env);
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.deps.env;
+  }
+
+  get cwd(): string {
+    return this.deps.cwd;
+  }
+
+  db(): Promise<Database> {
+    this.#db ??= (async () => {
+      this.output.debug(`database ${this.paths.dbFile}`);
+      if (this.deps.openDatabase) return this.deps.openDatabase(this.paths.dbFile);
+      const { openDatabase } = await import('../db/client.js');
+      return openDatabase(this.paths.dbFile);
+    })();
+    return this.#db;
+  }
+
+  services(): Promise<Services> {
+    this.#services ??= (async () => {
+      const [db, { createServices }] = await Promise.all([
+        this.db(),
+        import('../services/index.js'),
+      ]);
+      return createServices(db, this.cwd);
+    })();
+    return this.#services;
+  }
+
+  /** Project named by -p, else the one chosen by `project use`, else PROMPT_RUNNER_PROJECT. */
+  projectName(flag?: string): string | undefined {
+    return flag || this.config.get('project') || this.env.PROMPT_RUNNER_PROJECT || undefined;
+  }
+
+  requireProjectName(flag?: string): string {
+    const name = this.projectName(flag);
+    if (!name) {
+      throw new ValidationError('No project selected', {
+        hint: 'pass -p <name>, run `prompt-runner project use <name>` or set PROMPT_RUNNER_PROJECT',
+      });
+    }
+    return name;
+  }
+
+  get interactive(): boolean {
+    return Boolean(this.deps.stdin.isTTY && this.deps.stderr.isTTY);
+  }
+
+  /**
+   * Asks before a destructive step. `--yes` skips the question; without a terminal to ask on,
+   * the step is refused rather than taken silently.
+   */
+  async confirm(question: string, yes: boolean | undefined, flag = '--yes'): Promise<boolean> {
+    if (yes) return true;
+    if (!this.interactive || this.options.json) {
+      throw new ValidationError(`${question.replace(/\?$/, '')}: confirmation needed`, {
+        hint: `pass ${flag} to confirm when not at a terminal`,
+      });
+    }
+    const rl = createInterface({ input: this.deps.stdin, output: this.deps.stderr });
+    try {
+      const answer = await rl.question(`${question} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.#db) return;
+    const db = await this.#db.catch(() => undefined);
+    await db?.close();
+  }
+}

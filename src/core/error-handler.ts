@@ -1,0 +1,51 @@
+// Turns any error into one line on stderr and an exit code. Stack traces only with
+// --verbose, except for errors nobody expected: those are bugs and show where they came from.
+import { CommanderError } from 'commander';
+import { AppError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
+import type { Output } from './output.js';
+
+const COMMANDER_SILENT = new Set(['commander.helpDisplayed', 'commander.version']);
+
+/** `--help` and `--version`: commander has printed what was asked, nothing failed. */
+export function isCleanExit(error: unknown): boolean {
+  return error instanceof CommanderError && COMMANDER_SILENT.has(error.code);
+}
+
+export function handleError(error: unknown, output: Output, verbose: boolean): number {
+  if (isCleanExit(error)) return EXIT_OK;
+  if (error instanceof CommanderError) {
+    // `prompt-runner project` alone: commander has printed the group's help already.
+    if (error.code === 'commander.help') return EXIT_USAGE;
+    output.error(error.message.replace(/^error:\s*/i, ''), 'see --help');
+    return EXIT_USAGE;
+  }
+  if (error instanceof AppError) {
+    output.error(error.message, error.hint);
+    if (verbose && error.stack) output.debug(stackOf(error));
+    return error.exitCode;
+  }
+  const prismaCode = (error as { code?: unknown } | null)?.code;
+  if (typeof prismaCode === 'string' && /^P\d{4}$/.test(prismaCode)) {
+    const busy = prismaCode === 'P1008';
+    output.error(
+      busy
+        ? 'The database stayed locked by another process'
+        : `Database error (${prismaCode}): ${firstLine(error)}`,
+      busy ? 'try again' : undefined,
+    );
+    if (verbose) output.debug(stackOf(error));
+    return EXIT_FAILURE;
+  }
+  output.error(`${firstLine(error)} (this is a bug in prompt-runner; please report it)`);
+  output.options.stderr.write(`${stackOf(error)}\n`);
+  return EXIT_FAILURE;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split('\n')[0] ?? '';
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error && error.stack ? error.stack : String(error);
+}

@@ -1,0 +1,137 @@
+// The one place that prints. Data goes to stdout, diagnostics to stderr; `--json` and
+// `--quiet` are applied here so commands never check them.
+import type { Writable } from 'node:stream';
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+export type Cell = string | number | null | undefined;
+
+export function createStyle(color: boolean) {
+  const c: ChalkInstance = new Chalk({ level: color ? 3 : 0 });
+  return {
+    success: c.green,
+    error: c.red,
+    warn: c.yellow,
+    info: c.cyan,
+    dim: c.gray,
+    heading: c.bold,
+    id: c.cyan,
+    name: c.bold,
+  };
+}
+
+export type Style = ReturnType<typeof createStyle>;
+
+export class Output {
+  readonly style: Style;
+
+  constructor(readonly options: OutputOptions) {
+    this.style = createStyle(options.color);
+  }
+
+  get isJson(): boolean {
+    return this.options.json;
+  }
+
+  /** The JSON document of a `--json` command; printed once, whatever the mode. */
+  json(data: unknown): void {
+    this.options.stdout.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`);
+  }
+
+  /** A result: JSON in `--json` mode, otherwise whatever `human` prints. */
+  result<T>(data: T, human: (data: T) => void): void {
+    if (this.options.json) this.json(data);
+    else human(data);
+  }
+
+  /** Text that is the command's product (a path, a rendered prompt): printed even with --quiet. */
+  text(text: string): void {
+    if (this.options.json) return;
+    this.options.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  success(message: string): void {
+    if (this.options.json || this.options.quiet) return;
+    this.options.stdout.write(`${this.style.success('✓')} ${message}\n`);
+  }
+
+  info(message: string): void {
+    if (this.options.json || this.options.quiet) return;
+    this.options.stdout.write(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    if (this.options.quiet) return;
+    this.options.stderr.write(`${this.style.warn('Warning:')} ${message}\n`);
+  }
+
+  error(message: string, hint?: string): void {
+    const line = hint ? `${message} ${this.style.dim(`(${hint})`)}` : message;
+    this.options.stderr.write(`${this.style.error('Error:')} ${line}\n`);
+  }
+
+  debug(message: string): void {
+    if (!this.options.verbose) return;
+    this.options.stderr.write(`${this.style.dim(`debug: ${message}`)}\n`);
+  }
+
+  table(head: string[], rows: Cell[][]): void {
+    if (this.options.json) return;
+    const table = new Table({
+      head: head.map((h) => this.style.heading(h)),
+      style: { head: [], border: this.options.color ? ['gray'] : [] },
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
+    for (const row of rows) table.push(row.map((cell) => (cell == null ? '' : String(cell))));
+    this.options.stdout.write(`${table.toString()}\n`);
+  }
+
+  /** Key/value lines for `show` commands. */
+  fields(entries: [string, Cell][]): void {
+    if (this.options.json) return;
+    const width = Math.max(...entries.map(([key]) => key.length));
+    for (const [key, value] of entries) {
+      const shown = value == null || value === '' ? this.style.dim('-') : String(value);
+      this.options.stdout.write(`${this.style.heading(key.padEnd(width))}  ${shown}\n`);
+    }
+  }
+
+  /** A spinner on stderr, only for people at a terminal; silent otherwise. */
+  async spinner(text: string): Promise<Spinner> {
+    const { stderr, json, quiet } = this.options;
+    if (json || quiet || !stderr.isTTY) return silentSpinner;
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text, stream: stderr, color: 'cyan' }).start();
+    return {
+      update: (next) => {
+        spinner.text = next;
+      },
+      succeed: (message) => spinner.succeed(message),
+      fail: (message) => spinner.fail(message),
+      stop: () => spinner.stop(),
+    };
+  }
+}
+
+const silentSpinner: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
+
+/** Dates as ISO strings, bigints (from raw SQL) as numbers. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}

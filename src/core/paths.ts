@@ -1,0 +1,29 @@
+// Where prompt-runner keeps its files: PROMPT_RUNNER_HOME when set, else the platform's
+// user config and data directories (XDG on Linux, Library on macOS, AppData on Windows).
+import { isAbsolute, join, resolve } from 'node:path';
+import envPaths from 'env-paths';
+
+export interface Paths {
+  configFile: string;
+  dbFile: string;
+}
+
+export const DB_FILE_NAME = 'prompt-runner.db';
+export const CONFIG_FILE_NAME = 'config.json';
+
+export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, dbFlag?: string): Paths {
+  const home = env.PROMPT_RUNNER_HOME ? absolute(env.PROMPT_RUNNER_HOME, cwd) : undefined;
+  const platform = home ? undefined : envPaths('prompt-runner', { suffix: '' });
+  const configFile = home
+    ? join(home, CONFIG_FILE_NAME)
+    : join(platform?.config ?? '', CONFIG_FILE_NAME);
+  const dbSource = dbFlag || env.PROMPT_RUNNER_DB;
+  const dbFile = dbSource
+    ? absolute(dbSource, cwd)
+    : join(home ?? platform?.data ?? '', DB_FILE_NAME);
+  return { configFile, dbFile };
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

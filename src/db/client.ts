@@ -1,0 +1,186 @@
+// Opens the SQLite store: refuses files that are not SQLite or come from a newer version,
+// applies pending migrations (loading the schema engine only then), sets WAL, and connects
+// Prisma through the better-sqlite3 adapter.
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import BetterSqlite3 from 'better-sqlite3';
+import { ConflictError, DatabaseError, NotFoundError } from '../core/errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import {
+  listMigrationNames,
+  MIGRATIONS_DIR,
+  type MigrationState,
+  readMigrationState,
+  readMigrations,
+  SCHEMA_FILE,
+} from './migrations.js';
+
+/** Wait this long for another process's write lock before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+export interface Database {
+  file: string;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+export interface MigrateResult {
+  applied: string[];
+  total: number;
+}
+
+export async function openDatabase(file: string): Promise<Database> {
+  await migrateDatabase(file);
+  // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
+  // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
+  // baseline code plans a query in well under a millisecond, so that work is wasted.
+  setFlagsFromString('--liftoff-only');
+  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+    import('../generated/prisma/client.js'),
+    import('@prisma/adapter-better-sqlite3'),
+  ]);
+  const adapter = new PrismaBetterSqlite3({
+    url: `file:${file}`,
+    timeout: BUSY_TIMEOUT_MS,
+    nativeBinding: nativeBinding(),
+  });
+  const prisma = new PrismaClient({ adapter });
+  return { file, prisma, close: () => prisma.$disconnect() };
+}
+
+/** Brings the database at `file` up to date; creates it when missing. */
+export async function migrateDatabase(file: string): Promise<MigrateResult> {
+  assertSqliteFile(file);
+  mkdirSync(dirname(file), { recursive: true });
+  const known = listMigrationNames();
+  const state = inspect(file, known);
+  if (state.pending.length === 0) return { applied: [], total: known.length };
+
+  // Two processes may meet a fresh database at once: one migrates, the other waits.
+  const { default: lockfile } = await import('proper-lockfile');
+  const release = await lockfile.lock(file, {
+    realpath: false,
+    stale: 60_000,
+    retries: { retries: 600, minTimeout: 20, maxTimeout: 100 },
+  });
+  try {
+    const current = inspect(file, known);
+    if (current.pending.length === 0) return { applied: [], total: known.length };
+    const { applyMigrations } = await import('./schema-engine.js');
+    const applied = await applyMigrations(
+      file,
+      readFileSync(SCHEMA_FILE, 'utf8'),
+      MIGRATIONS_DIR,
+      readMigrations(),
+    );
+    return { applied, total: known.length };
+  } catch (error) {
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`Could not migrate ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await release();
+  }
+}
+
+/** Writes a consistent, compacted copy of the database to `target` (which must not exist). */
+export function backupDatabase(file: string, target: string): void {
+  if (!existsSync(file)) {
+    throw new NotFoundError(`No database at ${file} yet`, { hint: 'nothing to back up' });
+  }
+  assertSqliteFile(file);
+  if (existsSync(target)) {
+    throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } finally {
+    db.close();
+  }
+}
+
+/** Reads the migration state and turns on WAL; throws on a file this version cannot use. */
+function inspect(file: string, known: string[]): MigrationState {
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+    const state = readMigrationState(db, known);
+    if (state.unknown.length > 0) {
+      throw new DatabaseError(
+        `${file} was written by a newer version of prompt-runner (migration ${state.unknown.at(-1)})`,
+        { hint: 'upgrade prompt-runner, or use another file with --db' },
+      );
+    }
+    if (state.failed.length > 0) {
+      throw new DatabaseError(`A migration of ${file} did not finish (${state.failed[0]})`, {
+        hint: 'restore a backup of the file',
+      });
+    }
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    return state;
+  } catch (error) {
+    if (error instanceof DatabaseError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notSqlite(file);
+    throw new DatabaseError(`Cannot open database ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    db?.close();
+  }
+}
+
+/** better-sqlite3 finds its addon through `bindings`, which probes many paths: go straight to it. */
+function nativeBinding(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve(
+      'better-sqlite3/build/Release/better_sqlite3.node',
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** A non-empty file must start with SQLite's header; anything else is left untouched. */
+export function assertSqliteFile(file: string): void {
+  let size: number;
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw new DatabaseError(`Database path ${file} is a directory`);
+    size = stats.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (size === 0) return;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER) throw notSqlite(file);
+}
+
+function notSqlite(file: string): DatabaseError {
+  return new DatabaseError(`${file} is not a prompt-runner database (not an SQLite file)`, {
+    code: 'NOT_SQLITE',
+    hint: 'point PROMPT_RUNNER_DB or --db at another file; this one was left unchanged',
+  });
+}

@@ -1,0 +1,129 @@
+// Projects: named homes for prompts, workflows and orchestration sessions.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import * as z from '../core/zod.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
+import type {
+  ProjectData,
+  ProjectRecord,
+  ProjectRepository,
+} from '../db/repositories/project-repository.js';
+
+export const PROJECT_NAME_MAX = 64;
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const projectNameSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, 'a project name cannot be empty'),
+    z.maxLength(PROJECT_NAME_MAX, `a project name has at most ${PROJECT_NAME_MAX} characters`),
+    z.regex(NAME_PATTERN, "use letters, digits, '.', '_' and '-', starting with a letter or digit"),
+  );
+
+export interface ProjectInput {
+  description?: string;
+  rootPath?: string;
+  model?: string;
+}
+
+export interface ProjectUpdate extends ProjectInput {
+  newName?: string;
+}
+
+export interface ProjectServiceDeps {
+  repository: ProjectRepository;
+  cwd: string;
+}
+
+export class ProjectService {
+  constructor(private readonly deps: ProjectServiceDeps) {}
+
+  list(): Promise<ProjectRecord[]> {
+    return this.deps.repository.list();
+  }
+
+  async get(name: string): Promise<ProjectRecord> {
+    const project = await this.deps.repository.findByName(name);
+    if (!project) {
+      throw new NotFoundError(`Project "${name}" not found`, {
+        hint: 'see `prompt-runner project list`',
+      });
+    }
+    return project;
+  }
+
+  async create(name: string, input: ProjectInput): Promise<ProjectRecord> {
+    const data: ProjectData = { name: validateName(name), ...this.#fields(input) };
+    if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);
+    try {
+      return await this.deps.repository.create(data);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(data.name);
+      throw error;
+    }
+  }
+
+  async update(name: string, changes: ProjectUpdate): Promise<ProjectRecord> {
+    const project = await this.get(name);
+    const data: Partial<ProjectData> = this.#fields(changes);
+    if (changes.newName !== undefined && changes.newName !== project.name) {
+      data.name = validateName(changes.newName);
+      if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);
+    }
+    if (Object.keys(data).length === 0) {
+      throw new ValidationError('Nothing to update', {
+        hint: 'give --description, --root, --model or --rename',
+      });
+    }
+    try {
+      return await this.deps.repository.update(project.id, data);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(data.name ?? name);
+      throw error;
+    }
+  }
+
+  /** Deletes the project with its prompts, workflows and sessions; returns what it was. */
+  async delete(name: string): Promise<ProjectRecord> {
+    const project = await this.get(name);
+    await this.deps.repository.delete(project.id);
+    return project;
+  }
+
+  // An empty string clears an optional field.
+  #fields(input: ProjectInput): Partial<ProjectData> {
+    const data: Partial<ProjectData> = {};
+    if (input.description !== undefined) data.description = input.description.trim() || null;
+    if (input.model !== undefined) data.defaultModel = input.model.trim() || null;
+    if (input.rootPath !== undefined) {
+      data.rootPath = input.rootPath.trim()
+        ? checkRoot(resolve(this.deps.cwd, input.rootPath))
+        : null;
+    }
+    return data;
+  }
+}
+
+export function validateName(name: string): string {
+  const result = projectNameSchema.safeParse(name);
+  if (!result.success) {
+    throw new ValidationError(
+      `Invalid project name ${JSON.stringify(name)}: ${result.error.issues[0]?.message}`,
+    );
+  }
+  return result.data;
+}
+
+function checkRoot(path: string): string {
+  if (!existsSync(path)) throw new ValidationError(`Root directory ${path} does not exist`);
+  if (!statSync(path).isDirectory()) throw new ValidationError(`Root ${path} is not a directory`);
+  return path;
+}
+
+function duplicate(name: string): ConflictError {
+  return new ConflictError(`Project "${name}" already exists`, {
+    hint: `choose another name, or see \`prompt-runner project show ${name}\``,
+  });
+}
