@@ -69,9 +69,11 @@ export class AppContext {
   db(): Promise<Database> {
     this.#db ??= (async () => {
       this.output.debug(`database ${this.paths.dbFile}`);
-      if (this.deps.openDatabase) return this.deps.openDatabase(this.paths.dbFile);
-      const { openDatabase } = await import('../db/client.js');
-      return openDatabase(this.paths.dbFile);
+      const open = this.deps.openDatabase ?? (await import('../db/client.js')).openDatabase;
+      const db = await open(this.paths.dbFile);
+      if (db.migrated.length > 0)
+        this.output.debug(`applied migrations: ${db.migrated.join(', ')}`);
+      return db;
     })();
     return this.#db;
   }

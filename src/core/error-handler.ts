@@ -16,7 +16,8 @@ export function handleError(error: unknown, output: Output, verbose: boolean): n
   if (error instanceof CommanderError) {
     // `prompt-runner project` alone: commander has printed the group's help already.
     if (error.code === 'commander.help') return EXIT_USAGE;
-    output.error(error.message.replace(/^error:\s*/i, ''), 'see --help');
+    const message = error.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
+    output.error(message, 'see --help');
     return EXIT_USAGE;
   }
   if (error instanceof AppError) {

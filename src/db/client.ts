@@ -33,6 +33,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 export interface Database {
   file: string;
   prisma: PrismaClient;
+  /** Migrations this open applied (empty when the file was up to date). */
+  migrated: string[];
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export interface MigrateResult {
 }
 
 export async function openDatabase(file: string): Promise<Database> {
-  await migrateDatabase(file);
+  const { applied } = await migrateDatabase(file);
   // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
   // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
   // baseline code plans a query in well under a millisecond, so that work is wasted.
@@ -57,7 +59,7 @@ export async function openDatabase(file: string): Promise<Database> {
     nativeBinding: nativeBinding(),
   });
   const prisma = new PrismaClient({ adapter });
-  return { file, prisma, close: () => prisma.$disconnect() };
+  return { file, prisma, migrated: applied, close: () => prisma.$disconnect() };
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */

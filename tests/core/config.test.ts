@@ -1,0 +1,91 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigStore, parseConfigValue } from '../../src/core/config.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { tempDir } from '../support/temp.js';
+
+describe('config values', () => {
+  it.each([
+    ['temperature', '0.7', 0.7],
+    ['maxTokens', '512', 512],
+    ['timeout', '2.5', 2.5],
+    ['maxRetries', '0', 0],
+    ['concurrency', '8', 8],
+    ['cache', 'false', false],
+    ['cache', 'yes', true],
+    ['baseUrl', 'http://localhost:11434/v1', 'http://localhost:11434/v1'],
+    ['model', '  llama3.1 ', 'llama3.1'],
+    ['apiKeyEnv', 'OPENROUTER_API_KEY', 'OPENROUTER_API_KEY'],
+  ] as const)('reads %s=%j', (key, raw, value) => {
+    expect(parseConfigValue(key, raw)).toBe(value);
+  });
+
+  it.each([
+    ['temperature', '3'],
+    ['temperature', 'warm'],
+    ['maxTokens', '1.5'],
+    ['maxTokens', '-1'],
+    ['maxRetries', '11'],
+    ['concurrency', '0'],
+    ['cache', 'maybe'],
+    ['baseUrl', 'ftp://example.com'],
+    ['baseUrl', 'not a url'],
+    ['model', '   '],
+    ['apiKeyEnv', 'has space'],
+  ] as const)('refuses %s=%j with a validation error naming the key', (key, raw) => {
+    expect(() => parseConfigValue(key, raw)).toThrow(ValidationError);
+    expect(() => parseConfigValue(key, raw)).toThrow(new RegExp(`Invalid value for ${key}`));
+  });
+});
+
+describe('ConfigStore', () => {
+  it('writes, reads back, unsets, and keeps keys it does not know', () => {
+    const file = join(tempDir(), 'deep', 'config.json');
+    const store = new ConfigStore(file);
+    expect(store.read()).toEqual({});
+    store.set('model', 'gpt-4o-mini');
+    store.set('temperature', 0.2);
+    expect(new ConfigStore(file).read()).toEqual({ model: 'gpt-4o-mini', temperature: 0.2 });
+
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...raw, futureKey: 1 }));
+    const again = new ConfigStore(file);
+    again.unset('temperature');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      model: 'gpt-4o-mini',
+      futureKey: 1,
+    });
+    expect(again.get('model')).toBe('gpt-4o-mini');
+  });
+
+  it('refuses an unknown key with the list of valid keys', () => {
+    const store = new ConfigStore(join(tempDir(), 'config.json'));
+    expect(() => store.key('colour')).toThrow(/Unknown config key "colour"/);
+    try {
+      store.key('colour');
+    } catch (error) {
+      expect((error as ValidationError).hint).toMatch(/valid keys: project, model, baseUrl/);
+    }
+    expect(store.key('model')).toBe('model');
+  });
+
+  it('reports a config file that is not JSON, or holds a bad value', () => {
+    const file = join(tempDir(), 'config.json');
+    writeFileSync(file, '{ nope');
+    expect(() => new ConfigStore(file).read()).toThrow(/is not valid JSON/);
+    writeFileSync(file, '[1, 2]');
+    expect(() => new ConfigStore(file).read()).toThrow(/must hold a JSON object/);
+    writeFileSync(file, JSON.stringify({ temperature: 9 }));
+    expect(() => new ConfigStore(file).read()).toThrow(/temperature/);
+  });
+
+  it('falls back to the environment and says where a value comes from', () => {
+    const file = join(tempDir(), 'config.json');
+    const store = new ConfigStore(file, { PROMPT_RUNNER_MODEL: 'from-env' });
+    expect(store.entry('model')).toMatchObject({ value: 'from-env', source: 'env' });
+    store.set('model', 'from-config');
+    expect(store.entry('model')).toMatchObject({ value: 'from-config', source: 'config' });
+    expect(store.entry('temperature')).toMatchObject({ value: null, source: null });
+  });
+});
