@@ -1,0 +1,147 @@
+// The template engine: Handlebars without HTML escaping (prompts are not HTML), strict about
+// missing variables, parsed on save with the error's line and column, and partials that are
+// other prompts. A variable's value is data: it is inserted, never compiled as a template.
+import Handlebars from 'handlebars';
+import { ValidationError } from '../errors.js';
+import { HELPERS } from './helpers.js';
+import { analyzeProgram, type TemplateAnalysis } from './variables.js';
+
+export interface SourceLocation {
+  line: number;
+  column: number;
+}
+
+export class TemplateSyntaxError extends ValidationError {
+  constructor(
+    readonly reason: string,
+    readonly location: SourceLocation | undefined,
+    readonly templateName?: string,
+  ) {
+    const where = location ? ` at line ${location.line}, column ${location.column}` : '';
+    const what = templateName ? `Template "${templateName}"` : 'Template';
+    super(`${what} has a syntax error${where}: ${reason}`, { code: 'TEMPLATE_SYNTAX' });
+    this.name = 'TemplateSyntaxError';
+  }
+}
+
+export class MissingVariablesError extends ValidationError {
+  constructor(readonly missing: string[]) {
+    const list = missing.map((name) => `"${name}"`).join(', ');
+    super(`Missing variable${missing.length === 1 ? '' : 's'}: ${list}`, {
+      code: 'MISSING_VARIABLES',
+      hint: 'pass them with --var name=value or --vars-file',
+    });
+    this.name = 'MissingVariablesError';
+  }
+}
+
+interface ParseErrorHash {
+  text?: string;
+  token?: string;
+  expected?: string[];
+  loc?: { first_line: number; first_column: number };
+}
+
+// The parser reports a location only through this hook; keep it on the thrown error. `parse`
+// swaps in its own `yy` object on first use, so parse once before installing the hook.
+Handlebars.parse('');
+(Handlebars as unknown as { Parser: { yy: Record<string, unknown> } }).Parser.yy.parseError = (
+  message: string,
+  hash: ParseErrorHash,
+) => {
+  const location = hash.loc
+    ? { line: hash.loc.first_line, column: hash.loc.first_column + 1 }
+    : undefined;
+  throw new TemplateSyntaxError(describeParseError(message, hash), location);
+};
+
+function describeParseError(message: string, hash: ParseErrorHash): string {
+  const expected = hash.expected ?? [];
+  if (hash.token === 'EOF') {
+    return expected.includes("'OPEN_ENDBLOCK'")
+      ? 'a block is not closed (missing {{/…}})'
+      : 'the template ends inside a tag';
+  }
+  const found = hash.text ? `'${hash.text}'` : (hash.token ?? 'token');
+  if (expected.includes("'CLOSE'")) return `unexpected ${found}, expected '}}'`;
+  return expected.length > 0 ? `unexpected ${found}` : (message.split('\n')[0] ?? message);
+}
+
+export function parseTemplate(source: string, templateName?: string): hbs.AST.Program {
+  try {
+    return Handlebars.parse(source);
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) {
+      throw new TemplateSyntaxError(error.reason, error.location, templateName);
+    }
+    // Structural errors ("if doesn't match each - 1:3") carry lineNumber and column.
+    const { lineNumber, column, message } = error as {
+      lineNumber?: number;
+      column?: number;
+      message: string;
+    };
+    const reason = message.replace(/\s+-\s+\d+:\d+$/, '').split('\n')[0] ?? message;
+    const location =
+      lineNumber !== undefined ? { line: lineNumber, column: (column ?? 0) + 1 } : undefined;
+    throw new TemplateSyntaxError(reason, location, templateName);
+  }
+}
+
+export function analyzeTemplate(source: string, templateName?: string): TemplateAnalysis {
+  return analyzeProgram(parseTemplate(source, templateName));
+}
+
+export interface RenderOptions {
+  /** Bodies of the partials the template (and its partials) include, by name. */
+  partials?: Record<string, string>;
+  templateName?: string;
+}
+
+/**
+ * Renders `source` with `variables`. Every required variable missing from `variables` is
+ * named in one error, before rendering. Variables inside conditional blocks are checked by
+ * Handlebars' strict mode when their branch runs.
+ */
+export function renderTemplate(
+  source: string,
+  variables: Record<string, unknown>,
+  options: RenderOptions = {},
+): string {
+  const partials = options.partials ?? {};
+  const required = new Set<string>();
+  for (const body of [source, ...Object.values(partials)]) {
+    for (const use of analyzeTemplate(body, options.templateName).variables) {
+      if (use.required) required.add(use.name);
+    }
+  }
+  const missing = [...required].filter((name) => !Object.hasOwn(variables, name));
+  if (missing.length > 0) throw new MissingVariablesError(missing);
+
+  const env = Handlebars.create();
+  env.registerHelper(HELPERS);
+  for (const [name, body] of Object.entries(partials)) {
+    env.registerPartial(name, env.compile(body, compileOptions));
+  }
+  try {
+    return env.compile(source, compileOptions)(variables);
+  } catch (error) {
+    throw renderError(error);
+  }
+}
+
+const compileOptions = { noEscape: true, strict: true } as const;
+
+/** A nested field missing at render time (`user.name` with no `name`) or a missing partial. */
+function renderError(error: unknown): Error {
+  const message = (error as Error).message ?? String(error);
+  const field = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+  if (field) {
+    return new ValidationError(
+      `Missing variable "${field[1]}" at line ${field[2]}, column ${Number(field[3]) + 1}`,
+      { code: 'MISSING_VARIABLES', hint: 'the value given has no such field' },
+    );
+  }
+  const partial = /^The partial (.+) could not be found$/.exec(message);
+  if (partial) return new ValidationError(`Partial "${partial[1]}" not found`);
+  return error instanceof Error ? error : new Error(message);
+}

@@ -1,0 +1,75 @@
+// Helpers for prompt work. Each takes Handlebars' options object as its last argument.
+import type { HelperDelegate } from 'handlebars';
+
+type Options = { hash?: Record<string, unknown>; fn?: (context: unknown) => string };
+
+function args(list: unknown[]): unknown[] {
+  return list.slice(0, -1);
+}
+
+function text(value: unknown): string {
+  if (value == null) return '';
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export const HELPERS: Record<string, HelperDelegate> = {
+  /** {{json value}} or {{json value 0}}: the value as JSON, indented by 2 unless told. */
+  json: (...list: unknown[]) => {
+    const [value, spaces] = args(list);
+    return JSON.stringify(value ?? null, null, typeof spaces === 'number' ? spaces : 2);
+  },
+  /** {{indent text 4}} or {{#indent 2}}…{{/indent}}: every line indented. */
+  indent(this: unknown, ...list: unknown[]) {
+    const options = list.at(-1) as Options;
+    const params = args(list);
+    const [body, width] = options.fn ? [options.fn(this), params[0]] : params;
+    const pad = ' '.repeat(typeof width === 'number' ? width : 2);
+    return text(body)
+      .split('\n')
+      .map((line) => (line ? pad + line : line))
+      .join('\n');
+  },
+  /** {{join list ", "}}: array items joined. */
+  join: (...list: unknown[]) => {
+    const [items, separator] = args(list);
+    const parts = Array.isArray(items) ? items.map(text) : [text(items)];
+    return parts.join(typeof separator === 'string' ? separator : ', ');
+  },
+  /** {{default value "fallback"}}: the fallback when the value is missing or empty. */
+  default: (...list: unknown[]) => {
+    const [value, fallback] = args(list);
+    return value === undefined || value === null || value === '' ? fallback : value;
+  },
+  /** {{#if (eq a b)}}: strict equality. */
+  eq: (...list: unknown[]) => {
+    const [a, b] = args(list);
+    return a === b;
+  },
+  trim: (...list: unknown[]) => text(args(list)[0]).trim(),
+  uppercase: (...list: unknown[]) => text(args(list)[0]).toUpperCase(),
+  lowercase: (...list: unknown[]) => text(args(list)[0]).toLowerCase(),
+  /**
+   * {{date}}: today as YYYY-MM-DD; {{date "iso"}}: the full timestamp;
+   * {{date value}}: a given date or timestamp as YYYY-MM-DD.
+   */
+  date: (...list: unknown[]) => {
+    const [value] = args(list);
+    if (value === 'iso') return new Date().toISOString();
+    const date = value === undefined ? new Date() : new Date(value as string | number);
+    if (Number.isNaN(date.getTime())) return text(value);
+    return date.toISOString().slice(0, 10);
+  },
+};
+
+/** Helper names a template can call: Handlebars' built-ins and ours. */
+export const HELPER_NAMES = new Set([
+  'if',
+  'unless',
+  'each',
+  'with',
+  'lookup',
+  'log',
+  'helperMissing',
+  'blockHelperMissing',
+  ...Object.keys(HELPERS),
+]);
