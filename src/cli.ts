@@ -2,10 +2,11 @@
 // runs the command and returns the exit code. Nothing here calls process.exit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createConfigCommand } from './commands/config/index.js';
 import { createDbCommand } from './commands/db/index.js';
 import { createProjectCommand } from './commands/project/index.js';
+import { createPromptCommand } from './commands/prompt/index.js';
 import type { CommandDeps } from './commands/shared.js';
 import type { AppContext, CliDeps, GlobalOptions } from './core/context.js';
 import { handleError, isCleanExit } from './core/error-handler.js';
@@ -30,7 +31,7 @@ export function createProgram(deps: CliDeps): Program {
     context: async (command) => {
       if (!context) {
         const { AppContext } = await import('./core/context.js');
-        context = new AppContext(deps, command.optsWithGlobals<GlobalOptions>());
+        context = new AppContext(deps, globalOptions(command));
       }
       return context;
     },
@@ -41,12 +42,9 @@ export function createProgram(deps: CliDeps): Program {
       'Versioned prompt templates, model runs, workflows and feature plans, recorded in SQLite.',
     )
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--json', 'print exactly one JSON document on stdout')
-    .option('-q, --quiet', 'print only essential output')
-    .option('--no-color', 'disable colours (also NO_COLOR)')
-    .option('--db <file>', 'database file (default: PROMPT_RUNNER_DB or the data directory)')
-    .option('-v, --verbose', 'debug output and stack traces')
+    .enablePositionalOptions()
     .addCommand(createProjectCommand(commandDeps))
+    .addCommand(createPromptCommand(commandDeps))
     .addCommand(createConfigCommand(commandDeps))
     .addCommand(createDbCommand(commandDeps));
 
@@ -67,9 +65,46 @@ OPENAI_API_KEY, OPENAI_BASE_URL, NO_COLOR.`,
   return { program, context: () => context };
 }
 
-/** Commander copies settings only to subcommands created by `.command()`: apply them to all. */
+/** The options every command takes, before or after its name. */
+function globalOptionList(): Option[] {
+  return [
+    new Option('--json', 'print exactly one JSON document on stdout'),
+    new Option('-q, --quiet', 'print only essential output'),
+    new Option('--no-color', 'disable colours (also NO_COLOR)'),
+    new Option('--db <file>', 'database file (default: PROMPT_RUNNER_DB or the data directory)'),
+    new Option('-v, --verbose', 'debug output and stack traces'),
+  ];
+}
+
+/**
+ * Global options given anywhere on the line. Each command declares them itself (so that a
+ * command's own `--version N` is not taken for the program's `--version`), so merge by hand:
+ * a flag counts wherever it was given.
+ */
+function globalOptions(command: Command): GlobalOptions {
+  const levels = collectLevels(command);
+  return {
+    json: levels.some((o) => o.json === true),
+    quiet: levels.some((o) => o.quiet === true),
+    verbose: levels.some((o) => o.verbose === true),
+    color: !levels.some((o) => o.color === false),
+    db: levels.map((o) => o.db).find((db): db is string => typeof db === 'string'),
+  };
+}
+
+function collectLevels(command: Command): GlobalOptions[] {
+  const levels: GlobalOptions[] = [];
+  for (let cmd: Command | null = command; cmd; cmd = cmd.parent) levels.push(cmd.opts());
+  return levels;
+}
+
+/**
+ * Every command gets the global options and the same error and output handling (commander
+ * copies settings only to subcommands created by `.command()`).
+ */
 function configureTree(root: Command, deps: CliDeps): void {
   const visit = (command: Command) => {
+    for (const option of globalOptionList()) command.addOption(option);
     command
       .exitOverride()
       .configureOutput({
@@ -78,7 +113,7 @@ function configureTree(root: Command, deps: CliDeps): void {
         // Parse errors are printed once, by the error handler.
         outputError: () => {},
       })
-      .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+      .configureHelp({ sortSubcommands: false });
     for (const sub of command.commands) visit(sub);
   };
   visit(root);

@@ -104,6 +104,15 @@ export class AppContext {
     return name;
   }
 
+  /** Everything piped to stdin; undefined when stdin is a terminal. */
+  async readStdin(): Promise<string | undefined> {
+    const { stdin } = this.deps;
+    if (stdin.isTTY) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   get interactive(): boolean {
     return Boolean(this.deps.stdin.isTTY && this.deps.stderr.isTTY);
   }

@@ -66,6 +66,13 @@ export class Output {
     this.options.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** Text exactly as given, byte for byte (a newline is added only at a terminal). */
+  write(text: string): void {
+    if (this.options.json) return;
+    const { stdout } = this.options;
+    stdout.write(stdout.isTTY && !text.endsWith('\n') ? `${text}\n` : text);
+  }
+
   success(message: string): void {
     if (this.options.json || this.options.quiet) return;
     this.options.stdout.write(`${this.style.success('✓')} ${message}\n`);

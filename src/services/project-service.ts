@@ -2,25 +2,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import * as z from '../core/zod.js';
+import { validateName } from '../core/names.js';
 import { isUniqueViolation } from '../db/prisma-errors.js';
 import type {
   ProjectData,
   ProjectRecord,
   ProjectRepository,
 } from '../db/repositories/project-repository.js';
-
-export const PROJECT_NAME_MAX = 64;
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-export const projectNameSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'a project name cannot be empty'),
-    z.maxLength(PROJECT_NAME_MAX, `a project name has at most ${PROJECT_NAME_MAX} characters`),
-    z.regex(NAME_PATTERN, "use letters, digits, '.', '_' and '-', starting with a letter or digit"),
-  );
 
 export interface ProjectInput {
   description?: string;
@@ -55,7 +43,7 @@ export class ProjectService {
   }
 
   async create(name: string, input: ProjectInput): Promise<ProjectRecord> {
-    const data: ProjectData = { name: validateName(name), ...this.#fields(input) };
+    const data: ProjectData = { name: validateName('project', name), ...this.#fields(input) };
     if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);
     try {
       return await this.deps.repository.create(data);
@@ -69,7 +57,7 @@ export class ProjectService {
     const project = await this.get(name);
     const data: Partial<ProjectData> = this.#fields(changes);
     if (changes.newName !== undefined && changes.newName !== project.name) {
-      data.name = validateName(changes.newName);
+      data.name = validateName('project', changes.newName);
       if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);
     }
     if (Object.keys(data).length === 0) {
@@ -104,16 +92,6 @@ export class ProjectService {
     }
     return data;
   }
-}
-
-export function validateName(name: string): string {
-  const result = projectNameSchema.safeParse(name);
-  if (!result.success) {
-    throw new ValidationError(
-      `Invalid project name ${JSON.stringify(name)}: ${result.error.issues[0]?.message}`,
-    );
-  }
-  return result.data;
 }
 
 function checkRoot(path: string): string {

@@ -91,6 +91,18 @@ export function analyzeTemplate(source: string, templateName?: string): Template
   return analyzeProgram(parseTemplate(source, templateName));
 }
 
+/** Throws one error naming every variable the sources require and `variables` lacks. */
+export function assertVariables(sources: string[], variables: Record<string, unknown>): void {
+  const required = new Set<string>();
+  for (const source of sources) {
+    for (const use of analyzeTemplate(source).variables) {
+      if (use.required) required.add(use.name);
+    }
+  }
+  const missing = [...required].filter((name) => !Object.hasOwn(variables, name));
+  if (missing.length > 0) throw new MissingVariablesError(missing);
+}
+
 export interface RenderOptions {
   /** Bodies of the partials the template (and its partials) include, by name. */
   partials?: Record<string, string>;
@@ -108,14 +120,7 @@ export function renderTemplate(
   options: RenderOptions = {},
 ): string {
   const partials = options.partials ?? {};
-  const required = new Set<string>();
-  for (const body of [source, ...Object.values(partials)]) {
-    for (const use of analyzeTemplate(body, options.templateName).variables) {
-      if (use.required) required.add(use.name);
-    }
-  }
-  const missing = [...required].filter((name) => !Object.hasOwn(variables, name));
-  if (missing.length > 0) throw new MissingVariablesError(missing);
+  assertVariables([source, ...Object.values(partials)], variables);
 
   const env = Handlebars.create();
   env.registerHelper(HELPERS);

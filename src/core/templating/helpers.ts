@@ -9,7 +9,11 @@ function args(list: unknown[]): unknown[] {
 
 function text(value: unknown): string {
   if (value == null) return '';
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
 }
 
 export const HELPERS: Record<string, HelperDelegate> = {

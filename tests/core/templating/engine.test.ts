@@ -51,9 +51,13 @@ describe('renderTemplate', () => {
   });
 
   it('renders partials and reports one that is missing', () => {
-    const out = renderTemplate('Start {{> greeting}} end', { name: 'Ada' }, {
-      partials: { greeting: 'Hello {{name}}' },
-    });
+    const out = renderTemplate(
+      'Start {{> greeting}} end',
+      { name: 'Ada' },
+      {
+        partials: { greeting: 'Hello {{name}}' },
+      },
+    );
     expect(out).toBe('Start Hello Ada end');
     expect(() =>
       renderTemplate('{{> greeting}}', {}, { partials: { greeting: 'Hi {{who}}' } }),

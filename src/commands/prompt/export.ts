@@ -1,0 +1,54 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { ConflictError } from '../../core/errors.js';
+import * as z from '../../core/zod.js';
+import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { addScopeOptions, resolveScope } from './inputs.js';
+import { versionOption } from './show.js';
+
+const exportSchema = z.object({
+  name: z.string(),
+  output: z.optional(z.string()),
+  force: z.optional(z.boolean()),
+  version: versionOption,
+  project: z.optional(z.string()),
+  global: z.optional(z.boolean()),
+});
+
+export function createPromptExportCommand(deps: CommandDeps): Command {
+  const command = addScopeOptions(
+    new Command('export')
+      .description('Write a prompt as a .prompt file (Dotprompt front matter and body)')
+      .argument('<name>', 'prompt name')
+      .option('-o, --output <file>', 'write to a file instead of stdout')
+      .option('--force', 'overwrite the output file if it exists')
+      .option('--version <n>', 'a given version (default: the latest)'),
+  ).action(async (name: string, options: object, cmd: Command) => {
+    const ctx = await deps.context(cmd);
+    const input = parseInput(exportSchema, { name, ...options });
+    const prompts = await (await ctx.services()).prompts();
+    const scope = await resolveScope(ctx, prompts, input);
+    const view = await prompts.get(scope, input.name, input.version);
+    const { exportPromptFile } = await import('../../services/prompt-transfer.js');
+    const content = exportPromptFile(view);
+    const path = input.output ? resolve(ctx.cwd, input.output) : null;
+    if (path) {
+      if (existsSync(path) && !input.force) {
+        throw new ConflictError(`${input.output} already exists`, {
+          hint: 'pass --force to overwrite',
+        });
+      }
+      writeFileSync(path, content);
+    }
+    const data = { name: view.prompt.name, version: view.version.version, path, content };
+    ctx.output.result(data, (d) => {
+      if (d.path) ctx.output.success(`Exported ${d.name} v${d.version} to ${d.path}`);
+      else ctx.output.write(d.content);
+    });
+  });
+  return withExamples(command, [
+    'prompt export summarize > summarize.prompt',
+    'prompt export summarize -o prompts/summarize.prompt --version 2',
+  ]);
+}

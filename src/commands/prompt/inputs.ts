@@ -1,0 +1,122 @@
+// Reading what prompt commands are given: bodies, variables, scope and parameters.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { AppContext } from '../../core/context.js';
+import { ValidationError } from '../../core/errors.js';
+import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
+import type { PromptScope, PromptService } from '../../services/prompt-service.js';
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export interface ScopeOptions {
+  project?: string;
+  global?: boolean;
+}
+
+/** -p/--project and --global, for commands that work on prompts. */
+export function addScopeOptions(command: Command): Command {
+  return command
+    .option('-p, --project <name>', 'project (default: the current one)')
+    .option('--global', 'global prompts, shared by every project');
+}
+
+export async function resolveScope(
+  ctx: AppContext,
+  prompts: PromptService,
+  options: ScopeOptions,
+): Promise<PromptScope> {
+  if (options.global) return prompts.scope(null);
+  const name = ctx.projectName(options.project);
+  if (!name) {
+    throw new ValidationError('No project selected', {
+      hint: 'pass -p <name> or --global, or run `prompt-runner project use <name>`',
+    });
+  }
+  return prompts.scope(name);
+}
+
+export function readTextFile(ctx: AppContext, path: string, what: string): string {
+  try {
+    return readFileSync(resolve(ctx.cwd, path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
+    throw new ValidationError(`Cannot read ${what} ${path}: ${reason}`);
+  }
+}
+
+/**
+ * The body from --file (`-` for stdin) or --body, else from piped stdin when `stdinFallback`.
+ * Undefined when none was given.
+ */
+export async function readBody(
+  ctx: AppContext,
+  options: { file?: string; body?: string },
+  stdinFallback: boolean,
+): Promise<string | undefined> {
+  if (options.file !== undefined && options.body !== undefined) {
+    throw new ValidationError('Give the body with --file or --body, not both');
+  }
+  if (options.body !== undefined) return options.body;
+  if (options.file === '-') return (await ctx.readStdin()) ?? '';
+  if (options.file !== undefined) return readTextFile(ctx, options.file, 'file');
+  return stdinFallback ? ctx.readStdin() : undefined;
+}
+
+/** `--var name=value` flags as an object; the value may itself contain `=`. */
+export function parseVarFlags(flags: string[], flag = '--var'): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const item of flags) {
+    const at = item.indexOf('=');
+    if (at <= 0) {
+      throw new ValidationError(`${flag} ${JSON.stringify(item)} needs the form name=value`);
+    }
+    values[item.slice(0, at).trim()] = item.slice(at + 1);
+  }
+  return values;
+}
+
+/** A JSON or YAML file holding an object of variables. */
+export async function readVarsFile(
+  ctx: AppContext,
+  path: string,
+): Promise<Record<string, unknown>> {
+  const text = readTextFile(ctx, path, 'vars file');
+  const { parseDocument } = await import('yaml');
+  const document = parseDocument(text);
+  const error = document.errors[0];
+  if (error) {
+    const line = (error.linePos?.[0].line ?? 0) + 1;
+    throw new ValidationError(
+      `Vars file ${path} is not valid JSON or YAML (line ${line}): ${error.message.split('\n')[0]}`,
+    );
+  }
+  const value = document.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(`Vars file ${path} must hold an object of name: value pairs`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** --default name=value flags as declared variables. */
+export function parseDefaults(flags: string[] | undefined): VariableSpec[] | undefined {
+  if (!flags || flags.length === 0) return undefined;
+  return Object.entries(parseVarFlags(flags, '--default')).map(([name, value]) => ({
+    name,
+    required: false,
+    default: value,
+  }));
+}
+
+export function parameters(options: {
+  temperature?: number;
+  maxTokens?: number;
+}): PromptParameters | undefined {
+  const result: PromptParameters = {};
+  if (options.temperature !== undefined) result.temperature = options.temperature;
+  if (options.maxTokens !== undefined) result.maxTokens = options.maxTokens;
+  return Object.keys(result).length > 0 ? result : undefined;
+}

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import * as z from '../../core/zod.js';
+import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { addScopeOptions, collect, parseVarFlags, readVarsFile, resolveScope } from './inputs.js';
+import { versionOption } from './show.js';
+
+const renderSchema = z.object({
+  name: z.string(),
+  var: z.optional(z.array(z.string())),
+  varsFile: z.optional(z.string()),
+  version: versionOption,
+  part: z.optional(z.enum(['system', 'user'])),
+  project: z.optional(z.string()),
+  global: z.optional(z.boolean()),
+});
+
+export function createPromptRenderCommand(deps: CommandDeps): Command {
+  const command = addScopeOptions(
+    new Command('render')
+      .description('Print exactly what would be sent to the model; calls no model')
+      .argument('<name>', 'prompt name')
+      .option('--var <name=value>', 'a variable (repeatable)', collect)
+      .option('--vars-file <path>', 'variables from a JSON or YAML file')
+      .option('--version <n>', 'a given version (default: the latest)')
+      .option('--part <part>', 'print only the system or the user text: system|user'),
+  ).action(async (name: string, options: object, cmd: Command) => {
+    const ctx = await deps.context(cmd);
+    const input = parseInput(renderSchema, { name, ...options });
+    const flags = parseVarFlags(input.var ?? []);
+    const fromFile = input.varsFile ? await readVarsFile(ctx, input.varsFile) : {};
+    const prompts = await (await ctx.services()).prompts();
+    const scope = await resolveScope(ctx, prompts, input);
+    const variables: Record<string, unknown> = { ...fromFile, ...flags };
+    // Piped text becomes {{input}}, read only when the prompt uses it and it was not given.
+    const { version } = await prompts.get(scope, input.name, input.version);
+    if (!('input' in variables) && version.variables.some((v) => v.name === 'input')) {
+      const piped = await ctx.readStdin();
+      if (piped) variables.input = piped;
+    }
+    const rendered = await prompts.render(scope, input.name, variables, input.version);
+    ctx.output.result(rendered, (r) => {
+      if (input.part === 'system') {
+        if (r.system === null) throw new ValidationError(`Prompt ${r.name} has no system text`);
+        ctx.output.write(r.system);
+      } else if (input.part === 'user' || r.system === null) {
+        ctx.output.write(r.user);
+      } else {
+        ctx.output.info(ctx.output.style.dim('── system ──'));
+        ctx.output.write(r.system);
+        ctx.output.info(ctx.output.style.dim('\n── user ──'));
+        ctx.output.write(r.user);
+      }
+    });
+  });
+  return withExamples(command, [
+    'prompt render greet --var name=Ada --var topic="compilers"',
+    'prompt render summarize --vars-file vars.yaml --version 2',
+    'git diff | prompt-runner prompt render review --part user',
+  ]);
+}

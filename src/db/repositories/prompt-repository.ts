@@ -1,0 +1,187 @@
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { isUniqueViolation } from '../prisma-errors.js';
+
+/** A Prisma client, or the client of an open transaction. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+export interface VariableSpec {
+  name: string;
+  required: boolean;
+  default?: unknown;
+  description?: string;
+}
+
+/** Model parameters a prompt version may fix. */
+export interface PromptParameters {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+}
+
+export interface PromptVersionRecord {
+  id: number;
+  promptId: number;
+  version: number;
+  body: string;
+  system: string | null;
+  variables: VariableSpec[];
+  model: string | null;
+  parameters: PromptParameters;
+  message: string | null;
+  createdAt: Date;
+}
+
+export interface PromptRecord {
+  id: number;
+  projectId: number | null;
+  name: string;
+  description: string | null;
+  category: string | null;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  latest: PromptVersionRecord;
+  versionCount: number;
+}
+
+export interface PromptData {
+  projectId: number | null;
+  name: string;
+  description?: string | null;
+  category?: string | null;
+  tags?: string[];
+}
+
+export interface VersionData {
+  body: string;
+  system?: string | null;
+  variables: VariableSpec[];
+  model?: string | null;
+  parameters?: PromptParameters;
+  message?: string | null;
+}
+
+const withLatest = {
+  versions: { orderBy: { version: 'desc' }, take: 1 },
+  _count: { select: { versions: true } },
+} as const;
+
+type VersionRow = Prisma.PromptVersionModel;
+type PromptRow = Prisma.PromptModel & { versions: VersionRow[]; _count: { versions: number } };
+
+function toVersion(row: VersionRow): PromptVersionRecord {
+  return {
+    ...row,
+    variables: JSON.parse(row.variables) as VariableSpec[],
+    parameters: JSON.parse(row.parameters) as PromptParameters,
+  };
+}
+
+function toPrompt({ versions, _count, tags, ...row }: PromptRow): PromptRecord {
+  const [latest] = versions;
+  if (!latest) throw new Error(`Prompt ${row.id} has no version`);
+  return {
+    ...row,
+    tags: JSON.parse(tags) as string[],
+    latest: toVersion(latest),
+    versionCount: _count.versions,
+  };
+}
+
+function versionColumns(data: VersionData) {
+  return {
+    body: data.body,
+    system: data.system ?? null,
+    variables: JSON.stringify(data.variables),
+    model: data.model ?? null,
+    parameters: JSON.stringify(data.parameters ?? {}),
+    message: data.message ?? null,
+  };
+}
+
+export class PromptRepository {
+  constructor(private readonly db: DbClient) {}
+
+  async find(projectId: number | null, name: string): Promise<PromptRecord | null> {
+    const row = await this.db.prompt.findFirst({ where: { projectId, name }, include: withLatest });
+    return row ? toPrompt(row) : null;
+  }
+
+  async list(projectId: number | null): Promise<PromptRecord[]> {
+    const rows = await this.db.prompt.findMany({
+      where: { projectId },
+      include: withLatest,
+      orderBy: { name: 'asc' },
+    });
+    return rows.map(toPrompt);
+  }
+
+  async version(promptId: number, version: number): Promise<PromptVersionRecord | null> {
+    const row = await this.db.promptVersion.findUnique({
+      where: { promptId_version: { promptId, version } },
+    });
+    return row ? toVersion(row) : null;
+  }
+
+  async versions(promptId: number): Promise<PromptVersionRecord[]> {
+    const rows = await this.db.promptVersion.findMany({
+      where: { promptId },
+      orderBy: { version: 'asc' },
+    });
+    return rows.map(toVersion);
+  }
+
+  async create(prompt: PromptData, version: VersionData): Promise<PromptRecord> {
+    const row = await this.db.prompt.create({
+      data: {
+        projectId: prompt.projectId,
+        name: prompt.name,
+        description: prompt.description ?? null,
+        category: prompt.category ?? null,
+        tags: JSON.stringify(prompt.tags ?? []),
+        versions: { create: { version: 1, ...versionColumns(version) } },
+      },
+      include: withLatest,
+    });
+    return toPrompt(row);
+  }
+
+  /** Adds version n+1; a concurrent writer taking the same number makes it try the next. */
+  async addVersion(promptId: number, version: VersionData): Promise<PromptVersionRecord> {
+    for (let attempt = 0; ; attempt++) {
+      const last = await this.db.promptVersion.findFirst({
+        where: { promptId },
+        orderBy: { version: 'desc' },
+        select: { version: true },
+      });
+      try {
+        const row = await this.db.promptVersion.create({
+          data: { promptId, version: (last?.version ?? 0) + 1, ...versionColumns(version) },
+        });
+        await this.db.prompt.update({ where: { id: promptId }, data: { updatedAt: new Date() } });
+        return toVersion(row);
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async update(
+    promptId: number,
+    changes: { description?: string | null; tags?: string[] },
+  ): Promise<void> {
+    await this.db.prompt.update({
+      where: { id: promptId },
+      data: {
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.tags !== undefined ? { tags: JSON.stringify(changes.tags) } : {}),
+      },
+    });
+  }
+
+  async delete(promptId: number): Promise<void> {
+    await this.db.prompt.delete({ where: { id: promptId } });
+  }
+}

@@ -1,0 +1,340 @@
+// Prompts: named Handlebars templates in a project (or global), versioned on every change,
+// parsed when saved, rendered with variables and with other prompts as partials.
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { validateName } from '../core/names.js';
+import { analyzeTemplate, assertVariables, renderTemplate } from '../core/templating/engine.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
+import type { ProjectRecord, ProjectRepository } from '../db/repositories/project-repository.js';
+import type {
+  PromptParameters,
+  PromptRecord,
+  PromptRepository,
+  PromptVersionRecord,
+  VariableSpec,
+} from '../db/repositories/prompt-repository.js';
+import { buildVariables, withDefaults } from './prompt-variables.js';
+
+export const ORCHESTRATION_CATEGORY = '__orchestration__';
+
+/** Where prompts live: a project, or the global scope when `project` is null. */
+export interface PromptScope {
+  project: ProjectRecord | null;
+}
+
+export interface PromptInput {
+  body: string;
+  system?: string | null;
+  description?: string | null;
+  model?: string | null;
+  parameters?: PromptParameters;
+  tags?: string[];
+  category?: string | null;
+  /** Declared variables (defaults, descriptions); the templates' own are added. */
+  variables?: VariableSpec[];
+  message?: string | null;
+}
+
+export interface PromptChanges {
+  body?: string;
+  system?: string | null;
+  description?: string | null;
+  model?: string | null;
+  parameters?: PromptParameters;
+  tags?: string[];
+  variables?: VariableSpec[];
+  message?: string | null;
+}
+
+export interface PromptView {
+  prompt: PromptRecord;
+  version: PromptVersionRecord;
+}
+
+export interface UpdateResult extends PromptView {
+  /** False when nothing differed from the latest version. */
+  changed: boolean;
+}
+
+export interface VersionSummary {
+  version: number;
+  createdAt: Date;
+  message: string | null;
+  linesAdded: number;
+  linesRemoved: number;
+}
+
+export interface RenderedPrompt {
+  name: string;
+  version: number;
+  system: string | null;
+  user: string;
+  messages: { role: 'system' | 'user'; content: string }[];
+  model: string | null;
+  parameters: PromptParameters;
+  variables: Record<string, unknown>;
+}
+
+export interface PromptServiceDeps {
+  prompts: PromptRepository;
+  projects: ProjectRepository;
+}
+
+export class PromptService {
+  constructor(private readonly deps: PromptServiceDeps) {}
+
+  /** The scope of a project name, or the global scope for null. */
+  async scope(projectName: string | null): Promise<PromptScope> {
+    if (projectName === null) return { project: null };
+    const project = await this.deps.projects.findByName(projectName);
+    if (!project) {
+      throw new NotFoundError(`Project "${projectName}" not found`, {
+        hint: 'see `prompt-runner project list`',
+      });
+    }
+    return { project };
+  }
+
+  async create(scope: PromptScope, name: string, input: PromptInput): Promise<PromptView> {
+    const validName = validateName('prompt', name);
+    const templates = checkTemplates(input.body, input.system ?? null);
+    const projectId = scope.project?.id ?? null;
+    if (await this.deps.prompts.find(projectId, validName)) throw duplicate(validName, scope);
+    try {
+      const prompt = await this.deps.prompts.create(
+        {
+          projectId,
+          name: validName,
+          description: input.description ?? null,
+          category: input.category ?? null,
+          tags: input.tags ?? [],
+        },
+        {
+          ...templates,
+          variables: buildVariables(templates, input.variables),
+          model: input.model ?? null,
+          parameters: input.parameters ?? {},
+          message: input.message ?? null,
+        },
+      );
+      return { prompt, version: prompt.latest };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(validName, scope);
+      throw error;
+    }
+  }
+
+  /**
+   * Prompts of the scope, then the global ones it can use (those its own names do not hide);
+   * orchestration templates only when asked.
+   */
+  async list(scope: PromptScope, options: { all?: boolean } = {}): Promise<PromptRecord[]> {
+    const own = await this.deps.prompts.list(scope.project?.id ?? null);
+    const names = new Set(own.map((p) => p.name));
+    const globals = scope.project
+      ? (await this.deps.prompts.list(null)).filter((p) => !names.has(p.name))
+      : [];
+    const prompts = [...own, ...globals];
+    return options.all ? prompts : prompts.filter((p) => p.category !== ORCHESTRATION_CATEGORY);
+  }
+
+  /** The prompt of that name in the scope itself (no global fallback), if any. */
+  findInScope(scope: PromptScope, name: string): Promise<PromptRecord | null> {
+    return this.deps.prompts.find(scope.project?.id ?? null, name);
+  }
+
+  /** The prompt, found in the project first and then among global prompts. */
+  async find(scope: PromptScope, name: string): Promise<PromptRecord> {
+    const inProject = scope.project ? await this.deps.prompts.find(scope.project.id, name) : null;
+    const prompt = inProject ?? (await this.deps.prompts.find(null, name));
+    if (!prompt) {
+      const where = scope.project ? ` in project "${scope.project.name}"` : ' among global prompts';
+      throw new NotFoundError(`Prompt "${name}" not found${where}`, {
+        hint: 'see `prompt-runner prompt list`',
+      });
+    }
+    return prompt;
+  }
+
+  async get(scope: PromptScope, name: string, version?: number): Promise<PromptView> {
+    const prompt = await this.find(scope, name);
+    if (version === undefined) return { prompt, version: prompt.latest };
+    const found = await this.deps.prompts.version(prompt.id, version);
+    if (!found) {
+      throw new NotFoundError(`Prompt "${name}" has no version ${version}`, {
+        hint: `it has versions 1 to ${prompt.versionCount}`,
+      });
+    }
+    return { prompt, version: found };
+  }
+
+  /** A new version when the body, system, model, parameters or variables change. */
+  async update(scope: PromptScope, name: string, changes: PromptChanges): Promise<UpdateResult> {
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw new ValidationError('Nothing to update', {
+        hint: 'give --file, --body, --system, --model, a parameter, --description or --tag',
+      });
+    }
+    const prompt = await this.find(scope, name);
+    const latest = prompt.latest;
+    const body = changes.body ?? latest.body;
+    const system = changes.system !== undefined ? changes.system : latest.system;
+    const templates = checkTemplates(body, system);
+    const next = {
+      ...templates,
+      variables: buildVariables(templates, changes.variables ?? declaredOf(latest.variables)),
+      model: changes.model !== undefined ? changes.model : latest.model,
+      parameters: changes.parameters ?? latest.parameters,
+    };
+    const versionChanged =
+      next.body !== latest.body ||
+      next.system !== latest.system ||
+      next.model !== latest.model ||
+      !sameJson(next.parameters, latest.parameters) ||
+      !sameJson(next.variables, latest.variables);
+    const promptChanged =
+      (changes.description !== undefined && changes.description !== prompt.description) ||
+      (changes.tags !== undefined && !sameJson(changes.tags, prompt.tags));
+    if (promptChanged) {
+      await this.deps.prompts.update(prompt.id, {
+        description: changes.description,
+        tags: changes.tags,
+      });
+    }
+    if (versionChanged) {
+      await this.deps.prompts.addVersion(prompt.id, { ...next, message: changes.message ?? null });
+    }
+    const updated = await this.find(scope, prompt.name);
+    return {
+      prompt: updated,
+      version: updated.latest,
+      changed: versionChanged || promptChanged,
+    };
+  }
+
+  async versions(scope: PromptScope, name: string): Promise<VersionSummary[]> {
+    const prompt = await this.find(scope, name);
+    const versions = await this.deps.prompts.versions(prompt.id);
+    const { diffLines } = await import('diff');
+    return versions.map((version, index) => {
+      const previous = versions[index - 1];
+      let linesAdded = 0;
+      let linesRemoved = 0;
+      for (const part of diffLines(previous ? fullText(previous) : '', fullText(version))) {
+        if (part.added) linesAdded += part.count ?? 0;
+        if (part.removed) linesRemoved += part.count ?? 0;
+      }
+      return {
+        version: version.version,
+        createdAt: version.createdAt,
+        message: version.message,
+        linesAdded,
+        linesRemoved,
+      };
+    });
+  }
+
+  /** Exactly what would be sent: the system and user text, rendered. */
+  async render(
+    scope: PromptScope,
+    name: string,
+    variables: Record<string, unknown>,
+    version?: number,
+  ): Promise<RenderedPrompt> {
+    const view = await this.get(scope, name, version);
+    const partials = await this.collectPartials(scope, view.prompt.name, view.version);
+    const values = withDefaults(view.version.variables, variables);
+    const sources = [view.version.body, ...Object.values(partials)];
+    if (view.version.system !== null) sources.push(view.version.system);
+    assertVariables(sources, values);
+    const system =
+      view.version.system === null
+        ? null
+        : renderTemplate(view.version.system, values, { partials, templateName: 'system' });
+    const user = renderTemplate(view.version.body, values, { partials, templateName: name });
+    const messages: RenderedPrompt['messages'] = [];
+    if (system !== null) messages.push({ role: 'system', content: system });
+    messages.push({ role: 'user', content: user });
+    return {
+      name: view.prompt.name,
+      version: view.version.version,
+      system,
+      user,
+      messages,
+      model: view.version.model,
+      parameters: view.version.parameters,
+      variables: values,
+    };
+  }
+
+  async delete(scope: PromptScope, name: string): Promise<PromptRecord> {
+    const prompt = await this.find(scope, name);
+    await this.deps.prompts.delete(prompt.id);
+    return prompt;
+  }
+
+  /** Partials the templates include, and theirs, by name; refuses a missing or recursive one. */
+  private async collectPartials(
+    scope: PromptScope,
+    rootName: string,
+    version: PromptVersionRecord,
+  ): Promise<Record<string, string>> {
+    const bodies: Record<string, string> = {};
+    const visit = async (sources: string[], chain: string[]) => {
+      for (const source of sources) {
+        for (const partial of analyzeTemplate(source).partials) {
+          if (chain.includes(partial)) {
+            throw new ValidationError(`Recursive partial: ${[...chain, partial].join(' → ')}`, {
+              hint: 'a prompt cannot include itself, directly or through others',
+            });
+          }
+          if (Object.hasOwn(bodies, partial)) continue;
+          const included = await this.find(scope, partial).catch((error: unknown) => {
+            if (error instanceof NotFoundError) {
+              throw new ValidationError(`Partial "${partial}" not found: no prompt of that name`, {
+                hint: `create it with \`prompt-runner prompt create ${partial}\``,
+              });
+            }
+            throw error;
+          });
+          bodies[partial] = included.latest.body;
+          await visit([included.latest.body], [...chain, partial]);
+        }
+      }
+    };
+    await visit(version.system ? [version.body, version.system] : [version.body], [rootName]);
+    return bodies;
+  }
+}
+
+/** Parses both templates (so a broken one is refused when saved); refuses an empty body. */
+function checkTemplates(body: string, system: string | null) {
+  if (body.trim() === '') {
+    throw new ValidationError('The prompt body is empty', {
+      hint: 'give it with --file, --body or on stdin',
+    });
+  }
+  analyzeTemplate(body, 'body');
+  if (system !== null) analyzeTemplate(system, 'system');
+  return { body, system };
+}
+
+/** Variables that carry a declaration; the rest are found again in the templates. */
+function declaredOf(specs: VariableSpec[]): VariableSpec[] {
+  return specs.filter((spec) => spec.default !== undefined || spec.description !== undefined);
+}
+
+function fullText(version: PromptVersionRecord): string {
+  const body = version.body.endsWith('\n') ? version.body : `${version.body}\n`;
+  return version.system === null ? body : `${version.system}\n${body}`;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function duplicate(name: string, scope: PromptScope): ConflictError {
+  const where = scope.project ? ` in project "${scope.project.name}"` : ' among global prompts';
+  return new ConflictError(`Prompt "${name}" already exists${where}`, {
+    hint: `change it with \`prompt-runner prompt update ${name}\``,
+  });
+}
