@@ -4,6 +4,7 @@
 // (`prompt-runner.tags`); a system text is written with Dotprompt's `{{role}}` markers.
 import { parseDocument, stringify } from 'yaml';
 import { ValidationError } from '../core/errors.js';
+import { describeYamlError } from '../core/yaml-error.js';
 import * as z from '../core/zod.js';
 import type { PromptParameters, VariableSpec } from '../db/repositories/prompt-repository.js';
 
@@ -60,9 +61,8 @@ export function parsePromptFile(text: string, fileName: string): PromptFileData 
   const document = parseDocument(yamlText);
   const yamlError = document.errors[0];
   if (yamlError) {
-    const line = (yamlError.linePos?.[0].line ?? 0) + 1;
     throw new ValidationError(
-      `${fileName}: front matter is not valid YAML (line ${line}): ${yamlError.message.split('\n')[0]}`,
+      `${fileName}: front matter is not valid YAML at ${describeYamlError(yamlError)}`,
     );
   }
   const parsed = frontMatterSchema.safeParse(document.toJS() ?? {});

@@ -55,7 +55,7 @@ describe('parsePromptFile', () => {
 
   it('names the line of a YAML error and the path of a bad field', () => {
     expect(() => parsePromptFile('---\nname: [unclosed\n---\nx', 'a.prompt')).toThrow(
-      /a\.prompt: front matter is not valid YAML \(line \d+\)/,
+      /a\.prompt: front matter is not valid YAML at line \d+, column \d+: /,
     );
     expect(() => parsePromptFile('---\nconfig:\n  temperature: hot\n---\nx', 'b.prompt')).toThrow(
       /b\.prompt: invalid front matter at config\.temperature/,

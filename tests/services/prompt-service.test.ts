@@ -144,13 +144,14 @@ describe('PromptService', () => {
 
   it('stores and renders a 2 MB template with non-ASCII text byte for byte', async () => {
     const { service, scope } = await setup();
-    const line = 'Emoji 🚀, CJK 漢字かな, RTL עברית العربية, {{name}}\n';
-    const body = line.repeat(Math.ceil((2 * 1024 * 1024) / Buffer.byteLength(line)));
+    const line = 'Emoji 🚀, CJK 漢字かな, RTL עברית العربية\n';
+    const text = line.repeat(Math.ceil((2 * 1024 * 1024) / Buffer.byteLength(line)));
+    const body = `{{name}}\n${text}{{#each items}}{{this}}{{/each}}{{name}}`;
     expect(Buffer.byteLength(body)).toBeGreaterThan(2 * 1024 * 1024);
     await service.create(scope, 'big', { body });
     expect((await service.get(scope, 'big')).version.body).toBe(body);
-    const rendered = await service.render(scope, 'big', { name: 'Zoë' });
-    expect(rendered.user).toBe(body.replaceAll('{{name}}', 'Zoë'));
+    const rendered = await service.render(scope, 'big', { name: 'Zoë', items: ['a', 'b'] });
+    expect(rendered.user).toBe(`Zoë\n${text}abZoë`);
   });
 
   it('deletes a prompt with its versions', async () => {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
+import { describeYamlError } from '../../core/yaml-error.js';
 import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
 import type { PromptScope, PromptService } from '../../services/prompt-service.js';
 
@@ -89,9 +90,8 @@ export async function readVarsFile(
   const document = parseDocument(text);
   const error = document.errors[0];
   if (error) {
-    const line = (error.linePos?.[0].line ?? 0) + 1;
     throw new ValidationError(
-      `Vars file ${path} is not valid JSON or YAML (line ${line}): ${error.message.split('\n')[0]}`,
+      `Vars file ${path} is not valid JSON or YAML at ${describeYamlError(error)}`,
     );
   }
   const value = document.toJS();

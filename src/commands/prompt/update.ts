@@ -62,7 +62,7 @@ export function createPromptUpdateCommand(deps: CommandDeps): Command {
         : undefined,
       tags: input.tag,
       variables: parseDefaults(input.default),
-      message: input.message ?? null,
+      message: input.message,
     });
     const json = { ...toPromptJson(result, scope), changed: result.changed };
     ctx.output.result(json, (p) => {

@@ -87,8 +87,17 @@ export function parseTemplate(source: string, templateName?: string): hbs.AST.Pr
   }
 }
 
+// A render analyses the same templates several times (checks, partials, the render itself).
+const analyses = new Map<string, TemplateAnalysis>();
+const ANALYSES_KEPT = 32;
+
 export function analyzeTemplate(source: string, templateName?: string): TemplateAnalysis {
-  return analyzeProgram(parseTemplate(source, templateName));
+  const known = analyses.get(source);
+  if (known) return known;
+  const analysis = analyzeProgram(parseTemplate(source, templateName));
+  if (analyses.size >= ANALYSES_KEPT) analyses.delete(analyses.keys().next().value as string);
+  analyses.set(source, analysis);
+  return analysis;
 }
 
 /** Throws one error naming every variable the sources require and `variables` lacks. */
