@@ -13,4 +13,15 @@ process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
+  // The first Ctrl-C lets the command stop and record what it was doing; a second one quits.
+  onInterrupt: (handler) => {
+    let interrupted = false;
+    const listener = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      handler();
+    };
+    process.on('SIGINT', listener);
+    return () => process.off('SIGINT', listener);
+  },
 });

@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { createCacheCommand } from './commands/cache/index.js';
 import { createConfigCommand } from './commands/config/index.js';
 import { createDbCommand } from './commands/db/index.js';
+import { createExecutionCommand } from './commands/execution/index.js';
 import { createProjectCommand } from './commands/project/index.js';
 import { createPromptCommand } from './commands/prompt/index.js';
 import type { CommandDeps } from './commands/shared.js';
@@ -45,6 +47,8 @@ export function createProgram(deps: CliDeps): Program {
     .enablePositionalOptions()
     .addCommand(createProjectCommand(commandDeps))
     .addCommand(createPromptCommand(commandDeps))
+    .addCommand(createExecutionCommand(commandDeps))
+    .addCommand(createCacheCommand(commandDeps))
     .addCommand(createConfigCommand(commandDeps))
     .addCommand(createDbCommand(commandDeps));
 

@@ -51,6 +51,17 @@ export const CONFIG_KEYS = {
     schema: z.union([z.boolean(), z.stringbool()]),
     description: 'Reuse answers to identical requests (true/false)',
   },
+  pricing: {
+    schema: z.record(
+      z.string(),
+      z.object({
+        input: z.number().check(z.minimum(0)),
+        output: z.number().check(z.minimum(0)),
+      }),
+    ),
+    description: 'Extra prices in USD per million tokens, JSON: {"model":{"input":1,"output":2}}',
+    json: true,
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -67,11 +78,23 @@ export function assertConfigKey(key: string): asserts key is ConfigKey {
 }
 
 export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): Config[K] {
-  const result = CONFIG_KEYS[key].schema.safeParse(value);
+  const spec = CONFIG_KEYS[key];
+  if ('json' in spec && typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new ValidationError(`Invalid value for ${key}: not valid JSON`, {
+        hint: spec.description,
+      });
+    }
+  }
+  const result = spec.schema.safeParse(value);
   if (!result.success) {
-    const reason = result.error.issues[0]?.message ?? 'invalid value';
+    const issue = result.error.issues[0];
+    const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    const reason = `${issue?.message ?? 'invalid value'}${at}`;
     throw new ValidationError(`Invalid value for ${key}: ${JSON.stringify(value)} (${reason})`, {
-      hint: CONFIG_KEYS[key].description,
+      hint: spec.description,
     });
   }
   return result.data as Config[K];

@@ -18,6 +18,8 @@ export interface CliDeps {
   stderr: Stream<Writable>;
   stdin: Stream<Readable>;
   openDatabase?: (file: string) => Promise<Database>;
+  /** Calls `handler` on Ctrl-C; returns a function that stops listening. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 export interface GlobalOptions {
@@ -41,6 +43,8 @@ export class AppContext {
   readonly config: ConfigStore;
   #db: Promise<Database> | undefined;
   #services: Promise<Services> | undefined;
+  #interrupt: AbortController | undefined;
+  #stopListening: (() => void) | undefined;
 
   constructor(
     readonly deps: CliDeps,
@@ -84,7 +88,11 @@ export class AppContext {
         this.db(),
         import('../services/index.js'),
       ]);
-      return createServices(db, this.cwd);
+      return createServices(db, {
+        cwd: this.cwd,
+        env: this.env,
+        config: () => this.config.read(),
+      });
     })();
     return this.#services;
   }
@@ -102,6 +110,16 @@ export class AppContext {
       });
     }
     return name;
+  }
+
+  /** A signal that aborts on Ctrl-C, for commands that can stop cleanly. */
+  interruptSignal(): AbortSignal {
+    if (!this.#interrupt) {
+      const controller = new AbortController();
+      this.#interrupt = controller;
+      this.#stopListening = this.deps.onInterrupt?.(() => controller.abort());
+    }
+    return this.#interrupt.signal;
   }
 
   /** Everything piped to stdin; undefined when stdin is a terminal. */
@@ -138,6 +156,7 @@ export class AppContext {
   }
 
   async dispose(): Promise<void> {
+    this.#stopListening?.();
     if (!this.#db) return;
     const db = await this.#db.catch(() => undefined);
     await db?.close();

@@ -66,6 +66,17 @@ export class Output {
     this.options.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** One JSON document on its own line, in every mode: records of a batch, an export. */
+  jsonLine(data: unknown): void {
+    this.options.stdout.write(`${JSON.stringify(data, jsonReplacer)}\n`);
+  }
+
+  /** A line about the work (a summary, a status) on stderr, for people only. */
+  note(message: string): void {
+    if (this.options.json || this.options.quiet) return;
+    this.options.stderr.write(`${message}\n`);
+  }
+
   /** Text exactly as given, byte for byte (a newline is added only at a terminal). */
   write(text: string): void {
     if (this.options.json) return;

@@ -1,32 +1,74 @@
 // Builds the services over one database connection. Services with heavy dependencies
-// (templates, YAML) load on first use, so commands that do not need them start fast.
+// (templates, YAML, the model client) load on first use, so commands that do not need them
+// start fast.
+import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
+import type { CacheRepository } from '../db/repositories/cache-repository.js';
+import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
 import { ProjectRepository } from '../db/repositories/project-repository.js';
+import type { ExecutionService } from './execution-service.js';
 import { ProjectService } from './project-service.js';
 import type { PromptService } from './prompt-service.js';
+import type { RunService } from './run-service.js';
 
 export interface Services {
   projects: ProjectService;
   prompts(): Promise<PromptService>;
+  runs(): Promise<RunService>;
+  executions(): Promise<ExecutionService>;
 }
 
-export function createServices(db: Database, cwd: string): Services {
+export interface ServiceEnvironment {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  config: () => Config;
+}
+
+/** A value built once, on first request. */
+function lazy<T>(build: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+export function createServices(db: Database, environment: ServiceEnvironment): Services {
   const projectRepository = new ProjectRepository(db.prisma);
-  let prompts: Promise<PromptService> | undefined;
+  const executions = lazy<ExecutionRepository>(async () => {
+    const { ExecutionRepository } = await import('../db/repositories/execution-repository.js');
+    return new ExecutionRepository(db.prisma);
+  });
+  const cache = lazy<CacheRepository>(async () => {
+    const { CacheRepository } = await import('../db/repositories/cache-repository.js');
+    return new CacheRepository(db.prisma);
+  });
+  const prompts = lazy(async () => {
+    const [{ PromptService }, { PromptRepository }] = await Promise.all([
+      import('./prompt-service.js'),
+      import('../db/repositories/prompt-repository.js'),
+    ]);
+    return new PromptService({
+      prompts: new PromptRepository(db.prisma),
+      projects: projectRepository,
+    });
+  });
   return {
-    projects: new ProjectService({ repository: projectRepository, cwd }),
-    prompts: () => {
-      prompts ??= (async () => {
-        const [{ PromptService }, { PromptRepository }] = await Promise.all([
-          import('./prompt-service.js'),
-          import('../db/repositories/prompt-repository.js'),
-        ]);
-        return new PromptService({
-          prompts: new PromptRepository(db.prisma),
-          projects: projectRepository,
-        });
-      })();
-      return prompts;
-    },
+    projects: new ProjectService({ repository: projectRepository, cwd: environment.cwd }),
+    prompts,
+    runs: lazy(async () => {
+      const { RunService } = await import('./run-service.js');
+      return new RunService({
+        prompts: await prompts(),
+        executions: await executions(),
+        cache: await cache(),
+        config: environment.config(),
+        env: environment.env,
+      });
+    }),
+    executions: lazy(async () => {
+      const { ExecutionService } = await import('./execution-service.js');
+      return new ExecutionService({ executions: await executions(), cache: await cache() });
+    }),
   };
 }

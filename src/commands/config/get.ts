@@ -9,7 +9,13 @@ export function createConfigGetCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const key = ctx.config.key(name);
       ctx.output.result(ctx.config.entry(key), (entry) =>
-        ctx.output.text(entry.value == null ? '' : String(entry.value)),
+        ctx.output.text(
+          entry.value == null
+            ? ''
+            : typeof entry.value === 'object'
+              ? JSON.stringify(entry.value)
+              : String(entry.value),
+        ),
       );
     });
   return withExamples(command, ['config get model', 'config get baseUrl --json']);

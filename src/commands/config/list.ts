@@ -11,10 +11,15 @@ export function createConfigListCommand(deps: CommandDeps): Command {
       ctx.output.result(entries, (rows) => {
         ctx.output.table(
           ['Key', 'Value', 'Source', 'Description'],
-          rows.map((e) => [e.key, e.value == null ? '' : String(e.value), e.source, e.description]),
+          rows.map((e) => [e.key, displayValue(e.value), e.source, e.description]),
         );
         ctx.output.info(ctx.output.style.dim(`Config file: ${ctx.paths.configFile}`));
       });
     });
   return withExamples(command, ['config list', 'config list --json']);
+}
+
+function displayValue(value: unknown): string {
+  if (value == null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

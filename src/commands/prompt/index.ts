@@ -6,6 +6,7 @@ import { createPromptExportCommand } from './export.js';
 import { createPromptImportCommand } from './import.js';
 import { createPromptListCommand } from './list.js';
 import { createPromptRenderCommand } from './render-command.js';
+import { createPromptRunCommand } from './run.js';
 import { createPromptShowCommand } from './show.js';
 import { createPromptUpdateCommand } from './update.js';
 import { createPromptVersionsCommand } from './versions.js';
@@ -19,6 +20,7 @@ export function createPromptCommand(deps: CommandDeps): Command {
     .addCommand(createPromptUpdateCommand(deps))
     .addCommand(createPromptVersionsCommand(deps))
     .addCommand(createPromptRenderCommand(deps))
+    .addCommand(createPromptRunCommand(deps))
     .addCommand(createPromptImportCommand(deps))
     .addCommand(createPromptExportCommand(deps))
     .addCommand(createPromptDeleteCommand(deps));

@@ -1,0 +1,94 @@
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { Command } from 'commander';
+import * as z from '../../core/zod.js';
+import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { toExecutionJson } from './render.js';
+
+const exportSchema = z.object({
+  format: z.enum(['jsonl', 'csv']),
+  output: z.optional(z.string()),
+});
+
+const CSV_COLUMNS = [
+  'id',
+  'createdAt',
+  'project',
+  'prompt',
+  'promptVersion',
+  'model',
+  'baseUrlHost',
+  'status',
+  'error',
+  'attempts',
+  'inputTokens',
+  'outputTokens',
+  'costUsd',
+  'latencyMs',
+  'cached',
+  'finishReason',
+  'workflowRunId',
+  'stepId',
+  'sessionId',
+  'phase',
+  'parameters',
+  'system',
+  'messages',
+  'variables',
+  'response',
+] as const;
+
+function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((done) => (stream.write(text) ? done() : stream.once('drain', done)));
+}
+
+export function createExecutionExportCommand(deps: CommandDeps): Command {
+  const command = new Command('export')
+    .description('Write every execution as JSON lines or CSV (to stdout or a file)')
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (options: object, cmd: Command) => {
+      const ctx = await deps.context(cmd);
+      const input = parseInput(exportSchema, options);
+      const executions = await (await ctx.services()).executions();
+      const path = input.output ? resolve(ctx.cwd, input.output) : undefined;
+      // `--json` without a file: one JSON array, as every --json command prints one document.
+      if (ctx.options.json && !path) {
+        const all = [];
+        for await (const execution of executions.all()) all.push(toExecutionJson(execution));
+        ctx.output.json(all);
+        return;
+      }
+      const stream: Writable = path ? createWriteStream(path) : ctx.deps.stdout;
+      const { stringify } = await import('csv-stringify/sync');
+      const csvOptions = { cast: { boolean: (value: boolean) => String(value) } };
+      if (input.format === 'csv') await write(stream, stringify([[...CSV_COLUMNS]]));
+      let count = 0;
+      for await (const execution of executions.all()) {
+        const row = toExecutionJson(execution);
+        count++;
+        if (input.format === 'jsonl') {
+          await write(stream, `${JSON.stringify(row)}\n`);
+        } else {
+          const cells = CSV_COLUMNS.map((column) => {
+            const value = row[column];
+            return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+          });
+          await write(stream, stringify([cells], csvOptions));
+        }
+      }
+      if (path) {
+        await new Promise<void>((done, fail) =>
+          stream.end((error?: Error | null) => (error ? fail(error) : done())),
+        );
+        ctx.output.result({ path, format: input.format, count }, (d) =>
+          ctx.output.success(`Exported ${d.count} executions to ${d.path}`),
+        );
+      }
+    });
+  return withExamples(command, [
+    'execution export > calls.jsonl',
+    'execution export --format csv -o calls.csv',
+  ]);
+}

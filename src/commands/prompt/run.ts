@@ -1,0 +1,159 @@
+import { Command } from 'commander';
+import { AppError, ModelError, ValidationError } from '../../core/errors.js';
+import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
+import * as z from '../../core/zod.js';
+import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import {
+  addScopeOptions,
+  collect,
+  parseVarFlags,
+  readTextFile,
+  readVarsFile,
+  resolveScope,
+} from './inputs.js';
+import { parseCases, printDryRun, printRunResult, startProgress } from './run-output.js';
+import { versionOption } from './show.js';
+
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+const runSchema = z.object({
+  name: z.string(),
+  var: z.optional(z.array(z.string())),
+  varsFile: z.optional(z.string()),
+  inputFile: z.optional(z.string()),
+  concurrency: z.optional(positiveInt.check(z.maximum(64))),
+  model: z.optional(z.string()),
+  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
+  maxTokens: z.optional(positiveInt),
+  timeout: z.optional(z.coerce.number().check(z.positive())),
+  maxRetries: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10))),
+  responseFormat: z.optional(z.enum(['text', 'json'])),
+  stream: z.optional(z.boolean()),
+  cache: z.optional(z.boolean()),
+  dryRun: z.optional(z.boolean()),
+  version: versionOption,
+  project: z.optional(z.string()),
+  global: z.optional(z.boolean()),
+  json: z.optional(z.boolean()),
+});
+
+export function createPromptRunCommand(deps: CommandDeps): Command {
+  const command = addScopeOptions(
+    new Command('run')
+      .description('Render a prompt, send it to the model, print and record the answer')
+      .argument('<name>', 'prompt name')
+      .option('--var <name=value>', 'a variable (repeatable)', collect)
+      .option('--vars-file <path>', 'variables from a JSON or YAML file')
+      .option('--input-file <cases.jsonl>', 'run once per line: a JSON object of variables each')
+      .option('--concurrency <n>', 'calls at once with --input-file (default 4)')
+      .option('-m, --model <model>', 'model to use')
+      .option('--temperature <n>', 'sampling temperature, 0 to 2')
+      .option('--max-tokens <n>', 'maximum tokens in the answer')
+      .option('--timeout <seconds>', 'request timeout (default 300)')
+      .option('--max-retries <n>', 'retries on connection errors, 408, 409, 429, 5xx (default 2)')
+      .option('--response-format <format>', 'ask for json or text')
+      .option('--stream', 'print the answer as it arrives')
+      .option('--no-cache', 'call the model even when a cached answer exists')
+      .option('--dry-run', 'print what would be sent; call nothing')
+      .option('--version <n>', 'a given version (default: the latest)'),
+  ).action(async (name: string, options: object, cmd: Command) => {
+    const ctx = await deps.context(cmd);
+    const input = parseInput(runSchema, { name, ...options, json: ctx.options.json });
+    if (input.inputFile && input.stream) {
+      throw new ValidationError('--stream cannot be used with --input-file');
+    }
+    const base = {
+      ...(input.varsFile ? await readVarsFile(ctx, input.varsFile) : {}),
+      ...parseVarFlags(input.var ?? []),
+    };
+    const services = await ctx.services();
+    const prompts = await services.prompts();
+    const runs = await services.runs();
+    const scope = await resolveScope(ctx, prompts, input);
+    const flags = {
+      model: input.model,
+      temperature: input.temperature,
+      maxTokens: input.maxTokens,
+      timeout: input.timeout,
+      maxRetries: input.maxRetries,
+      noCache: input.cache === false,
+      json: input.responseFormat === 'json',
+    };
+    const prepare = (variables: Record<string, unknown>) =>
+      runs.prepare(scope, input.name, variables, { version: input.version, flags });
+
+    if (input.inputFile) {
+      const cases = parseCases(readTextFile(ctx, input.inputFile, 'input file'));
+      if (input.dryRun) {
+        for (const item of cases) {
+          const call = item.variables
+            ? await prepare({ ...base, ...item.variables }).catch((e: Error) => e)
+            : null;
+          const line =
+            call instanceof Error || call === null
+              ? { line: item.line, error: call?.message ?? item.error }
+              : { line: item.line, model: call.settings.model, messages: call.rendered.messages };
+          ctx.output.jsonLine(line);
+        }
+        return;
+      }
+      const signal = ctx.interruptSignal();
+      const progress = await startProgress(ctx, cases.length);
+      const results = await runs.runBatch(
+        cases.map((item) => ({
+          ...item,
+          variables: item.variables && { ...base, ...item.variables },
+        })),
+        prepare,
+        {
+          concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
+          signal,
+          onResult: (result) => ctx.output.jsonLine(result),
+          onProgress: (done) => progress.update(done),
+        },
+      );
+      progress.stop();
+      const failed = results.filter((r) => r.status !== 'success').length;
+      if (signal.aborted) throw new AppError('Cancelled', { exitCode: EXIT_CANCELLED });
+      if (failed > 0) throw new ModelError(`${failed} of ${results.length} cases failed`);
+      ctx.output.note(`${ctx.output.style.success('✓')} ${results.length} cases succeeded`);
+      return;
+    }
+
+    // Piped text becomes {{input}} when the prompt uses it.
+    const { version } = await prompts.get(scope, input.name, input.version);
+    if (!('input' in base) && version.variables.some((v) => v.name === 'input')) {
+      const piped = await ctx.readStdin();
+      if (piped) Object.assign(base, { input: piped });
+    }
+    const call = await prepare(base);
+    if (input.dryRun) {
+      printDryRun(ctx.output, call);
+      return;
+    }
+    const streaming = Boolean(input.stream) && !ctx.options.json;
+    const spinner = streaming
+      ? undefined
+      : await ctx.output.spinner(`Asking ${call.settings.model}…`);
+    try {
+      const result = await runs.execute(call, {
+        stream: streaming,
+        onToken: streaming ? (text) => ctx.deps.stdout.write(text) : undefined,
+        signal: ctx.interruptSignal(),
+        onRetry: ({ attempt, delayMs, reason }) =>
+          spinner?.update(`Retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
+      });
+      spinner?.stop();
+      printRunResult(ctx, result, streaming);
+    } catch (error) {
+      spinner?.stop();
+      if (streaming) ctx.deps.stdout.write('\n');
+      throw error;
+    }
+  });
+  return withExamples(command, [
+    'prompt run greet --var name=Ada',
+    'git diff | prompt-runner prompt run review --stream',
+    'prompt run classify --input-file cases.jsonl --concurrency 8 > results.jsonl',
+    'prompt run greet --var name=Ada --dry-run --json',
+  ]);
+}

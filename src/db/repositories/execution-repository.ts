@@ -1,0 +1,243 @@
+// Executions: one row per model call (success, error, cancelled, cache hit), searchable
+// through the execution_fts table kept by triggers (see the first migration).
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { withBusyRetry } from '../busy.js';
+
+export type ExecutionStatus = 'success' | 'error' | 'cancelled';
+
+export interface ExecutionData {
+  id: string;
+  projectId: number | null;
+  promptVersionId: number | null;
+  workflowRunId?: string | null;
+  stepId?: string | null;
+  sessionId?: string | null;
+  phase?: string | null;
+  model: string;
+  baseUrlHost: string | null;
+  parameters: Record<string, unknown>;
+  system: string | null;
+  messages: { role: string; content: string }[];
+  variables: Record<string, unknown>;
+  response: string | null;
+  finishReason: string | null;
+  status: ExecutionStatus;
+  error: string | null;
+  attempts: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  latencyMs: number | null;
+  cacheHit: boolean;
+}
+
+export interface ExecutionRecord
+  extends Omit<ExecutionData, 'parameters' | 'messages' | 'variables'> {
+  parameters: Record<string, unknown>;
+  messages: { role: string; content: string }[];
+  variables: Record<string, unknown>;
+  createdAt: Date;
+  promptName: string | null;
+  promptVersion: number | null;
+  projectName: string | null;
+}
+
+export interface ExecutionFilter {
+  limit?: number;
+  status?: ExecutionStatus;
+  promptName?: string;
+  model?: string;
+  since?: Date;
+  projectId?: number;
+}
+
+export interface SearchHit {
+  id: string;
+  createdAt: string;
+  model: string;
+  status: string;
+  promptSnippet: string;
+  responseSnippet: string;
+  rank: number;
+}
+
+export type StatsDimension = 'model' | 'day' | 'prompt';
+
+export interface StatsRow {
+  key: string;
+  calls: number;
+  errors: number;
+  cacheHits: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  meanLatencyMs: number | null;
+}
+
+/** Markers around matched terms in search snippets. */
+export const MATCH_START = '\u0002';
+export const MATCH_END = '\u0003';
+
+const withPrompt = {
+  promptVersion: { select: { version: true, prompt: { select: { name: true } } } },
+  project: { select: { name: true } },
+} as const;
+
+type Row = Prisma.ExecutionModel & {
+  promptVersion: { version: number; prompt: { name: string } } | null;
+  project: { name: string } | null;
+};
+
+function toRecord({ promptVersion, project, ...row }: Row): ExecutionRecord {
+  return {
+    ...row,
+    status: row.status as ExecutionStatus,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    messages: JSON.parse(row.messages) as { role: string; content: string }[],
+    variables: JSON.parse(row.variables) as Record<string, unknown>,
+    promptName: promptVersion?.prompt.name ?? null,
+    promptVersion: promptVersion?.version ?? null,
+    projectName: project?.name ?? null,
+  };
+}
+
+/** SQLite stores the adapter's DateTime as ISO text with an explicit offset. */
+export function sqlTime(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00');
+}
+
+export class ExecutionRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(data: ExecutionData): Promise<void> {
+    await withBusyRetry(() =>
+      this.prisma.execution.create({
+        data: {
+          ...data,
+          parameters: JSON.stringify(data.parameters),
+          messages: JSON.stringify(data.messages),
+          variables: JSON.stringify(data.variables),
+        },
+      }),
+    );
+  }
+
+  async list(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
+    const rows = await this.prisma.execution.findMany({
+      where: {
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.model ? { model: filter.model } : {}),
+        ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
+        ...(filter.projectId !== undefined ? { projectId: filter.projectId } : {}),
+        ...(filter.promptName ? { promptVersion: { prompt: { name: filter.promptName } } } : {}),
+      },
+      include: withPrompt,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit ?? 20,
+    });
+    return rows.map(toRecord);
+  }
+
+  /** Executions whose id starts with `prefix` (at most `limit`). */
+  async findByPrefix(prefix: string, limit = 10): Promise<ExecutionRecord[]> {
+    const rows = await this.prisma.execution.findMany({
+      where: { id: { startsWith: prefix } },
+      include: withPrompt,
+      take: limit,
+    });
+    return rows.map(toRecord);
+  }
+
+  /** Best matches first, with the matched terms between MATCH_START and MATCH_END. */
+  async search(match: string, limit: number): Promise<SearchHit[]> {
+    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT e."id" AS id, e."createdAt" AS createdAt, e."model" AS model, e."status" AS status,
+              snippet(execution_fts, 1, '${MATCH_START}', '${MATCH_END}', '…', 12) AS promptSnippet,
+              snippet(execution_fts, 2, '${MATCH_START}', '${MATCH_END}', '…', 12) AS responseSnippet,
+              bm25(execution_fts) AS rank
+         FROM execution_fts JOIN "Execution" e ON e.rowid = execution_fts.rowid
+        WHERE execution_fts MATCH ?
+        ORDER BY rank LIMIT ?`,
+      match,
+      limit,
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      createdAt: String(row.createdAt),
+      model: String(row.model),
+      status: String(row.status),
+      promptSnippet: String(row.promptSnippet ?? ''),
+      responseSnippet: String(row.responseSnippet ?? ''),
+      rank: Number(row.rank),
+    }));
+  }
+
+  async stats(by: StatsDimension, since?: Date): Promise<StatsRow[]> {
+    const key = {
+      model: 'e."model"',
+      day: 'substr(e."createdAt", 1, 10)',
+      prompt: `COALESCE(p."name", '(no prompt)')`,
+    }[by];
+    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${key} AS key,
+              COUNT(*) AS calls,
+              SUM(CASE WHEN e."status" = 'error' THEN 1 ELSE 0 END) AS errors,
+              SUM(e."cacheHit") AS cacheHits,
+              COALESCE(SUM(e."inputTokens"), 0) AS inputTokens,
+              COALESCE(SUM(e."outputTokens"), 0) AS outputTokens,
+              SUM(e."costUsd") AS costUsd,
+              AVG(e."latencyMs") AS meanLatencyMs
+         FROM "Execution" e
+         LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId"
+         LEFT JOIN "Prompt" p ON p."id" = v."promptId"
+        ${since ? 'WHERE e."createdAt" >= ?' : ''}
+        GROUP BY key ORDER BY ${by === 'day' ? 'key DESC' : 'calls DESC, key'}`,
+      ...(since ? [sqlTime(since)] : []),
+    );
+    return rows.map((row) => ({
+      key: String(row.key),
+      calls: Number(row.calls),
+      errors: Number(row.errors),
+      cacheHits: Number(row.cacheHits ?? 0),
+      inputTokens: Number(row.inputTokens),
+      outputTokens: Number(row.outputTokens),
+      costUsd: row.costUsd === null ? null : Number(row.costUsd),
+      meanLatencyMs: row.meanLatencyMs === null ? null : Number(row.meanLatencyMs),
+    }));
+  }
+
+  /** Every execution, oldest first, a page at a time (for exports of any size). */
+  async *all(pageSize = 1000): AsyncGenerator<ExecutionRecord> {
+    let cursor: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await this.prisma.execution.findMany({
+        where: cursor
+          ? {
+              OR: [
+                { createdAt: { gt: cursor.createdAt } },
+                { createdAt: cursor.createdAt, id: { gt: cursor.id } },
+              ],
+            }
+          : {},
+        include: withPrompt,
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: pageSize,
+      });
+      for (const row of rows) yield toRecord(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < pageSize) return;
+      cursor = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
+  count(before?: Date): Promise<number> {
+    return this.prisma.execution.count({ where: before ? { createdAt: { lt: before } } : {} });
+  }
+
+  async deleteBefore(before: Date): Promise<number> {
+    const result = await withBusyRetry(() =>
+      this.prisma.execution.deleteMany({ where: { createdAt: { lt: before } } }),
+    );
+    return result.count;
+  }
+}

@@ -1,0 +1,124 @@
+// Which model, endpoint, key and parameters a call uses. Precedence (SPEC §3): flag >
+// prompt or step > project > config > environment > built-in default.
+import { createHash } from 'node:crypto';
+import type { Config } from '../core/config.js';
+import { ValidationError } from '../core/errors.js';
+import { hostOf } from '../core/model-client/host.js';
+import type { ModelPrice } from '../core/model-client/pricing.js';
+import type {
+  CallParameters,
+  ChatMessage,
+  ModelClientSettings,
+} from '../core/model-client/types.js';
+import type { ProjectRecord } from '../db/repositories/project-repository.js';
+import type { PromptParameters } from '../db/repositories/prompt-repository.js';
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_TIMEOUT_S = 300;
+export const DEFAULT_IDLE_TIMEOUT_S = 60;
+export const DEFAULT_MAX_RETRIES = 2;
+const MAX_RETRY_DELAY_MS = 30_000;
+const BASE_RETRY_DELAY_MS = 500;
+
+export interface RunFlags {
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** Seconds. */
+  timeout?: number;
+  maxRetries?: number;
+  noCache?: boolean;
+  json?: boolean;
+}
+
+export interface ResolvedSettings {
+  model: string;
+  parameters: CallParameters;
+  baseURL: string;
+  baseUrlHost: string;
+  keyName: string;
+  /** Undefined when the environment has no key for a remote endpoint. */
+  apiKey: string | undefined;
+  client: Omit<ModelClientSettings, 'apiKey' | 'baseURL'>;
+  /** Look for a cached answer first. */
+  cacheRead: boolean;
+  /** Keep successful answers for reuse. */
+  cacheWrite: boolean;
+  pricing: Record<string, ModelPrice>;
+}
+
+export interface SettingsSources {
+  flags: RunFlags;
+  prompt: { model: string | null; parameters: PromptParameters };
+  project: ProjectRecord | null;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+}
+
+const LOCAL_HOSTS = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0)$/;
+
+export function resolveSettings({
+  flags,
+  prompt,
+  project,
+  config,
+  env,
+}: SettingsSources): ResolvedSettings {
+  const model =
+    flags.model ||
+    prompt.model ||
+    project?.defaultModel ||
+    config.model ||
+    env.PROMPT_RUNNER_MODEL ||
+    DEFAULT_MODEL;
+  const parameters: CallParameters = { ...prompt.parameters };
+  const temperature = flags.temperature ?? prompt.parameters.temperature ?? config.temperature;
+  if (temperature !== undefined) parameters.temperature = temperature;
+  const maxTokens = flags.maxTokens ?? prompt.parameters.maxTokens ?? config.maxTokens;
+  if (maxTokens !== undefined) parameters.maxTokens = maxTokens;
+  if (flags.json) parameters.responseFormat = 'json';
+
+  const baseURL = config.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL;
+  const baseUrlHost = hostOf(baseURL);
+  const keyName = config.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const hostname = baseUrlHost.replace(/:\d+$/, '');
+  // A local server needs no real key, but the client insists on one.
+  const apiKey = env[keyName] || (LOCAL_HOSTS.test(hostname) ? 'no-key-needed' : undefined);
+  const timeoutS = flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_S;
+  const cacheEnabled = config.cache ?? true;
+  return {
+    model,
+    parameters,
+    baseURL,
+    baseUrlHost,
+    keyName,
+    apiKey,
+    client: {
+      timeoutMs: timeoutS * 1000,
+      idleTimeoutMs: Math.min(DEFAULT_IDLE_TIMEOUT_S, timeoutS) * 1000,
+      maxRetries: flags.maxRetries ?? config.maxRetries ?? DEFAULT_MAX_RETRIES,
+      maxRetryDelayMs: MAX_RETRY_DELAY_MS,
+      baseRetryDelayMs: BASE_RETRY_DELAY_MS,
+    },
+    cacheRead: cacheEnabled && !flags.noCache,
+    cacheWrite: cacheEnabled,
+    pricing: config.pricing ?? {},
+  };
+}
+
+export function requireApiKey(settings: ResolvedSettings): string {
+  if (settings.apiKey) return settings.apiKey;
+  throw new ValidationError(`No API key for ${settings.baseUrlHost}: set ${settings.keyName}`, {
+    hint: `export ${settings.keyName}=…, or point baseUrl at a local server`,
+  });
+}
+
+/** The cache key: endpoint, model, messages and every parameter, in a stable order. */
+export function cacheKey(settings: ResolvedSettings, messages: ChatMessage[]): string {
+  const parameters = Object.fromEntries(
+    Object.entries(settings.parameters).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  const payload = JSON.stringify([settings.baseUrlHost, settings.model, messages, parameters]);
+  return createHash('sha256').update(payload).digest('hex');
+}
