@@ -124,6 +124,8 @@ export async function startModelServer({ reply = echoReply, port = 0 } = {}) {
       const pieces = content.match(/\S+\s*|\s+/g) ?? [];
       for (const [i, piece] of pieces.entries()) {
         if (plan.cutAfterChunks !== undefined && i >= plan.cutAfterChunks) {
+          // Let what was written reach the client, then drop the connection.
+          await new Promise((resolve) => setTimeout(resolve, 30));
           res.destroy();
           return;
         }

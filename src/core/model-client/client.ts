@@ -141,11 +141,15 @@ async function streamOnce(
   let finishReason: string | null = null;
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
+  let started = false;
+  const silent = () =>
+    new AttemptError(`the stream went silent for ${settings.idleTimeoutMs / 1000}s`, true);
   try {
     const stream = await client.chat.completions.create(
       { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
       { signal: controller.signal },
     );
+    started = true;
     armIdleTimer();
     for await (const chunk of stream) {
       armIdleTimer();
@@ -162,14 +166,20 @@ async function streamOnce(
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
-    if (idle) {
-      throw new AttemptError(`the stream went silent for ${settings.idleTimeoutMs / 1000}s`, true);
+    if (idle) throw silent();
+    if (started && !signal?.aborted) {
+      const reason = rootCause(error).message;
+      throw new AttemptError(
+        `the stream was cut off before the answer was complete (${reason})`,
+        true,
+      );
     }
     throw error;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forward);
   }
+  if (idle) throw silent();
   if (finishReason === null) {
     throw new AttemptError('the stream ended before the answer was complete', true);
   }
@@ -193,9 +203,8 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     );
   }
   if (error instanceof APIConnectionError) {
-    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {};
-    const reason =
-      cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? error.message);
+    const cause = rootCause(error) as Error & { code?: string };
+    const reason = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.message;
     const malformed = /JSON|Unexpected token|parse/i.test(reason);
     if (malformed) return new AttemptError(`the server sent a malformed answer: ${reason}`, false);
     return new AttemptError(`cannot connect to ${context.host}: ${reason}`, true, {
@@ -233,6 +242,21 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     return new AttemptError(`the server sent a malformed answer: ${error.message}`, false);
   }
   throw error;
+}
+
+/** The innermost cause: fetch wraps the socket error (ECONNREFUSED…) in its own. */
+function rootCause(error: unknown): Error {
+  type Chain = Error & { cause?: unknown };
+  let current = error as Chain;
+  // Not `instanceof Error`: fetch's errors may come from another realm.
+  while (
+    typeof current.cause === 'object' &&
+    current.cause !== null &&
+    'message' in current.cause
+  ) {
+    current = current.cause as Chain;
+  }
+  return current;
 }
 
 function apiMessage(error: APIError): string {
