@@ -47,7 +47,7 @@ export class CacheRepository {
       this.prisma.cacheEntry.upsert({
         where: { key: answer.key },
         create: { key: answer.key, ...data },
-        update: { ...data, createdAt: new Date(), hitCount: 0, lastHitAt: null },
+        update: { ...data, createdAt: new Date() },
       }),
     );
   }
