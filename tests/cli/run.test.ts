@@ -222,7 +222,7 @@ describe('execution commands', () => {
     expect((await cli(['execution', 'list'])).stdout).toMatch(/│ ask@v1\s+│ gpt-4o-mini/);
 
     const target = all.find(
-      (e: { prompt: string }) => e.prompt === 'greet' && e.status === 'success',
+      (e: { prompt: string; status: string }) => e.prompt === 'greet' && e.status === 'success',
     );
     const shown = json(await cli(['execution', 'show', target.id.slice(0, 6), '--json']));
     expect(shown).toMatchObject({

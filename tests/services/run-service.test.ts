@@ -65,7 +65,7 @@ describe('RunService', () => {
     expect(fresh.cached).toBe(false);
     expect(server.requests).toHaveLength(2);
     expect(await db.prisma.execution.count({ where: { cacheHit: true } })).toBe(1);
-    expect(await db.prisma.cacheEntry.findFirst()).toMatchObject({ hitCount: 0 });
+    expect(await db.prisma.cacheEntry.findFirst()).toMatchObject({ hitCount: 1 });
   });
 
   it('records a failed call with its error and attempts, and caches nothing', async () => {
