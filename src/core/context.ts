@@ -1,5 +1,6 @@
 // Everything a command needs for one invocation, built from the global options. The database
 // and services are created on first use, so commands that need no data never load Prisma.
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Database } from '../db/client.js';
@@ -116,6 +117,8 @@ export class AppContext {
   interruptSignal(): AbortSignal {
     if (!this.#interrupt) {
       const controller = new AbortController();
+      // Every call of a batch listens to it: no leak, however many there are.
+      setMaxListeners(0, controller.signal);
       this.#interrupt = controller;
       this.#stopListening = this.deps.onInterrupt?.(() => controller.abort());
     }

@@ -2,7 +2,7 @@
 // parsed when saved, rendered with variables and with other prompts as partials.
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { validateName } from '../core/names.js';
-import { analyzeTemplate, assertVariables, renderTemplate } from '../core/templating/engine.js';
+import { analyzeTemplate, assertVariables, compileTemplate } from '../core/templating/engine.js';
 import { isUniqueViolation } from '../db/prisma-errors.js';
 import type { ProjectRecord, ProjectRepository } from '../db/repositories/project-repository.js';
 import type {
@@ -72,6 +72,11 @@ export interface RenderedPrompt {
   model: string | null;
   parameters: PromptParameters;
   variables: Record<string, unknown>;
+}
+
+export interface PromptRenderer {
+  view: PromptView;
+  render(variables: Record<string, unknown>): RenderedPrompt;
 }
 
 export interface PromptServiceDeps {
@@ -240,29 +245,43 @@ export class PromptService {
     variables: Record<string, unknown>,
     version?: number,
   ): Promise<RenderedPrompt> {
+    return (await this.renderer(scope, name, version)).render(variables);
+  }
+
+  /**
+   * Loads a prompt version with its partials and compiles its templates once, for rendering
+   * with many sets of variables (a batch).
+   */
+  async renderer(scope: PromptScope, name: string, version?: number): Promise<PromptRenderer> {
     const view = await this.get(scope, name, version);
     const partials = await this.collectPartials(scope, view.prompt.name, view.version);
-    const values = withDefaults(view.version.variables, variables);
-    const sources = [view.version.body, ...Object.values(partials)];
-    if (view.version.system !== null) sources.push(view.version.system);
-    assertVariables(sources, values);
-    const system =
-      view.version.system === null
-        ? null
-        : renderTemplate(view.version.system, values, { partials, templateName: 'system' });
-    const user = renderTemplate(view.version.body, values, { partials, templateName: name });
-    const messages: RenderedPrompt['messages'] = [];
-    if (system !== null) messages.push({ role: 'system', content: system });
-    messages.push({ role: 'user', content: user });
+    const { body, system } = view.version;
+    const sources = system === null ? [body] : [body, system];
+    const renderUser = compileTemplate(body, { partials, templateName: name });
+    const renderSystem =
+      system === null ? null : compileTemplate(system, { partials, templateName: 'system' });
     return {
-      name: view.prompt.name,
-      version: view.version.version,
-      system,
-      user,
-      messages,
-      model: view.version.model,
-      parameters: view.version.parameters,
-      variables: values,
+      view,
+      render: (variables) => {
+        const values = withDefaults(view.version.variables, variables);
+        // Name every missing variable of both templates at once.
+        assertVariables([...sources, ...Object.values(partials)], values);
+        const systemText = renderSystem ? renderSystem(values) : null;
+        const user = renderUser(values);
+        const messages: RenderedPrompt['messages'] = [];
+        if (systemText !== null) messages.push({ role: 'system', content: systemText });
+        messages.push({ role: 'user', content: user });
+        return {
+          name: view.prompt.name,
+          version: view.version.version,
+          system: systemText,
+          user,
+          messages,
+          model: view.version.model,
+          parameters: view.version.parameters,
+          variables: values,
+        };
+      },
     };
   }
 

@@ -10,7 +10,7 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
-import type { CacheRepository } from '../db/repositories/cache-repository.js';
+import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionData,
   ExecutionRepository,
@@ -23,6 +23,7 @@ import {
   resolveSettings,
 } from './model-settings.js';
 import type { PromptScope, PromptService, RenderedPrompt } from './prompt-service.js';
+import { RecordWriter } from './record-writer.js';
 
 export interface RunResult {
   executionId: string;
@@ -82,8 +83,17 @@ async function defaultClient(settings: ModelClientSettings & { keyName: string }
   return createModelClient(settings);
 }
 
+function failedCase(
+  line: number,
+  error: string,
+  executionId: string | null = null,
+  cancelled = false,
+): BatchResult {
+  return { line, executionId, status: cancelled ? 'cancelled' : 'error', error, output: null };
+}
+
 export class RunService {
-  private readonly clients = new Map<string, Promise<ModelClient>>();
+  private readonly clients = new WeakMap<ResolvedSettings, Promise<ModelClient>>();
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -93,100 +103,48 @@ export class RunService {
     variables: Record<string, unknown>,
     options: { version?: number; flags?: RunFlags } = {},
   ): Promise<PreparedCall> {
-    const view = await this.deps.prompts.get(scope, name, options.version);
-    const rendered = await this.deps.prompts.render(scope, name, variables, options.version);
+    return (await this.preparer(scope, name, options))(variables);
+  }
+
+  /** Loads the prompt and its settings once; the function renders a call per set of variables. */
+  async preparer(
+    scope: PromptScope,
+    name: string,
+    options: { version?: number; flags?: RunFlags } = {},
+  ): Promise<(variables: Record<string, unknown>) => PreparedCall> {
+    const renderer = await this.deps.prompts.renderer(scope, name, options.version);
+    const { version } = renderer.view;
     const settings = resolveSettings({
       flags: options.flags ?? {},
-      prompt: { model: view.version.model, parameters: view.version.parameters },
+      prompt: { model: version.model, parameters: version.parameters },
       project: scope.project,
       config: this.deps.config,
       env: this.deps.env,
     });
-    return { scope, promptVersionId: view.version.id, rendered, settings };
+    return (variables) => ({
+      scope,
+      promptVersionId: version.id,
+      rendered: renderer.render(variables),
+      settings,
+    });
   }
 
   /** One call: from the cache when it can, else from the model; recorded either way. */
   async execute(call: PreparedCall, options: ExecuteOptions = {}): Promise<RunResult> {
-    const { settings, rendered } = call;
-    const key = cacheKey(settings, rendered.messages);
-    const started = performance.now();
-    if (settings.cacheRead) {
-      const hit = await this.deps.cache.get(key);
-      if (hit) {
-        options.onToken?.(hit.response);
-        const result = await this.record(call, {
-          status: 'success',
-          response: hit.response,
-          finishReason: hit.finishReason,
-          attempts: 0,
-          inputTokens: hit.inputTokens,
-          outputTokens: hit.outputTokens,
-          costUsd: 0,
-          latencyMs: Math.round(performance.now() - started),
-          cacheHit: true,
-        });
-        await this.deps.cache.recordHit(key);
-        return result;
-      }
-    }
-    const apiKey = requireApiKey(settings);
-    const client = await this.client(settings, apiKey);
-    let response: ModelResponse;
-    try {
-      response = await client.complete(
-        { model: settings.model, messages: rendered.messages, parameters: settings.parameters },
-        options,
-      );
-    } catch (error) {
-      const latencyMs = Math.round(performance.now() - started);
-      const details =
-        error instanceof ModelCallError || error instanceof CancelledError
-          ? error.details
-          : undefined;
-      const executionId = await this.recordFailure(call, error, details, latencyMs);
-      const recorded = { attempts: 1, partialText: '', ...details, executionId };
-      if (error instanceof CancelledError) throw new CancelledError(recorded);
-      if (!(error instanceof AppError)) throw error;
-      const hint = `${error.hint ? `${error.hint}; ` : ''}see \`prompt-runner execution show ${executionId.slice(0, 8)}\``;
-      throw new ModelCallError(error.message, recorded, hint);
-    }
-    const latencyMs = Math.round(performance.now() - started);
-    const result = await this.record(call, {
-      status: 'success',
-      response: response.text,
-      finishReason: response.finishReason,
-      attempts: response.attempts,
-      inputTokens: response.inputTokens,
-      outputTokens: response.outputTokens,
-      costUsd: costOf(
-        settings.model,
-        response.inputTokens,
-        response.outputTokens,
-        settings.pricing,
-      ),
-      latencyMs,
-      cacheHit: false,
-    });
-    if (settings.cacheWrite) {
-      await this.deps.cache.put({
-        key,
-        model: settings.model,
-        response: response.text,
-        finishReason: response.finishReason,
-        inputTokens: response.inputTokens,
-        outputTokens: response.outputTokens,
-      });
-    }
-    return result;
+    const writer = new RecordWriter(this.deps, false);
+    const key = cacheKey(call.settings, call.rendered.messages);
+    const hit = call.settings.cacheRead ? await this.deps.cache.get(key) : null;
+    return this.executeWith(call, key, hit, writer, options);
   }
 
   /**
    * Runs every case with at most `concurrency` calls at once. Results reach `onResult` in
-   * input order; a failing case does not stop the others.
+   * input order; a failing case does not stop the others. Cached answers are looked up for
+   * all cases at once, and records are written in groups.
    */
   async runBatch(
     cases: BatchCase[],
-    prepare: (variables: Record<string, unknown>) => Promise<PreparedCall>,
+    prepare: (variables: Record<string, unknown>) => PreparedCall,
     options: {
       concurrency: number;
       signal?: AbortSignal;
@@ -195,6 +153,20 @@ export class RunService {
     },
   ): Promise<BatchResult[]> {
     const { default: pLimit } = await import('p-limit');
+    const writer = new RecordWriter(this.deps, true);
+    const prepared = cases.map((item): BatchResult | { call: PreparedCall; key: string } => {
+      if (item.error || !item.variables) return failedCase(item.line, item.error ?? 'no variables');
+      try {
+        const call = prepare(item.variables);
+        return { call, key: cacheKey(call.settings, call.rendered.messages) };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return failedCase(item.line, error.message);
+      }
+    });
+    const keys = prepared.flatMap((p) => ('key' in p && p.call.settings.cacheRead ? [p.key] : []));
+    const cached = keys.length > 0 ? await this.deps.cache.getMany(keys) : new Map();
+
     const limit = pLimit(options.concurrency);
     const results: (BatchResult | undefined)[] = new Array(cases.length);
     let next = 0;
@@ -207,44 +179,128 @@ export class RunService {
         next++;
       }
     };
-    await Promise.all(
-      cases.map((item, index) =>
-        limit(async () => {
-          settle(index, await this.runCase(item, prepare, options.signal));
-        }),
-      ),
-    );
+    const runOne = async (item: (typeof prepared)[number], index: number) => {
+      if (!('key' in item)) return settle(index, item);
+      const line = cases[index]?.line ?? index + 1;
+      if (options.signal?.aborted) {
+        return settle(index, failedCase(line, 'cancelled before it started', null, true));
+      }
+      try {
+        const hit = cached.get(item.key) ?? null;
+        const result = await this.executeWith(item.call, item.key, hit, writer, {
+          signal: options.signal,
+        });
+        settle(index, { line, error: null, ...result });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const recorded = error instanceof ModelCallError || error instanceof CancelledError;
+        const id = recorded ? (error.details.executionId ?? null) : null;
+        settle(index, failedCase(line, error.message, id, error instanceof CancelledError));
+      }
+    };
+    try {
+      await Promise.all(prepared.map((item, index) => limit(() => runOne(item, index))));
+    } finally {
+      await writer.flush();
+    }
     return results as BatchResult[];
   }
 
-  private async runCase(
-    item: BatchCase,
-    prepare: (variables: Record<string, unknown>) => Promise<PreparedCall>,
-    signal: AbortSignal | undefined,
-  ): Promise<BatchResult> {
-    const failed = (error: string, executionId: string | null = null, cancelled = false) => ({
-      line: item.line,
-      executionId,
-      status: cancelled ? ('cancelled' as const) : ('error' as const),
-      error,
-      output: null,
-    });
-    if (item.error || !item.variables) return failed(item.error ?? 'no variables');
-    if (signal?.aborted) return failed('cancelled before it started', null, true);
-    try {
-      const call = await prepare(item.variables);
-      return { line: item.line, error: null, ...(await this.execute(call, { signal })) };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const recorded = error instanceof ModelCallError || error instanceof CancelledError;
-      const id = recorded ? (error.details.executionId ?? null) : null;
-      return failed(error.message, id, error instanceof CancelledError);
+  private async executeWith(
+    call: PreparedCall,
+    key: string,
+    hit: CachedAnswer | null,
+    writer: RecordWriter,
+    options: ExecuteOptions,
+  ): Promise<RunResult> {
+    const { settings, rendered } = call;
+    const started = performance.now();
+    if (hit) {
+      options.onToken?.(hit.response);
+      const { result, execution } = this.record(call, {
+        status: 'success',
+        response: hit.response,
+        finishReason: hit.finishReason,
+        attempts: 0,
+        inputTokens: hit.inputTokens,
+        outputTokens: hit.outputTokens,
+        costUsd: 0,
+        latencyMs: Math.round(performance.now() - started),
+        cacheHit: true,
+      });
+      await writer.add({ execution, hit: key });
+      return result;
     }
+    const apiKey = requireApiKey(settings);
+    const client = await this.client(settings, apiKey);
+    let response: ModelResponse;
+    try {
+      response = await client.complete(
+        { model: settings.model, messages: rendered.messages, parameters: settings.parameters },
+        options,
+      );
+    } catch (error) {
+      const details =
+        error instanceof ModelCallError || error instanceof CancelledError
+          ? error.details
+          : undefined;
+      const cancelled = error instanceof CancelledError;
+      const { execution } = this.record(call, {
+        status: cancelled ? 'cancelled' : 'error',
+        response: details?.partialText || null,
+        finishReason: null,
+        attempts: details?.attempts ?? 1,
+        inputTokens: null,
+        outputTokens: null,
+        costUsd: null,
+        latencyMs: Math.round(performance.now() - started),
+        cacheHit: false,
+        error: cancelled ? 'cancelled by the user' : (error as Error).message,
+      });
+      await writer.add({ execution });
+      const recorded = { attempts: 1, partialText: '', ...details, executionId: execution.id };
+      if (cancelled) throw new CancelledError(recorded);
+      if (!(error instanceof AppError)) throw error;
+      const show = `see \`prompt-runner execution show ${execution.id.slice(0, 8)}\``;
+      throw new ModelCallError(
+        error.message,
+        recorded,
+        error.hint ? `${error.hint}; ${show}` : show,
+      );
+    }
+    const { result, execution } = this.record(call, {
+      status: 'success',
+      response: response.text,
+      finishReason: response.finishReason,
+      attempts: response.attempts,
+      inputTokens: response.inputTokens,
+      outputTokens: response.outputTokens,
+      costUsd: costOf(
+        settings.model,
+        response.inputTokens,
+        response.outputTokens,
+        settings.pricing,
+      ),
+      latencyMs: Math.round(performance.now() - started),
+      cacheHit: false,
+    });
+    const answer = settings.cacheWrite
+      ? {
+          key,
+          model: settings.model,
+          response: response.text,
+          finishReason: response.finishReason,
+          inputTokens: response.inputTokens,
+          outputTokens: response.outputTokens,
+        }
+      : undefined;
+    await writer.add({ execution, answer });
+    return result;
   }
 
+  /** One client per settings: the calls of a batch share its connections. */
   private client(settings: ResolvedSettings, apiKey: string): Promise<ModelClient> {
-    const id = `${settings.baseURL}\n${apiKey}\n${JSON.stringify(settings.client)}`;
-    let client = this.clients.get(id);
+    let client = this.clients.get(settings);
     if (!client) {
       const create = this.deps.createClient ?? defaultClient;
       client = create({
@@ -253,34 +309,13 @@ export class RunService {
         apiKey,
         keyName: settings.keyName,
       });
-      this.clients.set(id, client);
+      this.clients.set(settings, client);
     }
     return client;
   }
 
-  private async recordFailure(
-    call: PreparedCall,
-    error: unknown,
-    details: CallDetails | undefined,
-    latencyMs: number,
-  ): Promise<string> {
-    const cancelled = error instanceof CancelledError;
-    const result = await this.record(call, {
-      status: cancelled ? 'cancelled' : 'error',
-      response: details?.partialText || null,
-      finishReason: null,
-      attempts: details?.attempts ?? 1,
-      inputTokens: null,
-      outputTokens: null,
-      costUsd: null,
-      latencyMs,
-      cacheHit: false,
-      error: cancelled ? 'cancelled by the user' : (error as Error).message,
-    });
-    return result.executionId;
-  }
-
-  private async record(
+  /** The execution row of a call and the result the caller sees. */
+  private record(
     call: PreparedCall,
     outcome: Pick<
       ExecutionData,
@@ -294,11 +329,12 @@ export class RunService {
       | 'latencyMs'
       | 'cacheHit'
     > & { error?: string },
-  ): Promise<RunResult> {
+  ): { result: RunResult; execution: ExecutionData } {
     const id = randomUUID();
     const { settings, rendered } = call;
-    await this.deps.executions.create({
+    const execution: ExecutionData = {
       id,
+      createdAt: new Date(),
       projectId: call.scope.project?.id ?? null,
       promptVersionId: call.promptVersionId,
       model: settings.model,
@@ -309,8 +345,8 @@ export class RunService {
       variables: rendered.variables,
       error: outcome.error ?? null,
       ...outcome,
-    });
-    return {
+    };
+    const result: RunResult = {
       executionId: id,
       output: outcome.response ?? '',
       model: settings.model,
@@ -321,5 +357,6 @@ export class RunService {
       latencyMs: outcome.latencyMs ?? 0,
       cached: outcome.cacheHit,
     };
+    return { result, execution };
   }
 }

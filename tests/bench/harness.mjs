@@ -1,9 +1,13 @@
 // Runs commands side by side, interleaved, so machine noise hits them alike; reports medians.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export function timeOnce(command, args, env) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(command, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 28,
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
@@ -33,8 +37,22 @@ export function report(title, medians, baseline, subject, target) {
   const ratio = medians[subject] / medians[baseline];
   const verdict = ratio <= target ? 'within target' : 'OVER TARGET';
   console.log(`\n${title}`);
-  for (const [name, ms] of Object.entries(medians))
+  for (const [name, ms] of Object.entries(medians)) {
     console.log(`  ${name.padEnd(44)} ${ms.toFixed(1)} ms`);
+  }
   console.log(`  ratio ${ratio.toFixed(2)}x (target <= ${target}x): ${verdict}`);
   return ratio;
+}
+
+/** Starts `node script …args` and resolves with its first line of output (a URL). */
+export function startServer(script, args = []) {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) =>
+      resolve({ url: String(chunk).trim(), stop: () => child.kill('SIGTERM') }),
+    );
+    child.once('error', reject);
+  });
 }

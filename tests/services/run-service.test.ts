@@ -144,11 +144,10 @@ describe('RunService', () => {
       { line: 13, variables: {} },
     ];
     const seen: BatchResult[] = [];
-    const results = await runs.runBatch(
-      cases,
-      (variables) => runs.prepare(scope, 'greet', variables),
-      { concurrency: 3, onResult: (r) => seen.push(r) },
-    );
+    const results = await runs.runBatch(cases, await runs.preparer(scope, 'greet'), {
+      concurrency: 3,
+      onResult: (r) => seen.push(r),
+    });
     expect(peak).toBeLessThanOrEqual(3);
     expect(peak).toBeGreaterThan(1);
     expect(seen.map((r) => r.line)).toEqual(cases.map((c) => c.line));

@@ -78,16 +78,14 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       noCache: input.cache === false,
       json: input.responseFormat === 'json',
     };
-    const prepare = (variables: Record<string, unknown>) =>
-      runs.prepare(scope, input.name, variables, { version: input.version, flags });
+    const prepare = await runs.preparer(scope, input.name, { version: input.version, flags });
 
     if (input.inputFile) {
       const cases = parseCases(readTextFile(ctx, input.inputFile, 'input file'));
       if (input.dryRun) {
         for (const item of cases) {
-          const call = item.variables
-            ? await prepare({ ...base, ...item.variables }).catch((e: Error) => e)
-            : null;
+          const variables = item.variables;
+          const call = variables ? attempt(() => prepare({ ...base, ...variables })) : null;
           const line =
             call instanceof Error || call === null
               ? { line: item.line, error: call?.message ?? item.error }
@@ -98,6 +96,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       }
       const signal = ctx.interruptSignal();
       const progress = await startProgress(ctx, cases.length);
+      const lines = lineWriter(ctx.deps.stdout);
       const results = await runs.runBatch(
         cases.map((item) => ({
           ...item,
@@ -107,10 +106,11 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
         {
           concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
           signal,
-          onResult: (result) => ctx.output.jsonLine(result),
+          onResult: (result) => lines.write(`${JSON.stringify(result)}\n`),
           onProgress: (done) => progress.update(done),
         },
       );
+      lines.flush();
       progress.stop();
       const failed = results.filter((r) => r.status !== 'success').length;
       if (signal.aborted) throw new AppError('Cancelled', { exitCode: EXIT_CANCELLED });
@@ -125,7 +125,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       const piped = await ctx.readStdin();
       if (piped) Object.assign(base, { input: piped });
     }
-    const call = await prepare(base);
+    const call = prepare(base);
     if (input.dryRun) {
       printDryRun(ctx.output, call);
       return;
@@ -156,4 +156,34 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     'prompt run classify --input-file cases.jsonl --concurrency 8 > results.jsonl',
     'prompt run greet --var name=Ada --dry-run --json',
   ]);
+}
+
+function attempt<T>(work: () => T): T | Error {
+  try {
+    return work();
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** Lines gathered and written once per turn of the event loop, not one write each. */
+function lineWriter(stream: NodeJS.WritableStream) {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    stream.write(pending.join(''));
+    pending = [];
+  };
+  return {
+    write(line: string) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
 }

@@ -118,29 +118,40 @@ export interface RenderOptions {
   templateName?: string;
 }
 
-/**
- * Renders `source` with `variables`. Every required variable missing from `variables` is
- * named in one error, before rendering. Variables inside conditional blocks are checked by
- * Handlebars' strict mode when their branch runs.
- */
-export function renderTemplate(
-  source: string,
-  variables: Record<string, unknown>,
-  options: RenderOptions = {},
-): string {
-  const partials = options.partials ?? {};
-  assertVariables([source, ...Object.values(partials)], variables);
+/** A template compiled once, to render with many sets of variables. */
+export type TemplateRenderer = (variables: Record<string, unknown>) => string;
 
+/**
+ * Compiles `source` (with its partials) for rendering. Every required variable missing from
+ * a render's variables is named in one error, before rendering; variables inside conditional
+ * blocks are checked by Handlebars' strict mode when their branch runs.
+ */
+export function compileTemplate(source: string, options: RenderOptions = {}): TemplateRenderer {
+  const partials = options.partials ?? {};
+  const sources = [source, ...Object.values(partials)];
+  for (const body of sources) analyzeTemplate(body, options.templateName);
   const env = Handlebars.create();
   env.registerHelper(HELPERS);
   for (const [name, body] of Object.entries(partials)) {
     env.registerPartial(name, env.compile(body, compileOptions));
   }
-  try {
-    return env.compile(source, compileOptions)(variables);
-  } catch (error) {
-    throw renderError(error);
-  }
+  const template = env.compile(source, compileOptions);
+  return (variables) => {
+    assertVariables(sources, variables);
+    try {
+      return template(variables);
+    } catch (error) {
+      throw renderError(error);
+    }
+  };
+}
+
+export function renderTemplate(
+  source: string,
+  variables: Record<string, unknown>,
+  options: RenderOptions = {},
+): string {
+  return compileTemplate(source, options)(variables);
 }
 
 const compileOptions = { noEscape: true, strict: true } as const;

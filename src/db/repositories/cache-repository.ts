@@ -1,6 +1,7 @@
 // Answers kept for reuse, keyed by a hash of everything that shapes a call.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
+import { sqlTime } from './execution-repository.js';
 
 export interface CachedAnswer {
   key: string;
@@ -9,6 +10,14 @@ export interface CachedAnswer {
   finishReason: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
+}
+
+const CHUNK = 500;
+
+function groupByCount(counts: Map<string, number>): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const [key, times] of counts) groups.set(times, [...(groups.get(times) ?? []), key]);
+  return groups;
 }
 
 export interface CacheStats {
@@ -23,42 +32,70 @@ export class CacheRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async get(key: string): Promise<CachedAnswer | null> {
-    const row = await this.prisma.cacheEntry.findUnique({ where: { key } });
-    if (!row) return null;
-    const usage = JSON.parse(row.usage) as { inputTokens?: number; outputTokens?: number };
-    return {
-      key: row.key,
-      model: row.model,
-      response: row.response,
-      finishReason: row.finishReason,
-      inputTokens: usage.inputTokens ?? null,
-      outputTokens: usage.outputTokens ?? null,
-    };
+    return (await this.getMany([key])).get(key) ?? null;
   }
 
-  async put(answer: CachedAnswer): Promise<void> {
-    const data = {
-      model: answer.model,
-      response: answer.response,
-      finishReason: answer.finishReason,
-      usage: JSON.stringify({ inputTokens: answer.inputTokens, outputTokens: answer.outputTokens }),
-    };
+  /** The cached answers among `keys`, by key (a query per 500 keys). */
+  async getMany(keys: string[]): Promise<Map<string, CachedAnswer>> {
+    const found = new Map<string, CachedAnswer>();
+    for (let start = 0; start < keys.length; start += CHUNK) {
+      const rows = await this.prisma.cacheEntry.findMany({
+        where: { key: { in: keys.slice(start, start + CHUNK) } },
+      });
+      for (const row of rows) {
+        const usage = JSON.parse(row.usage) as { inputTokens?: number; outputTokens?: number };
+        found.set(row.key, {
+          key: row.key,
+          model: row.model,
+          response: row.response,
+          finishReason: row.finishReason,
+          inputTokens: usage.inputTokens ?? null,
+          outputTokens: usage.outputTokens ?? null,
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Stores or refreshes answers (hit counts are kept), in one statement. */
+  async putMany(answers: CachedAnswer[]): Promise<void> {
+    if (answers.length === 0) return;
+    const now = sqlTime(new Date());
+    const values = answers.flatMap((a) => [
+      a.key,
+      a.model,
+      a.response,
+      a.finishReason,
+      JSON.stringify({ inputTokens: a.inputTokens, outputTokens: a.outputTokens }),
+      now,
+    ]);
     await withBusyRetry(() =>
-      this.prisma.cacheEntry.upsert({
-        where: { key: answer.key },
-        create: { key: answer.key, ...data },
-        update: { ...data, createdAt: new Date() },
-      }),
+      this.prisma.$executeRawUnsafe(
+        `INSERT INTO "CacheEntry" ("key", "model", "response", "finishReason", "usage", "createdAt", "hitCount")
+         VALUES ${answers.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')}
+         ON CONFLICT ("key") DO UPDATE SET "model" = excluded."model", "response" = excluded."response",
+           "finishReason" = excluded."finishReason", "usage" = excluded."usage", "createdAt" = excluded."createdAt"`,
+        ...values,
+      ),
     );
   }
 
-  async recordHit(key: string): Promise<void> {
-    await withBusyRetry(() =>
-      this.prisma.cacheEntry.update({
-        where: { key },
-        data: { hitCount: { increment: 1 }, lastHitAt: new Date() },
-      }),
-    );
+  /** Counts one reuse of each key (a key may appear more than once). */
+  async recordHits(keys: string[]): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const now = sqlTime(new Date());
+    for (const [times, group] of groupByCount(counts)) {
+      await withBusyRetry(() =>
+        this.prisma.$executeRawUnsafe(
+          `UPDATE "CacheEntry" SET "hitCount" = "hitCount" + ?, "lastHitAt" = ?
+            WHERE "key" IN (${group.map(() => '?').join(', ')})`,
+          times,
+          now,
+          ...group,
+        ),
+      );
+    }
   }
 
   async stats(): Promise<CacheStats> {

@@ -1,0 +1,54 @@
+// Writes what calls produce (execution rows, cached answers, cache hits) in groups: a batch
+// of a thousand calls makes a few dozen writes instead of thousands. Single runs flush at
+// once; a batch flushes every FLUSH_ROWS rows or FLUSH_MS milliseconds, and at its end.
+import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
+import type {
+  ExecutionData,
+  ExecutionRepository,
+} from '../db/repositories/execution-repository.js';
+
+const FLUSH_ROWS = 100;
+const FLUSH_MS = 50;
+
+export class RecordWriter {
+  private executions: ExecutionData[] = [];
+  private answers: CachedAnswer[] = [];
+  private hits: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repositories: { executions: ExecutionRepository; cache: CacheRepository },
+    private readonly grouped: boolean,
+  ) {}
+
+  async add(records: {
+    execution: ExecutionData;
+    answer?: CachedAnswer;
+    hit?: string;
+  }): Promise<void> {
+    this.executions.push(records.execution);
+    if (records.answer) this.answers.push(records.answer);
+    if (records.hit) this.hits.push(records.hit);
+    if (!this.grouped || this.executions.length >= FLUSH_ROWS) return this.flush();
+    this.timer ??= setTimeout(() => {
+      this.flush().catch(() => undefined);
+    }, FLUSH_MS);
+  }
+
+  /** Writes everything added so far; resolves when it is in the database. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const executions = this.executions.splice(0);
+    const answers = this.answers.splice(0);
+    const hits = this.hits.splice(0);
+    // One flush at a time, in order; a failed flush fails the next caller's wait too.
+    this.writing = this.writing.then(async () => {
+      await this.repositories.executions.createMany(executions);
+      await this.repositories.cache.putMany(answers);
+      if (hits.length > 0) await this.repositories.cache.recordHits(hits);
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,27 @@
+// Shared set-up for benchmarks: a fresh home, the built CLI, and helpers to drive it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const bin = join(root, 'dist', 'bin.js');
+export const runs = Number(process.env.BENCH_RUNS ?? 25);
+
+export function benchHome(extraEnv = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'prompt-runner-bench-'));
+  const env = { ...process.env, PROMPT_RUNNER_HOME: home, NO_COLOR: '1', ...extraEnv };
+  const cli = (...args) => {
+    const result = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`prompt-runner ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+  return {
+    home,
+    env,
+    cli,
+    db: join(home, 'prompt-runner.db'),
+    remove: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
