@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { type CallDetails, CancelledError, ModelCallError } from '../core/model-client/errors.js';
+import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
 import { costOf } from '../core/model-client/pricing.js';
 import type {
   ModelClient,
