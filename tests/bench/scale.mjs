@@ -8,7 +8,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'llama3.1', 'mistral-small'];
 const WORDS = ['invoice', 'refund', 'shipping', 'kitten', 'compiler', 'garden', 'rocket', 'violin'];
 
-function seed(file, projectId) {
+export function seed(file, projectId) {
   const db = new Database(file);
   const insert = db.prepare(
     `INSERT INTO "Execution" ("id", "projectId", "model", "baseUrlHost", "parameters", "messages", "variables",

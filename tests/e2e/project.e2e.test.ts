@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { listMigrationNames } from '../../src/db/migrations.js';
 import { runBinary, testEnv } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
@@ -101,7 +102,7 @@ describe('prompt-runner (built binary)', () => {
     const history = () =>
       db.prepare('SELECT migration_name, started_at FROM _prisma_migrations').all();
     const before = history();
-    expect(before).toHaveLength(1);
+    expect(before).toHaveLength(listMigrationNames().length);
 
     const second = await cli('project', 'list', '--verbose');
     expect(second.code).toBe(0);
@@ -117,7 +118,9 @@ describe('prompt-runner (built binary)', () => {
     );
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     const db = new BetterSqlite3(join(home, 'prompt-runner.db'), { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({
+      n: listMigrationNames().length,
+    });
     expect(db.prepare('SELECT COUNT(*) AS n FROM Project').get()).toEqual({ n: 4 });
     db.close();
   });

@@ -233,8 +233,7 @@ export class ExecutionRepository {
               SUM(e."costUsd") AS costUsd,
               AVG(e."latencyMs") AS meanLatencyMs
          FROM "Execution" e
-         LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId"
-         LEFT JOIN "Prompt" p ON p."id" = v."promptId"
+        ${by === 'prompt' ? 'LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId" LEFT JOIN "Prompt" p ON p."id" = v."promptId"' : ''}
         ${since ? 'WHERE e."createdAt" >= ?' : ''}
         GROUP BY key ORDER BY ${by === 'day' ? 'key DESC' : 'calls DESC, key'}`,
       ...(since ? [sqlTime(since)] : []),
