@@ -71,10 +71,41 @@ export class Output {
     this.options.stdout.write(`${JSON.stringify(data, jsonReplacer)}\n`);
   }
 
+  /**
+   * JSON lines gathered and written once per turn of the event loop (a batch of a thousand
+   * results makes a few dozen writes); `flush` writes what is pending.
+   */
+  jsonLines(): { write(data: unknown): void; flush(): void } {
+    const { stdout } = this.options;
+    let pending: string[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (pending.length === 0) return;
+      stdout.write(pending.join(''));
+      pending = [];
+    };
+    return {
+      write: (data) => {
+        pending.push(`${JSON.stringify(data, jsonReplacer)}\n`);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      },
+      flush,
+    };
+  }
+
   /** A line about the work (a summary, a status) on stderr, for people only. */
   note(message: string): void {
     if (this.options.json || this.options.quiet) return;
     this.options.stderr.write(`${message}\n`);
+  }
+
+  /** A piece of a streamed answer, exactly as it came (nothing in --json mode). */
+  stream(text: string): void {
+    if (!this.options.json) this.options.stdout.write(text);
   }
 
   /** Text exactly as given, byte for byte (a newline is added only at a terminal). */

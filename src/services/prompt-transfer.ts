@@ -36,24 +36,11 @@ function checkFile(file: PromptFileText): CheckedFile {
   return { file: file.path, name, data };
 }
 
+/** A new prompt, or a new version of the one of that name (when the file differs). */
 async function write(service: PromptService, scope: PromptScope, checked: CheckedFile) {
   const { data, name } = checked;
-  const existing = await service.findInScope(scope, name);
-  if (!existing) {
-    const view = await service.create(scope, name, {
-      body: data.body,
-      system: data.system ?? null,
-      description: data.description ?? null,
-      model: data.model ?? null,
-      parameters: data.parameters,
-      tags: data.tags ?? [],
-      category: data.category ?? null,
-      variables: data.variables,
-      message: data.message ?? null,
-    });
-    return { status: 'created' as const, version: view.version.version };
-  }
-  const result = await service.update(scope, name, {
+  // Everything the file says, and nothing kept from before: an import replaces.
+  const fields = {
     body: data.body,
     system: data.system ?? null,
     description: data.description ?? null,
@@ -62,7 +49,12 @@ async function write(service: PromptService, scope: PromptScope, checked: Checke
     tags: data.tags ?? [],
     variables: data.variables,
     message: data.message ?? null,
-  });
+  };
+  if (!(await service.findInScope(scope, name))) {
+    const view = await service.create(scope, name, { ...fields, category: data.category ?? null });
+    return { status: 'created' as const, version: view.version.version };
+  }
+  const result = await service.update(scope, name, fields);
   return {
     status: result.changed ? ('updated' as const) : ('unchanged' as const),
     version: result.version.version,

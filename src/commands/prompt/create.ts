@@ -1,51 +1,25 @@
 import { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import * as z from '../../core/zod.js';
 import { type CommandDeps, parseInput, withExamples } from '../shared.js';
 import {
-  addScopeOptions,
-  collect,
+  addPromptFieldOptions,
   parameters,
   parseDefaults,
+  promptFieldsSchema,
   readBody,
   resolveScope,
 } from './inputs.js';
 import { toPromptJson } from './render.js';
 
-const createSchema = z.object({
-  name: z.string(),
-  file: z.optional(z.string()),
-  body: z.optional(z.string()),
-  system: z.optional(z.string()),
-  description: z.optional(z.string()),
-  model: z.optional(z.string()),
-  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
-  maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  tag: z.optional(z.array(z.string())),
-  default: z.optional(z.array(z.string())),
-  message: z.optional(z.string()),
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
-
 export function createPromptCreateCommand(deps: CommandDeps): Command {
-  const command = addScopeOptions(
+  const command = addPromptFieldOptions(
     new Command('create')
       .description('Create a prompt from a Handlebars template (version 1)')
-      .argument('<name>', "prompt name: letters, digits, '.', '_' and '-'")
-      .option('-f, --file <path>', 'read the body from a file (- for stdin)')
-      .option('-b, --body <text>', 'the body as text')
-      .option('-s, --system <text>', 'system text (a template too)')
-      .option('-d, --description <text>', 'what the prompt is for')
-      .option('-m, --model <model>', 'model for this prompt')
-      .option('--temperature <n>', 'sampling temperature, 0 to 2')
-      .option('--max-tokens <n>', 'maximum tokens in the answer')
-      .option('--tag <tag>', 'a tag (repeatable)', collect)
-      .option('--default <name=value>', 'default value of a variable (repeatable)', collect)
-      .option('--message <text>', 'note for this version'),
+      .argument('<name>', "prompt name: letters, digits, '.', '_' and '-'"),
+    'create',
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(createSchema, { name, ...options });
+    const input = parseInput(promptFieldsSchema, { name, ...options });
     const body = await readBody(ctx, input, true);
     if (body === undefined) {
       throw new ValidationError('No body given', {

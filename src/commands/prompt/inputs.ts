@@ -5,8 +5,51 @@ import type { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
 import { describeYamlError } from '../../core/yaml-error.js';
+import * as z from '../../core/zod.js';
 import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
 import type { PromptScope, PromptService } from '../../services/prompt-service.js';
+
+/** The options `prompt create` and `prompt update` share, as parsed. */
+export const promptFieldsSchema = z.object({
+  name: z.string(),
+  file: z.optional(z.string()),
+  body: z.optional(z.string()),
+  system: z.optional(z.string()),
+  description: z.optional(z.string()),
+  model: z.optional(z.string()),
+  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
+  maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  tag: z.optional(z.array(z.string())),
+  default: z.optional(z.array(z.string())),
+  message: z.optional(z.string()),
+  project: z.optional(z.string()),
+  global: z.optional(z.boolean()),
+});
+
+/** Declares those options; `verb` words the help for creating or changing. */
+export function addPromptFieldOptions(command: Command, verb: 'create' | 'update'): Command {
+  const fresh = verb === 'create';
+  return addScopeOptions(
+    command
+      .option('-f, --file <path>', `${fresh ? '' : 'new '}body from a file (- for stdin)`)
+      .option('-b, --body <text>', `${fresh ? 'the' : 'new'} body as text`)
+      .option(
+        '-s, --system <text>',
+        fresh ? 'system text (a template too)' : 'new system text ("" removes it)',
+      )
+      .option('-d, --description <text>', fresh ? 'what the prompt is for' : 'new description')
+      .option('-m, --model <model>', fresh ? 'model for this prompt' : 'new model ("" removes it)')
+      .option('--temperature <n>', 'sampling temperature, 0 to 2')
+      .option('--max-tokens <n>', 'maximum tokens in the answer')
+      .option('--tag <tag>', `${fresh ? 'a tag' : 'replace the tags'} (repeatable)`, collect)
+      .option(
+        '--default <name=value>',
+        `${fresh ? 'default value of a variable' : 'replace the variable defaults'} (repeatable)`,
+        collect,
+      )
+      .option('--message <text>', `note for ${fresh ? 'this' : 'the new'} version`),
+  );
+}
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

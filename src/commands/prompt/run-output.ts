@@ -56,7 +56,7 @@ export function printRunResult(ctx: AppContext, result: RunResult, streamed: boo
   const { output } = ctx;
   output.result(result, (r) => {
     if (streamed) {
-      if (!r.output.endsWith('\n')) ctx.deps.stdout.write('\n');
+      if (!r.output.endsWith('\n')) output.stream('\n');
     } else {
       output.write(r.output);
     }

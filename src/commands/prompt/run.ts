@@ -96,7 +96,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       }
       const signal = ctx.interruptSignal();
       const progress = await startProgress(ctx, cases.length);
-      const lines = lineWriter(ctx.deps.stdout);
+      const lines = ctx.output.jsonLines();
       const results = await runs.runBatch(
         cases.map((item) => ({
           ...item,
@@ -106,7 +106,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
         {
           concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
           signal,
-          onResult: (result) => lines.write(`${JSON.stringify(result)}\n`),
+          onResult: (result) => lines.write(result),
           onProgress: (done) => progress.update(done),
         },
       );
@@ -137,7 +137,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     try {
       const result = await runs.execute(call, {
         stream: streaming,
-        onToken: streaming ? (text) => ctx.deps.stdout.write(text) : undefined,
+        onToken: streaming ? (text) => ctx.output.stream(text) : undefined,
         signal: ctx.interruptSignal(),
         onRetry: ({ attempt, delayMs, reason }) =>
           spinner?.update(`Retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
@@ -146,7 +146,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       printRunResult(ctx, result, streaming);
     } catch (error) {
       spinner?.stop();
-      if (streaming) ctx.deps.stdout.write('\n');
+      if (streaming) ctx.output.stream('\n');
       throw error;
     }
   });
@@ -164,26 +164,4 @@ function attempt<T>(work: () => T): T | Error {
   } catch (error) {
     return error as Error;
   }
-}
-
-/** Lines gathered and written once per turn of the event loop, not one write each. */
-function lineWriter(stream: NodeJS.WritableStream) {
-  let pending: string[] = [];
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (pending.length === 0) return;
-    stream.write(pending.join(''));
-    pending = [];
-  };
-  return {
-    write(line: string) {
-      pending.push(line);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    },
-    flush,
-  };
 }

@@ -1,50 +1,24 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
 import { type CommandDeps, parseInput, withExamples } from '../shared.js';
 import {
-  addScopeOptions,
-  collect,
+  addPromptFieldOptions,
   parameters,
   parseDefaults,
+  promptFieldsSchema,
   readBody,
   resolveScope,
 } from './inputs.js';
 import { toPromptJson } from './render.js';
 
-const updateSchema = z.object({
-  name: z.string(),
-  file: z.optional(z.string()),
-  body: z.optional(z.string()),
-  system: z.optional(z.string()),
-  description: z.optional(z.string()),
-  model: z.optional(z.string()),
-  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
-  maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  tag: z.optional(z.array(z.string())),
-  default: z.optional(z.array(z.string())),
-  message: z.optional(z.string()),
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
-
 export function createPromptUpdateCommand(deps: CommandDeps): Command {
-  const command = addScopeOptions(
+  const command = addPromptFieldOptions(
     new Command('update')
       .description('Change a prompt; a change to its templates or settings makes a new version')
-      .argument('<name>', 'prompt name')
-      .option('-f, --file <path>', 'new body from a file (- for stdin)')
-      .option('-b, --body <text>', 'new body as text')
-      .option('-s, --system <text>', 'new system text ("" removes it)')
-      .option('-d, --description <text>', 'new description')
-      .option('-m, --model <model>', 'new model ("" removes it)')
-      .option('--temperature <n>', 'sampling temperature, 0 to 2')
-      .option('--max-tokens <n>', 'maximum tokens in the answer')
-      .option('--tag <tag>', 'replace the tags (repeatable)', collect)
-      .option('--default <name=value>', 'replace the variable defaults (repeatable)', collect)
-      .option('--message <text>', 'note for the new version'),
+      .argument('<name>', 'prompt name'),
+    'update',
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(updateSchema, { name, ...options });
+    const input = parseInput(promptFieldsSchema, { name, ...options });
     const settings = [input.system, input.description, input.model, input.temperature];
     const onlyStdin = [...settings, input.maxTokens, input.tag, input.default].every(
       (value) => value === undefined,
