@@ -1,0 +1,194 @@
+// Checks a workflow file and reports every problem at once, each with its path and line:
+// structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
+import { LineCounter, parseDocument } from 'yaml';
+import { TemplateSyntaxError, parseTemplate } from '../core/templating/engine.js';
+import { describeYamlError } from '../core/yaml-error.js';
+import { findReferences } from './references.js';
+import { type InputType, type WorkflowFile, type WorkflowStep, workflowFileSchema } from './schema.js';
+
+export interface WorkflowProblem {
+  /** Where in the file: `steps[2].depends_on[0]`. */
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export interface ValidatedWorkflow {
+  file: WorkflowFile;
+  /** Each step's upstream steps: `depends_on` and the steps its templates refer to. */
+  dependencies: Map<string, Set<string>>;
+  /** Steps in an order that respects dependencies. */
+  order: string[];
+}
+
+export interface ValidationResult {
+  workflow: ValidatedWorkflow | null;
+  problems: WorkflowProblem[];
+}
+
+export interface ValidateOptions {
+  /** Whether a stored prompt of that name exists (skipped when not given). */
+  promptExists?: (name: string) => boolean;
+}
+
+type PathPart = string | number;
+
+export function formatPath(path: PathPart[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
+}
+
+export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines });
+  if (document.errors.length > 0) {
+    return {
+      workflow: null,
+      problems: document.errors.map((error) => ({
+        path: '(file)',
+        line: error.linePos?.[0].line ?? null,
+        message: `not valid YAML: ${describeYamlError(error)}`,
+      })),
+    };
+  }
+  const lineOf = (path: PathPart[]): number | null => {
+    for (let length = path.length; length >= 0; length--) {
+      const node = document.getIn(path.slice(0, length), true) as { range?: [number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return null;
+  };
+  const problems: WorkflowProblem[] = [];
+  const report = (path: PathPart[], message: string) =>
+    problems.push({ path: formatPath(path) || '(file)', line: lineOf(path), message });
+
+  const parsed = workflowFileSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) report(issue.path as PathPart[], issue.message);
+    return { workflow: null, problems };
+  }
+  const file = parsed.data;
+  const steps = new Map<string, { step: WorkflowStep; index: number }>();
+  file.steps.forEach((step, index) => {
+    if (steps.has(step.id)) report(['steps', index, 'id'], `duplicate step id "${step.id}"`);
+    else steps.set(step.id, { step, index });
+  });
+  for (const [name, input] of Object.entries(file.inputs ?? {})) {
+    if (input.default !== undefined && input.type && !hasType(input.default, input.type)) {
+      report(['inputs', name, 'default'], `the default is not a ${input.type}`);
+    }
+  }
+
+  const dependencies = new Map<string, Set<string>>();
+  const checkTemplate = (source: string, path: PathPart[], owner: string | null) => {
+    try {
+      parseTemplate(source);
+    } catch (error) {
+      if (error instanceof TemplateSyntaxError) return report(path, error.message);
+      throw error;
+    }
+    const references = findReferences(source);
+    for (const name of references.inputs) {
+      if (!Object.hasOwn(file.inputs ?? {}, name)) report(path, `undeclared input "${name}"`);
+    }
+    for (const reference of references.steps) {
+      const target = steps.get(reference.id);
+      if (!target) {
+        report(path, `"${reference.path}" refers to no step "${reference.id}"`);
+      } else if (reference.id === owner) {
+        report(path, `step "${owner}" refers to its own output`);
+      } else {
+        if (reference.field !== undefined && (target.step.output ?? 'text') !== 'json') {
+          report(path, `"${reference.path}" reads a field, but step "${reference.id}" outputs text`);
+        }
+        if (owner) dependencies.get(owner)?.add(reference.id);
+      }
+    }
+  };
+
+  file.steps.forEach((step, index) => {
+    dependencies.set(step.id, dependencies.get(step.id) ?? new Set());
+    const at = (...rest: PathPart[]) => ['steps', index, ...rest];
+    if ((step.prompt === undefined) === (step.template === undefined)) {
+      report(at(), `step "${step.id}" needs either a prompt or a template`);
+    }
+    if (step.prompt !== undefined && options.promptExists && !options.promptExists(step.prompt)) {
+      report(at('prompt'), `no stored prompt "${step.prompt}"`);
+    }
+    if (step.schema && step.output !== 'json') {
+      report(at('schema'), 'a schema needs output: json');
+    }
+    (step.depends_on ?? []).forEach((dependency, position) => {
+      if (!steps.has(dependency)) report(at('depends_on', position), `unknown step "${dependency}"`);
+      else if (dependency === step.id) report(at('depends_on', position), 'a step cannot depend on itself');
+      else dependencies.get(step.id)?.add(dependency);
+    });
+    if (step.template !== undefined) checkTemplate(step.template, at('template'), step.id);
+    if (step.system !== undefined) checkTemplate(step.system, at('system'), step.id);
+    for (const [name, source] of Object.entries(step.vars ?? {})) {
+      checkTemplate(source, at('vars', name), step.id);
+    }
+  });
+  for (const [name, source] of Object.entries(file.outputs ?? {})) {
+    checkTemplate(source, ['outputs', name], null);
+  }
+
+  const cycle = findCycle(dependencies);
+  if (cycle) {
+    const first = steps.get(cycle[0] ?? '');
+    report(first ? ['steps', first.index] : ['steps'], `dependency cycle: ${cycle.join(' → ')}`);
+  }
+  if (problems.length > 0) return { workflow: null, problems };
+  return { workflow: { file, dependencies, order: topologicalOrder(dependencies) }, problems };
+}
+
+function hasType(value: unknown, type: InputType): boolean {
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return typeof value === type;
+}
+
+/** A cycle as a closed list of step ids (`a → b → a`), or null. */
+function findCycle(dependencies: Map<string, Set<string>>): string[] | null {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const upstream of dependencies.get(id) ?? []) {
+      if (state.get(upstream) === 'visiting') {
+        const loop = stack.slice(stack.indexOf(upstream));
+        return [...loop, upstream].reverse();
+      }
+      if (!state.has(upstream)) {
+        const found = visit(upstream);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of dependencies.keys()) {
+    if (!state.has(id)) {
+      const found = visit(id);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function topologicalOrder(dependencies: Map<string, Set<string>>): string[] {
+  const order: string[] = [];
+  const placed = new Set<string>();
+  while (order.length < dependencies.size) {
+    for (const [id, upstream] of dependencies) {
+      if (!placed.has(id) && [...upstream].every((u) => placed.has(u))) {
+        order.push(id);
+        placed.add(id);
+      }
+    }
+  }
+  return order;
+}
