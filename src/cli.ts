@@ -10,6 +10,7 @@ import { createExecutionCommand } from './commands/execution/index.js';
 import { createProjectCommand } from './commands/project/index.js';
 import { createPromptCommand } from './commands/prompt/index.js';
 import type { CommandDeps } from './commands/shared.js';
+import { createWorkflowCommand } from './commands/workflow/index.js';
 import type { AppContext, CliDeps, GlobalOptions } from './core/context.js';
 import { handleError, isCleanExit } from './core/error-handler.js';
 import { EXIT_OK } from './core/errors.js';
@@ -47,6 +48,7 @@ export function createProgram(deps: CliDeps): Program {
     .enablePositionalOptions()
     .addCommand(createProjectCommand(commandDeps))
     .addCommand(createPromptCommand(commandDeps))
+    .addCommand(createWorkflowCommand(commandDeps))
     .addCommand(createExecutionCommand(commandDeps))
     .addCommand(createCacheCommand(commandDeps))
     .addCommand(createConfigCommand(commandDeps))

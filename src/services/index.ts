@@ -10,12 +10,14 @@ import type { ExecutionService } from './execution-service.js';
 import { ProjectService } from './project-service.js';
 import type { PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
+import type { WorkflowService } from './workflow-service.js';
 
 export interface Services {
   projects: ProjectService;
   prompts(): Promise<PromptService>;
   runs(): Promise<RunService>;
   executions(): Promise<ExecutionService>;
+  workflows(): Promise<WorkflowService>;
 }
 
 export interface ServiceEnvironment {
@@ -53,17 +55,29 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
       projects: projectRepository,
     });
   });
+  const runs = lazy(async () => {
+    const { RunService } = await import('./run-service.js');
+    return new RunService({
+      prompts: await prompts(),
+      executions: await executions(),
+      cache: await cache(),
+      config: environment.config(),
+      env: environment.env,
+    });
+  });
   return {
     projects: new ProjectService({ repository: projectRepository, cwd: environment.cwd }),
     prompts,
-    runs: lazy(async () => {
-      const { RunService } = await import('./run-service.js');
-      return new RunService({
+    runs,
+    workflows: lazy(async () => {
+      const [{ WorkflowService }, { WorkflowRepository }] = await Promise.all([
+        import('./workflow-service.js'),
+        import('../db/repositories/workflow-repository.js'),
+      ]);
+      return new WorkflowService({
+        workflows: new WorkflowRepository(db.prisma),
         prompts: await prompts(),
-        executions: await executions(),
-        cache: await cache(),
-        config: environment.config(),
-        env: environment.env,
+        runs: await runs(),
       });
     }),
     executions: lazy(async () => {

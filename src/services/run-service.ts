@@ -15,6 +15,7 @@ import type {
   ExecutionData,
   ExecutionRepository,
 } from '../db/repositories/execution-repository.js';
+import type { PromptParameters } from '../db/repositories/prompt-repository.js';
 import {
   cacheKey,
   type ResolvedSettings,
@@ -40,9 +41,18 @@ export interface RunResult {
 /** A rendered prompt with the settings of its call: what `--dry-run` shows. */
 export interface PreparedCall {
   scope: PromptScope;
-  promptVersionId: number;
-  rendered: RenderedPrompt;
+  promptVersionId: number | null;
+  rendered: Pick<RenderedPrompt, 'system' | 'messages' | 'variables'>;
   settings: ResolvedSettings;
+  /** The workflow step or orchestration phase the call belongs to. */
+  links?: CallLinks;
+}
+
+export interface CallLinks {
+  workflowRunId?: string;
+  stepId?: string;
+  sessionId?: string;
+  phase?: string;
 }
 
 export interface ExecuteOptions {
@@ -110,7 +120,7 @@ export class RunService {
   async preparer(
     scope: PromptScope,
     name: string,
-    options: { version?: number; flags?: RunFlags } = {},
+    options: { version?: number; flags?: RunFlags; links?: CallLinks } = {},
   ): Promise<(variables: Record<string, unknown>) => PreparedCall> {
     const renderer = await this.deps.prompts.renderer(scope, name, options.version);
     const { version } = renderer.view;
@@ -126,7 +136,33 @@ export class RunService {
       promptVersionId: version.id,
       rendered: renderer.render(variables),
       settings,
+      links: options.links,
     });
+  }
+
+  /** A call of text rendered elsewhere (a workflow's inline template, a phase template). */
+  prepareText(
+    scope: PromptScope,
+    text: { system: string | null; user: string; variables: Record<string, unknown> },
+    prompt: { model: string | null; parameters: PromptParameters },
+    options: { flags?: RunFlags; links?: CallLinks } = {},
+  ): PreparedCall {
+    const messages: PreparedCall['rendered']['messages'] = [];
+    if (text.system !== null) messages.push({ role: 'system', content: text.system });
+    messages.push({ role: 'user', content: text.user });
+    return {
+      scope,
+      promptVersionId: null,
+      rendered: { system: text.system, messages, variables: text.variables },
+      settings: resolveSettings({
+        flags: options.flags ?? {},
+        prompt,
+        project: scope.project,
+        config: this.deps.config,
+        env: this.deps.env,
+      }),
+      links: options.links,
+    };
   }
 
   /** One call: from the cache when it can, else from the model; recorded either way. */
@@ -337,6 +373,7 @@ export class RunService {
       createdAt: new Date(),
       projectId: call.scope.project?.id ?? null,
       promptVersionId: call.promptVersionId,
+      ...call.links,
       model: settings.model,
       baseUrlHost: settings.baseUrlHost,
       parameters: { ...settings.parameters },

@@ -21,7 +21,9 @@ const inputSchema = z.object({
 
 const stepIdSchema = z
   .string()
-  .check(z.regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a step id starts with a letter: letters, digits, _ and -'));
+  .check(
+    z.regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a step id starts with a letter: letters, digits, _ and -'),
+  );
 
 const stepSchema = z.object({
   id: stepIdSchema,

@@ -1,10 +1,15 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
 import { LineCounter, parseDocument } from 'yaml';
-import { TemplateSyntaxError, parseTemplate } from '../core/templating/engine.js';
+import { parseTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
 import { describeYamlError } from '../core/yaml-error.js';
 import { findReferences } from './references.js';
-import { type InputType, type WorkflowFile, type WorkflowStep, workflowFileSchema } from './schema.js';
+import {
+  type InputType,
+  type WorkflowFile,
+  type WorkflowStep,
+  workflowFileSchema,
+} from './schema.js';
 
 export interface WorkflowProblem {
   /** Where in the file: `steps[2].depends_on[0]`. */
@@ -35,7 +40,9 @@ type PathPart = string | number;
 
 export function formatPath(path: PathPart[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`,
+    )
     .join('');
 }
 
@@ -100,7 +107,10 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
         report(path, `step "${owner}" refers to its own output`);
       } else {
         if (reference.field !== undefined && (target.step.output ?? 'text') !== 'json') {
-          report(path, `"${reference.path}" reads a field, but step "${reference.id}" outputs text`);
+          report(
+            path,
+            `"${reference.path}" reads a field, but step "${reference.id}" outputs text`,
+          );
         }
         if (owner) dependencies.get(owner)?.add(reference.id);
       }
@@ -120,8 +130,10 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
       report(at('schema'), 'a schema needs output: json');
     }
     (step.depends_on ?? []).forEach((dependency, position) => {
-      if (!steps.has(dependency)) report(at('depends_on', position), `unknown step "${dependency}"`);
-      else if (dependency === step.id) report(at('depends_on', position), 'a step cannot depend on itself');
+      if (!steps.has(dependency))
+        report(at('depends_on', position), `unknown step "${dependency}"`);
+      else if (dependency === step.id)
+        report(at('depends_on', position), 'a step cannot depend on itself');
       else dependencies.get(step.id)?.add(dependency);
     });
     if (step.template !== undefined) checkTemplate(step.template, at('template'), step.id);
@@ -145,7 +157,8 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
 
 function hasType(value: unknown, type: InputType): boolean {
   if (type === 'array') return Array.isArray(value);
-  if (type === 'object') return value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (type === 'object')
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
   return typeof value === type;
 }
 

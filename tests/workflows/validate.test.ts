@@ -25,14 +25,18 @@ outputs:
 `;
 
 function problems(text: string, promptExists?: (name: string) => boolean) {
-  return validateWorkflow(text, { promptExists }).problems.map((p) => `${p.line}:${p.path}: ${p.message}`);
+  return validateWorkflow(text, { promptExists }).problems.map(
+    (p) => `${p.line}:${p.path}: ${p.message}`,
+  );
 }
 
 describe('validateWorkflow', () => {
   it('accepts a valid file and derives dependencies from references', () => {
     const { workflow, problems } = validateWorkflow(VALID, { promptExists: (n) => n === 'joiner' });
     expect(problems).toEqual([]);
-    expect(Object.fromEntries([...(workflow?.dependencies ?? [])].map(([k, v]) => [k, [...v].sort()]))).toEqual({
+    expect(
+      Object.fromEntries([...(workflow?.dependencies ?? [])].map(([k, v]) => [k, [...v].sort()])),
+    ).toEqual({
       outline: [],
       intro: ['outline'],
       body: ['outline'],
@@ -86,7 +90,9 @@ steps:
     depends_on: [b]
     template: "x"
 `;
-    expect(problems(text)).toEqual([expect.stringMatching(/dependency cycle: (a → b → c → a|b → c → a → b|c → a → b → c)/)]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/dependency cycle: (a → b → c → a|b → c → a → b|c → a → b → c)/),
+    ]);
   });
 
   it('reports structure errors from the schema with their lines', () => {
@@ -104,7 +110,9 @@ steps:
       expect.stringMatching(/^6:steps\[0\]\.output: /),
       expect.stringMatching(/^7:steps\[0\]\.retry\.attempts: /),
     ]);
-    expect(problems('name: x\nsteps: []\n')).toEqual(['2:steps: a workflow needs at least one step']);
+    expect(problems('name: x\nsteps: []\n')).toEqual([
+      '2:steps: a workflow needs at least one step',
+    ]);
     expect(problems('name: [oops\n')[0]).toMatch(/^\d+:\(file\): not valid YAML/);
   });
 });

@@ -1,0 +1,415 @@
+// Workflows: stored YAML definitions, runs of them (recorded step by step), and resumption of
+// runs that did not finish.
+import { createHash, randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { validateName } from '../core/names.js';
+import { compileTemplate } from '../core/templating/engine.js';
+import type { ProjectRecord } from '../db/repositories/project-repository.js';
+import type { PromptParameters } from '../db/repositories/prompt-repository.js';
+import type {
+  RunRecord,
+  WorkflowRecord,
+  WorkflowRepository,
+} from '../db/repositories/workflow-repository.js';
+import {
+  type EngineResult,
+  runEngine,
+  type StepContext,
+  type StepEvent,
+} from '../workflows/engine.js';
+import { resolveInputs } from '../workflows/inputs.js';
+import { parseJsonOutput } from '../workflows/json-output.js';
+import type { WorkflowFile, WorkflowStep } from '../workflows/schema.js';
+import {
+  type ValidatedWorkflow,
+  type ValidationResult,
+  validateWorkflow,
+} from '../workflows/validate.js';
+import type { RunFlags } from './model-settings.js';
+import type { PromptScope, PromptService } from './prompt-service.js';
+import type { PreparedCall, RunService } from './run-service.js';
+
+export interface WorkflowServiceDeps {
+  workflows: WorkflowRepository;
+  prompts: PromptService;
+  runs: RunService;
+}
+
+export interface RunOptions {
+  concurrency: number;
+  flags?: RunFlags;
+  signal?: AbortSignal;
+  onEvent?: (event: StepEvent) => void;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: EngineResult['status'];
+  outputs: Record<string, unknown>;
+  error: string | null;
+  steps: { id: string; status: string; output: unknown; executionId: string | null }[];
+}
+
+/** The problems of a workflow file, for commands to list; the message sums them up. */
+export class WorkflowInvalidError extends ValidationError {
+  constructor(readonly problems: ValidationResult['problems']) {
+    super(`The workflow has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    this.name = 'WorkflowInvalidError';
+  }
+}
+
+const PARAMETER_KEYS = ['temperature', 'maxTokens', 'topP', 'seed', 'stop'] as const;
+
+function parametersOf(
+  source: Partial<Record<(typeof PARAMETER_KEYS)[number], unknown>>,
+): PromptParameters {
+  const parameters: Record<string, unknown> = {};
+  for (const key of PARAMETER_KEYS) if (source[key] !== undefined) parameters[key] = source[key];
+  return parameters as PromptParameters;
+}
+
+/** A json step's output renders as JSON text in `{{steps.x.output}}`; its fields stay readable. */
+function asTemplateValue(output: unknown): unknown {
+  if (output === null || typeof output !== 'object') return output;
+  const copy = Array.isArray(output) ? [...output] : { ...output };
+  Object.defineProperty(copy, 'toString', { value: () => JSON.stringify(output, null, 2) });
+  return copy;
+}
+
+function templateContext(context: StepContext) {
+  const steps = Object.fromEntries(
+    Object.entries(context.steps).map(([id, step]) => [
+      id,
+      { output: asTemplateValue(step.output) },
+    ]),
+  );
+  return { inputs: context.inputs, steps };
+}
+
+export function definitionHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Whether the process that owns a run is still alive (same machine). */
+function alive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class WorkflowService {
+  constructor(private readonly deps: WorkflowServiceDeps) {}
+
+  /** Checks a file; stored prompts are looked up in the project (and global ones). */
+  async validate(text: string, scope: PromptScope): Promise<ValidationResult> {
+    const names = new Set((await this.deps.prompts.list(scope, { all: true })).map((p) => p.name));
+    return validateWorkflow(text, { promptExists: (name) => names.has(name) });
+  }
+
+  private async checked(text: string, scope: PromptScope): Promise<ValidatedWorkflow> {
+    const result = await this.validate(text, scope);
+    if (!result.workflow) throw new WorkflowInvalidError(result.problems);
+    return result.workflow;
+  }
+
+  async create(project: ProjectRecord, name: string, text: string): Promise<WorkflowRecord> {
+    const valid = validateName('workflow', name);
+    const workflow = await this.checked(text, { project });
+    if (await this.deps.workflows.find(project.id, valid)) {
+      throw new ConflictError(`Workflow "${valid}" already exists in project "${project.name}"`, {
+        hint: `change it with \`prompt-runner workflow update ${valid} --file …\``,
+      });
+    }
+    return this.deps.workflows.create({
+      projectId: project.id,
+      name: valid,
+      description: workflow.file.description ?? null,
+      definition: text,
+    });
+  }
+
+  async update(project: ProjectRecord, name: string, text: string): Promise<WorkflowRecord> {
+    const existing = await this.get(project, name);
+    const workflow = await this.checked(text, { project });
+    if (existing.definition === text) return existing;
+    return this.deps.workflows.update(existing.id, {
+      description: workflow.file.description ?? null,
+      definition: text,
+    });
+  }
+
+  async get(project: ProjectRecord, name: string): Promise<WorkflowRecord> {
+    const workflow = await this.deps.workflows.find(project.id, name);
+    if (!workflow) {
+      throw new NotFoundError(`Workflow "${name}" not found in project "${project.name}"`, {
+        hint: 'see `prompt-runner workflow list`',
+      });
+    }
+    return workflow;
+  }
+
+  list(project: ProjectRecord): Promise<WorkflowRecord[]> {
+    return this.deps.workflows.list(project.id);
+  }
+
+  async delete(project: ProjectRecord, name: string): Promise<WorkflowRecord> {
+    const workflow = await this.get(project, name);
+    await this.deps.workflows.delete(workflow.id);
+    return workflow;
+  }
+
+  /** Runs a stored workflow or the text of a file, recording the run and each step. */
+  async run(
+    project: ProjectRecord,
+    source: { stored: WorkflowRecord } | { text: string },
+    givenInputs: Record<string, unknown>,
+    options: RunOptions,
+  ): Promise<RunSummary> {
+    const scope = { project };
+    const text = 'stored' in source ? source.stored.definition : source.text;
+    const workflow = await this.checked(text, scope);
+    const inputs = resolveInputs(workflow.file, givenInputs);
+    const runId = randomUUID();
+    await this.deps.workflows.createRun({
+      id: runId,
+      workflowId: 'stored' in source ? source.stored.id : null,
+      projectId: project.id,
+      workflowName: workflow.file.name,
+      workflowVersion: 'stored' in source ? source.stored.version : null,
+      definition: text,
+      inputs,
+      pid: process.pid,
+      stepIds: workflow.order,
+    });
+    return this.drive(runId, scope, workflow, inputs, new Map(), options);
+  }
+
+  /** Re-runs the steps of a run that did not succeed, reusing the stored outputs of the rest. */
+  async resume(
+    runPrefix: string,
+    options: RunOptions & { force?: boolean; project: ProjectRecord },
+  ): Promise<RunSummary & { resumed: boolean }> {
+    const run = await this.findRun(runPrefix);
+    const scope = { project: options.project };
+    if (run.steps.every((step) => step.status === 'succeeded')) {
+      return { ...this.summary(run), resumed: false };
+    }
+    if (run.status === 'running' && alive(run.pid) && run.pid !== process.pid) {
+      throw new ConflictError(`Run ${run.id.slice(0, 8)} is still running (process ${run.pid})`);
+    }
+    if (run.workflowId !== null && !options.force) {
+      const current = (await this.deps.workflows.list(options.project.id)).find(
+        (w) => w.id === run.workflowId,
+      );
+      if (current && definitionHash(current.definition) !== definitionHash(run.definition)) {
+        throw new ConflictError(
+          `Workflow "${run.workflowName}" changed since run ${run.id.slice(0, 8)} started`,
+          { hint: 'pass --force to resume with the definition the run started with' },
+        );
+      }
+    }
+    const workflow = await this.checked(run.definition, scope);
+    const completed = new Map<string, unknown>();
+    const jsonSteps = new Set(
+      workflow.file.steps.filter((s) => s.output === 'json').map((s) => s.id),
+    );
+    for (const step of run.steps) {
+      if (step.status !== 'succeeded') continue;
+      completed.set(
+        step.stepId,
+        jsonSteps.has(step.stepId) ? JSON.parse(step.output ?? 'null') : step.output,
+      );
+    }
+    await this.deps.workflows.updateRun(run.id, {
+      status: 'running',
+      error: null,
+      pid: process.pid,
+      finishedAt: null,
+    });
+    const summary = await this.drive(run.id, scope, workflow, run.inputs, completed, options);
+    return { ...summary, resumed: true };
+  }
+
+  async findRun(prefix: string): Promise<RunRecord> {
+    const id = prefix.trim().toLowerCase();
+    if (id.length < 4) throw new ValidationError('A run id needs at least 4 characters');
+    const matches = await this.deps.workflows.runsByPrefix(id);
+    const [first] = matches;
+    if (!first)
+      throw new NotFoundError(`No workflow run with id ${id}`, {
+        hint: 'see `prompt-runner workflow runs`',
+      });
+    if (matches.length > 1) {
+      throw new ValidationError(
+        `Run id ${id} is ambiguous: ${matches.map((m) => m.id.slice(0, 12)).join(', ')}`,
+        { hint: 'give more characters' },
+      );
+    }
+    return first;
+  }
+
+  /** A run's status; a `running` run whose process is gone was interrupted. */
+  status(run: RunRecord): RunRecord['status'] | 'interrupted' {
+    return run.status === 'running' && !alive(run.pid) ? 'interrupted' : run.status;
+  }
+
+  listRuns(filter: {
+    projectId?: number;
+    workflowName?: string;
+    limit: number;
+  }): Promise<RunRecord[]> {
+    return this.deps.workflows.listRuns(filter);
+  }
+
+  summary(run: RunRecord): RunSummary {
+    return {
+      runId: run.id,
+      status: run.status === 'running' ? 'cancelled' : run.status,
+      outputs: run.outputs ?? {},
+      error: run.error,
+      steps: run.steps.map((step) => ({
+        id: step.stepId,
+        status: step.status,
+        output: step.output,
+        executionId: step.executionId,
+      })),
+    };
+  }
+
+  /** Renders every step it can without calling a model; steps that need outputs say which. */
+  async dryRun(project: ProjectRecord, text: string, givenInputs: Record<string, unknown>) {
+    const workflow = await this.checked(text, { project });
+    const inputs = resolveInputs(workflow.file, givenInputs);
+    return workflow.order.map((id) => {
+      const step = workflow.file.steps.find((s) => s.id === id) as WorkflowStep;
+      const needs = [...(workflow.dependencies.get(id) ?? [])];
+      if (needs.length > 0) return { id, needs, messages: null };
+      if (!step.template) return { id, needs, prompt: step.prompt, messages: null };
+      const context = { inputs, steps: {} };
+      const messages = [];
+      if (step.system)
+        messages.push({ role: 'system', content: compileTemplate(step.system)(context) });
+      messages.push({ role: 'user', content: compileTemplate(step.template)(context) });
+      return { id, needs, messages };
+    });
+  }
+
+  private async drive(
+    runId: string,
+    scope: PromptScope,
+    workflow: ValidatedWorkflow,
+    inputs: Record<string, unknown>,
+    completed: Map<string, unknown>,
+    options: RunOptions,
+  ): Promise<RunSummary> {
+    const { file } = workflow;
+    const store = this.deps.workflows;
+    const stepOutputs = new Map<string, { output: unknown; executionId: string | null }>();
+    const result = await runEngine({
+      workflow,
+      inputs,
+      completed,
+      concurrency: options.concurrency,
+      signal: options.signal,
+      runStep: (step, context) => this.runStep(runId, scope, file, step, context, options),
+      onEvent: async (event) => {
+        const now = new Date();
+        const output = event.result?.output;
+        if (event.result)
+          stepOutputs.set(event.stepId, { output, executionId: event.result.executionId });
+        await store.updateStep(runId, event.stepId, {
+          status: event.status,
+          attempt: event.attempt,
+          ...(event.status === 'running' && !event.error
+            ? { startedAt: now, finishedAt: null, error: null }
+            : {}),
+          ...(event.error ? { error: event.error } : {}),
+          ...(event.result
+            ? {
+                output: typeof output === 'string' ? output : JSON.stringify(output),
+                executionId: event.result.executionId,
+              }
+            : {}),
+          ...(['succeeded', 'failed', 'cancelled'].includes(event.status)
+            ? { finishedAt: now }
+            : {}),
+        });
+        options.onEvent?.(event);
+      },
+    });
+    let outputs: Record<string, unknown> = {};
+    let error = result.error;
+    if (result.status === 'succeeded') {
+      try {
+        const context = templateContext({
+          inputs,
+          steps: Object.fromEntries([...result.outputs].map(([id, output]) => [id, { output }])),
+        });
+        outputs = Object.fromEntries(
+          Object.entries(file.outputs ?? {}).map(([name, source]) => [
+            name,
+            compileTemplate(source)(context),
+          ]),
+        );
+      } catch (thrown) {
+        error = `the outputs could not be rendered: ${(thrown as Error).message}`;
+      }
+    }
+    const status = error && result.status === 'succeeded' ? 'failed' : result.status;
+    await store.updateRun(runId, { status, outputs, error, pid: null, finishedAt: new Date() });
+    const run = await this.findRun(runId);
+    return { ...this.summary(run), status };
+  }
+
+  private async runStep(
+    runId: string,
+    scope: PromptScope,
+    file: WorkflowFile,
+    step: WorkflowStep,
+    context: StepContext,
+    options: RunOptions,
+  ) {
+    const values = templateContext(context);
+    const flags = options.flags ?? {};
+    const links = { workflowRunId: runId, stepId: step.id };
+    const parameters = { ...parametersOf(file), ...parametersOf(step) };
+    let call: PreparedCall;
+    if (step.template !== undefined) {
+      call = this.deps.runs.prepareText(
+        scope,
+        {
+          system: step.system === undefined ? null : compileTemplate(step.system)(values),
+          user: compileTemplate(step.template)(values),
+          variables: { inputs: context.inputs },
+        },
+        { model: step.model ?? file.model ?? null, parameters },
+        { flags, links },
+      );
+    } else {
+      const vars = Object.fromEntries(
+        Object.entries(step.vars ?? {}).map(([name, source]) => [
+          name,
+          compileTemplate(source)(values),
+        ]),
+      );
+      const prepare = await this.deps.runs.preparer(scope, step.prompt as string, {
+        flags: { ...flags, model: flags.model ?? step.model ?? file.model },
+        links,
+      });
+      call = prepare({ ...context.inputs, ...vars, ...values });
+    }
+    const result = await this.deps.runs.execute(call, { signal: options.signal });
+    const output =
+      step.output === 'json' ? await parseJsonOutput(result.output, step.schema) : result.output;
+    return {
+      output,
+      executionId: result.executionId,
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+    };
+  }
+}
