@@ -24,6 +24,8 @@ export async function parseJsonOutput(
   try {
     value = JSON.parse(text);
   } catch {
+    // Repair only what looks like JSON that went slightly wrong, never prose.
+    if (!/^[[{]/.test(text)) throw new ValidationError('the answer holds no JSON');
     const { jsonrepair } = await import('jsonrepair');
     try {
       value = JSON.parse(jsonrepair(text));
