@@ -60,6 +60,8 @@ export interface ExecuteOptions {
   onToken?: (text: string) => void;
   signal?: AbortSignal;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** Where the records go; by default they are written before `execute` returns. */
+  writer?: RecordWriter;
 }
 
 export interface BatchCase {
@@ -140,6 +142,11 @@ export class RunService {
     });
   }
 
+  /** A writer that groups records, for callers that make many calls (flush it at the end). */
+  groupedWriter(): RecordWriter {
+    return new RecordWriter(this.deps, true);
+  }
+
   /** A call of text rendered elsewhere (a workflow's inline template, a phase template). */
   prepareText(
     scope: PromptScope,
@@ -167,7 +174,7 @@ export class RunService {
 
   /** One call: from the cache when it can, else from the model; recorded either way. */
   async execute(call: PreparedCall, options: ExecuteOptions = {}): Promise<RunResult> {
-    const writer = new RecordWriter(this.deps, false);
+    const writer = options.writer ?? new RecordWriter(this.deps, false);
     const key = cacheKey(call.settings, call.rendered.messages);
     const hit = call.settings.cacheRead ? await this.deps.cache.get(key) : null;
     return this.executeWith(call, key, hit, writer, options);

@@ -27,6 +27,7 @@ import {
 } from '../workflows/validate.js';
 import type { RunFlags } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
+import type { RecordWriter } from './record-writer.js';
 import type { PreparedCall, RunService } from './run-service.js';
 
 export interface WorkflowServiceDeps {
@@ -40,6 +41,8 @@ export interface RunOptions {
   flags?: RunFlags;
   signal?: AbortSignal;
   onEvent?: (event: StepEvent) => void;
+  /** Told the steps in order once the run is set up. */
+  onStart?: (stepIds: string[]) => void;
 }
 
 export interface RunSummary {
@@ -170,6 +173,8 @@ export class WorkflowService {
     options: RunOptions,
   ): Promise<RunSummary> {
     const scope = { project };
+    // Load the model client while the run is set up: the first step needs it.
+    const client = import('../core/model-client/client.js');
     const text = 'stored' in source ? source.stored.definition : source.text;
     const workflow = await this.checked(text, scope);
     const inputs = resolveInputs(workflow.file, givenInputs);
@@ -185,6 +190,8 @@ export class WorkflowService {
       pid: process.pid,
       stepIds: workflow.order,
     });
+    options.onStart?.(workflow.order);
+    await client;
     return this.drive(runId, scope, workflow, inputs, new Map(), options);
   }
 
@@ -308,19 +315,16 @@ export class WorkflowService {
   ): Promise<RunSummary> {
     const { file } = workflow;
     const store = this.deps.workflows;
-    const stepOutputs = new Map<string, { output: unknown; executionId: string | null }>();
-    const result = await runEngine({
-      workflow,
-      inputs,
-      completed,
-      concurrency: options.concurrency,
-      signal: options.signal,
-      runStep: (step, context) => this.runStep(runId, scope, file, step, context, options),
-      onEvent: async (event) => {
-        const now = new Date();
-        const output = event.result?.output;
-        if (event.result)
-          stepOutputs.set(event.stepId, { output, executionId: event.result.executionId });
+    // Records are written in order but off the steps' path: a step's call is written before
+    // the state that names it, and everything is written before the run ends.
+    const writer = this.deps.runs.groupedWriter();
+    let writes = Promise.resolve();
+    const persist = (event: StepEvent) => {
+      const now = new Date();
+      const output = event.result?.output;
+      const finished = ['succeeded', 'failed', 'cancelled'].includes(event.status);
+      writes = writes.then(async () => {
+        if (event.result?.executionId) await writer.flush();
         await store.updateStep(runId, event.stepId, {
           status: event.status,
           attempt: event.attempt,
@@ -334,13 +338,25 @@ export class WorkflowService {
                 executionId: event.result.executionId,
               }
             : {}),
-          ...(['succeeded', 'failed', 'cancelled'].includes(event.status)
-            ? { finishedAt: now }
-            : {}),
+          ...(finished ? { finishedAt: now } : {}),
         });
+      });
+    };
+    const result = await runEngine({
+      workflow,
+      inputs,
+      completed,
+      concurrency: options.concurrency,
+      signal: options.signal,
+      runStep: (step, context) =>
+        this.runStep(runId, scope, file, step, context, { ...options, writer }),
+      onEvent: (event) => {
+        persist(event);
         options.onEvent?.(event);
       },
     });
+    await writer.flush();
+    await writes;
     let outputs: Record<string, unknown> = {};
     let error = result.error;
     if (result.status === 'succeeded') {
@@ -371,7 +387,7 @@ export class WorkflowService {
     file: WorkflowFile,
     step: WorkflowStep,
     context: StepContext,
-    options: RunOptions,
+    options: RunOptions & { writer: RecordWriter },
   ) {
     const values = templateContext(context);
     const flags = options.flags ?? {};
@@ -402,7 +418,10 @@ export class WorkflowService {
       });
       call = prepare({ ...context.inputs, ...vars, ...values });
     }
-    const result = await this.deps.runs.execute(call, { signal: options.signal });
+    const result = await this.deps.runs.execute(call, {
+      signal: options.signal,
+      writer: options.writer,
+    });
     const output =
       step.output === 'json' ? await parseJsonOutput(result.output, step.schema) : result.output;
     return {

@@ -1,10 +1,16 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,batch,scale picks some; BENCH_RUNS sets the repetitions.
+// BENCH_ONLY=startup,batch,scale,workflow picks some; BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
 import { benchScale } from './scale.mjs';
 import { benchStartup } from './startup.mjs';
+import { benchWorkflow } from './workflow.mjs';
 
-const benches = { startup: benchStartup, batch: benchBatch, scale: benchScale };
+const benches = {
+  startup: benchStartup,
+  batch: benchBatch,
+  scale: benchScale,
+  workflow: benchWorkflow,
+};
 const only = process.env.BENCH_ONLY?.split(',') ?? Object.keys(benches);
 const summary = {};
 for (const name of only) {

@@ -19,9 +19,9 @@ const SYMBOL: Record<string, string> = {
   cancelled: '!',
 };
 
-export async function startRunProgress(ctx: AppContext, stepIds: string[]) {
-  const lines = new Map<string, StepLine>(stepIds.map((id) => [id, { status: 'pending' }]));
-  const width = Math.max(...stepIds.map((id) => id.length));
+export async function startRunProgress(ctx: AppContext) {
+  const lines = new Map<string, StepLine>();
+  let width = 0;
   const { stderr } = ctx.deps;
   const live = Boolean(stderr.isTTY) && !ctx.options.json && !ctx.options.quiet;
   const { style } = ctx.output;
@@ -42,11 +42,19 @@ export async function startRunProgress(ctx: AppContext, stepIds: string[]) {
   const logUpdate = live
     ? (await import('log-update')).createLogUpdate(stderr as NodeJS.WriteStream)
     : null;
-  const draw = () => logUpdate?.([...lines].map(([id, line]) => describe(id, line)).join('\n'));
-  const timer = live ? setInterval(draw, 100) : undefined;
-  draw();
+  const draw = () => {
+    if (lines.size > 0) logUpdate?.([...lines].map(([id, line]) => describe(id, line)).join('\n'));
+  };
+  let timer: NodeJS.Timeout | undefined;
 
   return {
+    /** Shows the steps, in order, once the run knows them. */
+    start(stepIds: string[]) {
+      for (const id of stepIds) lines.set(id, { status: 'pending' });
+      width = Math.max(...stepIds.map((id) => id.length));
+      if (live) timer = setInterval(draw, 100);
+      draw();
+    },
     onEvent(event: StepEvent) {
       const line = lines.get(event.stepId) ?? { status: 'pending' };
       if (event.status === 'running' && !event.error) line.startedAt = Date.now();

@@ -86,13 +86,13 @@ export function createWorkflowRunCommand(deps: CommandDeps): Command {
         });
         return;
       }
-      const validation = await workflows.validate(text, { project });
-      const progress = await startRunProgress(ctx, validation.workflow?.order ?? []);
+      const progress = await startRunProgress(ctx);
       try {
         const summary = await workflows.run(project, source, given, {
           concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
           flags: { model: input.model, noCache: input.cache === false },
           signal: ctx.interruptSignal(),
+          onStart: (stepIds) => progress.start(stepIds),
           onEvent: (event) => progress.onEvent(event),
         });
         progress.stop();
@@ -130,10 +130,8 @@ export function createWorkflowResumeCommand(deps: CommandDeps): Command {
       const project = await currentProject(ctx, options.project);
       const workflows = await (await ctx.services()).workflows();
       const run = await workflows.findRun(runId);
-      const progress = await startRunProgress(
-        ctx,
-        run.steps.map((s) => s.stepId),
-      );
+      const progress = await startRunProgress(ctx);
+      progress.start(run.steps.map((s) => s.stepId));
       let summary: RunSummary & { resumed: boolean };
       try {
         summary = await workflows.resume(runId, {

@@ -1,0 +1,80 @@
+// A 12-step workflow, 4 parallel branches of 3 steps, against a local server answering after
+// 200 ms: its wall time against its critical path (3 × 200 ms) plus the CLI's start with the
+// database (`project list --json`).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { median, startServer, timeOnce } from './harness.mjs';
+import { benchHome, bin, root, runs } from './setup.mjs';
+
+const DELAY_MS = 200;
+const BRANCHES = 4;
+const DEPTH = 3;
+
+function definition() {
+  const steps = [];
+  for (let b = 1; b <= BRANCHES; b++) {
+    for (let d = 1; d <= DEPTH; d++) {
+      const input = d === 1 ? '{{inputs.topic}}' : `{{steps.b${b}s${d - 1}.output}}`;
+      steps.push(`  - id: b${b}s${d}\n    template: "Branch ${b} step ${d}: ${input}"`);
+    }
+  }
+  return `name: bench\ninputs:\n  topic: { type: string }\nsteps:\n${steps.join('\n')}\n`;
+}
+
+export async function benchWorkflow() {
+  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'), [
+    '--delay',
+    String(DELAY_MS),
+  ]);
+  const { env, cli, home, remove } = benchHome({
+    OPENAI_BASE_URL: server.url,
+    PROMPT_RUNNER_PROJECT: 'bench',
+  });
+  try {
+    cli('project', 'create', 'bench');
+    const file = join(home, 'bench.yaml');
+    writeFileSync(file, definition());
+    const rounds = Math.max(3, Math.round(runs / 5));
+    const samples = { start: [], workflow: [] };
+    for (let round = 0; round < rounds; round++) {
+      samples.start.push(timeOnce('node', [bin, 'project', 'list', '--json'], env));
+      samples.workflow.push(
+        timeOnce(
+          'node',
+          [
+            bin,
+            'workflow',
+            'run',
+            file,
+            '--input',
+            `topic=t${round}`,
+            '--no-cache',
+            '--concurrency',
+            '4',
+            '--json',
+          ],
+          env,
+        ),
+      );
+    }
+    const start = median(samples.start);
+    const wall = median(samples.workflow);
+    const floor = DEPTH * DELAY_MS + start;
+    const ratio = wall / floor;
+    console.log(
+      `\nWorkflow: ${BRANCHES * DEPTH} steps in ${BRANCHES} parallel branches, answers after ${DELAY_MS} ms`,
+    );
+    console.log(`  CLI start with the database (project list)  ${start.toFixed(0)} ms`);
+    console.log(
+      `  critical path ${DEPTH} × ${DELAY_MS} ms + start           ${floor.toFixed(0)} ms`,
+    );
+    console.log(`  workflow run                               ${wall.toFixed(0)} ms`);
+    console.log(
+      `  ratio ${ratio.toFixed(2)}x (target <= 1.15x): ${ratio <= 1.15 ? 'within target' : 'OVER TARGET'}`,
+    );
+    return { workflow: ratio };
+  } finally {
+    server.stop();
+    remove();
+  }
+}
