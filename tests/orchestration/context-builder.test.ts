@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gatherContext, summarizeTree } from '../../src/orchestration/context-builder.js';
+import { tempDir } from '../support/temp.js';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = tempDir();
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const FIXTURE = {
+  'README.md': '# Shop\nA web shop.\n',
+  'package.json': '{"name": "shop"}\n',
+  'package-lock.json': '{"lockfileVersion": 3}\n',
+  '.env': 'SECRET_TOKEN=abc123\n',
+  '.env.example': 'SECRET_TOKEN=\n',
+  'keys/deploy.pem': '-----BEGIN PRIVATE KEY-----\n',
+  '.gitignore': 'generated/\n*.log\n',
+  'generated/big.js': 'ignored by .gitignore\n',
+  'debug.log': 'ignored too\n',
+  'node_modules/dep/index.js': 'never read\n',
+  'dist/app.js': 'build output\n',
+  'src/auth/login.ts': 'export function login() {}\n',
+  'src/auth/.gitignore': 'local.ts\n',
+  'src/auth/local.ts': 'ignored by the nested .gitignore\n',
+  'src/cart.ts': 'export const cart = [];\n',
+  'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+};
+
+describe('gatherContext', () => {
+  it('walks a folder honouring .gitignore files and skipping dependencies and build output', async () => {
+    const root = tree(FIXTURE);
+    const context = await gatherContext({ root, globs: ['src/**/*.ts'] });
+    expect(context.source).toBe('walk');
+    expect(context.fileTree.split('\n').sort()).toEqual(
+      [
+        '.env',
+        '.env.example',
+        '.gitignore',
+        'README.md',
+        'assets/logo.png',
+        'keys/deploy.pem',
+        'package-lock.json',
+        'package.json',
+        'src/auth/.gitignore',
+        'src/auth/login.ts',
+        'src/cart.ts',
+      ].sort(),
+    );
+    expect(context.files.map((f) => [f.path, f.reason])).toEqual([
+      ['.env.example', 'key file'],
+      ['README.md', 'key file'],
+      ['package.json', 'key file'],
+      ['src/auth/login.ts', 'matches --context'],
+      ['src/cart.ts', 'matches --context'],
+    ]);
+    expect(context.codebaseContext).toContain('=== src/cart.ts ===\nexport const cart = [];');
+    expect(context.codebaseContext).not.toContain('abc123');
+  });
+
+  it('never reads secrets, lock files or binaries, even when asked to', async () => {
+    const root = tree(FIXTURE);
+    const context = await gatherContext({ root, globs: ['**/*'] });
+    const skipped = Object.fromEntries(context.skipped.map((s) => [s.path, s.reason]));
+    expect(skipped).toMatchObject({
+      '.env': 'may hold secrets',
+      'keys/deploy.pem': 'may hold secrets',
+      'package-lock.json': 'lock file',
+      'assets/logo.png': 'binary',
+    });
+    expect(context.codebaseContext).not.toMatch(/abc123|PRIVATE KEY|lockfileVersion/);
+  });
+
+  it('uses git’s file list in a repository', async () => {
+    const root = tree({
+      'README.md': 'hi\n',
+      'tracked.ts': 'x\n',
+      'ignored.tmp': 'y\n',
+      '.gitignore': '*.tmp\n',
+    });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', 'README.md', '.gitignore');
+    const context = await gatherContext({ root });
+    expect(context.source).toBe('git');
+    expect(context.fileTree.split('\n').sort()).toEqual(['.gitignore', 'README.md', 'tracked.ts']);
+  });
+
+  it('keeps within the budget, truncating the last file and skipping the rest', async () => {
+    const root = tree({
+      'README.md': 'r'.repeat(300),
+      'src/a.ts': 'a'.repeat(300),
+      'src/b.ts': 'b'.repeat(300),
+    });
+    const context = await gatherContext({ root, globs: ['src/*.ts'], maxChars: 500 });
+    expect(context.codebaseContext.length).toBeLessThanOrEqual(500 + 40);
+    expect(context.files.map((f) => [f.path, f.truncated])).toEqual([
+      ['README.md', false],
+      ['src/a.ts', true],
+    ]);
+    expect(context.skipped).toEqual([{ path: 'src/b.ts', reason: 'over the context budget' }]);
+  });
+});
+
+describe('summarizeTree', () => {
+  it('lists a small tree whole and sums up a large one by folder', () => {
+    expect(summarizeTree(['a.ts', 'b/c.ts'])).toBe('a.ts\nb/c.ts');
+    const many = Array.from({ length: 500 }, (_, i) => `src/module${i}/index.ts`).concat([
+      'README.md',
+    ]);
+    const summary = summarizeTree(many, 50);
+    expect(summary.split('\n').length).toBeLessThanOrEqual(80);
+    expect(summary).toContain('src/ (500 files)');
+    expect(summary).toContain('README.md');
+  });
+});
