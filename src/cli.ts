@@ -7,6 +7,7 @@ import { createCacheCommand } from './commands/cache/index.js';
 import { createConfigCommand } from './commands/config/index.js';
 import { createDbCommand } from './commands/db/index.js';
 import { createExecutionCommand } from './commands/execution/index.js';
+import { createOrchestrateCommand } from './commands/orchestrate/index.js';
 import { createProjectCommand } from './commands/project/index.js';
 import { createPromptCommand } from './commands/prompt/index.js';
 import type { CommandDeps } from './commands/shared.js';
@@ -49,6 +50,7 @@ export function createProgram(deps: CliDeps): Program {
     .addCommand(createProjectCommand(commandDeps))
     .addCommand(createPromptCommand(commandDeps))
     .addCommand(createWorkflowCommand(commandDeps))
+    .addCommand(createOrchestrateCommand(commandDeps))
     .addCommand(createExecutionCommand(commandDeps))
     .addCommand(createCacheCommand(commandDeps))
     .addCommand(createConfigCommand(commandDeps))

@@ -7,6 +7,7 @@ import type { CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
 import { ProjectRepository } from '../db/repositories/project-repository.js';
 import type { ExecutionService } from './execution-service.js';
+import type { OrchestrationService } from './orchestration-service.js';
 import { ProjectService } from './project-service.js';
 import type { PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
@@ -18,6 +19,7 @@ export interface Services {
   runs(): Promise<RunService>;
   executions(): Promise<ExecutionService>;
   workflows(): Promise<WorkflowService>;
+  orchestration(): Promise<OrchestrationService>;
 }
 
 export interface ServiceEnvironment {
@@ -78,6 +80,18 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         workflows: new WorkflowRepository(db.prisma),
         prompts: await prompts(),
         runs: await runs(),
+      });
+    }),
+    orchestration: lazy(async () => {
+      const [{ OrchestrationService }, { OrchestrationRepository }] = await Promise.all([
+        import('./orchestration-service.js'),
+        import('../db/repositories/orchestration-repository.js'),
+      ]);
+      return new OrchestrationService({
+        sessions: new OrchestrationRepository(db.prisma),
+        prompts: await prompts(),
+        runs: await runs(),
+        cwd: environment.cwd,
       });
     }),
     executions: lazy(async () => {

@@ -1,0 +1,92 @@
+// The three phase templates: built-in defaults (files beside this module's source), which a
+// project or the global scope can override with prompts of category `__orchestration__`.
+// Resolution: project → global → built-in.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findPackageRoot } from '../core/package-root.js';
+import {
+  ORCHESTRATION_CATEGORY,
+  type PromptScope,
+  type PromptService,
+} from '../services/prompt-service.js';
+
+export const PHASES = ['orchestrator', 'analysis', 'implementation'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE_VARIABLES: Record<Phase, string[]> = {
+  orchestrator: ['featureRequest', 'project (name, description, rootPath)', 'fileTree'],
+  analysis: ['featureRequest', 'project', 'fileTree', 'codebaseContext'],
+  implementation: [
+    'featureRequest',
+    'project',
+    'analysisResults',
+    'complexity',
+    'timeEstimate',
+    'executionNotes',
+  ],
+};
+
+export function templatePromptName(phase: Phase): string {
+  return `orchestration-${phase}`;
+}
+
+export function builtInTemplate(phase: Phase): string {
+  return readFileSync(
+    join(findPackageRoot(), 'src', 'orchestration', 'templates', `${phase}.hbs`),
+    'utf8',
+  );
+}
+
+export interface ResolvedTemplate {
+  phase: Phase;
+  source: 'project' | 'global' | 'built-in';
+  body: string;
+  version: number | null;
+}
+
+export async function resolveTemplate(
+  prompts: PromptService,
+  scope: PromptScope,
+  phase: Phase,
+): Promise<ResolvedTemplate> {
+  const name = templatePromptName(phase);
+  if (scope.project) {
+    const own = await prompts.findInScope(scope, name);
+    if (own)
+      return { phase, source: 'project', body: own.latest.body, version: own.latest.version };
+  }
+  const global = await prompts.findInScope({ project: null }, name);
+  if (global)
+    return { phase, source: 'global', body: global.latest.body, version: global.latest.version };
+  return { phase, source: 'built-in', body: builtInTemplate(phase), version: null };
+}
+
+/** Stores an override (a new version when one exists). */
+export async function setTemplate(
+  prompts: PromptService,
+  scope: PromptScope,
+  phase: Phase,
+  body: string,
+) {
+  const name = templatePromptName(phase);
+  const existing = await prompts.findInScope(scope, name);
+  if (existing) return (await prompts.update(scope, name, { body })).version;
+  const created = await prompts.create(scope, name, {
+    body,
+    category: ORCHESTRATION_CATEGORY,
+    description: `The ${phase} phase template of feature orchestration`,
+  });
+  return created.version;
+}
+
+/** Removes the override of the scope; returns whether there was one. */
+export async function resetTemplate(
+  prompts: PromptService,
+  scope: PromptScope,
+  phase: Phase,
+): Promise<boolean> {
+  const existing = await prompts.findInScope(scope, templatePromptName(phase));
+  if (!existing) return false;
+  await prompts.delete(scope, existing.name);
+  return true;
+}

@@ -1,0 +1,312 @@
+// Feature orchestration: plan (a model writes the analysis and implementation templates),
+// analyze (the analysis template meets the codebase), implement (the implementation plan).
+// A failed phase leaves the status as it was, with lastError set, so it can be run again.
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  AppError,
+  ConflictError,
+  ModelError,
+  NotFoundError,
+  ValidationError,
+} from '../core/errors.js';
+import { compileTemplate } from '../core/templating/engine.js';
+import type {
+  OrchestrationRepository,
+  PhaseUsage,
+  SessionRecord,
+  SessionStatus,
+} from '../db/repositories/orchestration-repository.js';
+import type { ProjectRecord } from '../db/repositories/project-repository.js';
+import { gatherContext, summarizeTree } from '../orchestration/context-builder.js';
+import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
+import { resolveTemplate } from '../orchestration/phase-templates.js';
+import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
+import type { RunFlags } from './model-settings.js';
+import type { PromptService } from './prompt-service.js';
+import type { RunService } from './run-service.js';
+
+/** Plan answers that miss the templates are asked again this many times. */
+export const PLAN_RETRIES = 2;
+const ORDER: SessionStatus[] = ['planning', 'analysis', 'implementation', 'completed'];
+
+export interface OrchestrationDeps {
+  sessions: OrchestrationRepository;
+  prompts: PromptService;
+  runs: RunService;
+  cwd: string;
+}
+
+export interface PhaseOptions {
+  flags?: RunFlags;
+  signal?: AbortSignal;
+  force?: boolean;
+}
+
+function projectVariables(project: ProjectRecord) {
+  return {
+    name: project.name,
+    description: project.description ?? '',
+    rootPath: project.rootPath ?? '',
+  };
+}
+
+export class OrchestrationService {
+  constructor(private readonly deps: OrchestrationDeps) {}
+
+  async find(prefix: string): Promise<SessionRecord> {
+    const id = prefix.trim().toLowerCase();
+    if (id.length < 4) throw new ValidationError('A session id needs at least 4 characters');
+    const matches = await this.deps.sessions.byPrefix(id);
+    const [first] = matches;
+    if (!first) {
+      throw new NotFoundError(`No session with id ${id}`, {
+        hint: 'see `prompt-runner orchestrate list-sessions`',
+      });
+    }
+    if (matches.length > 1) {
+      throw new ValidationError(
+        `Session id ${id} is ambiguous: ${matches.map((m) => m.sessionId.slice(0, 12)).join(', ')}`,
+        { hint: 'give more characters' },
+      );
+    }
+    return first;
+  }
+
+  list(filter: { projectId?: number; status?: SessionStatus; limit: number }) {
+    return this.deps.sessions.list(filter);
+  }
+
+  usage(session: SessionRecord): Promise<PhaseUsage[]> {
+    return this.deps.sessions.usage(session.sessionId);
+  }
+
+  async delete(prefix: string): Promise<SessionRecord> {
+    const session = await this.find(prefix);
+    await this.deps.sessions.delete(session.sessionId);
+    return session;
+  }
+
+  /** The orchestrator prompt for a feature: what `plan` sends, and `plan --dry-run` shows. */
+  async planPrompt(project: ProjectRecord, featureRequest: string): Promise<string> {
+    const template = await resolveTemplate(this.deps.prompts, { project }, 'orchestrator');
+    const fileTree = await this.shortTree(project);
+    return compileTemplate(template.body)({
+      featureRequest,
+      project: projectVariables(project),
+      fileTree,
+    });
+  }
+
+  /** Creates a session (or takes up one whose plan failed) and asks the model for the templates. */
+  async plan(
+    project: ProjectRecord,
+    request: { featureRequest?: string; session?: string },
+    options: PhaseOptions,
+  ): Promise<SessionRecord> {
+    let session: SessionRecord;
+    if (request.session) {
+      session = await this.find(request.session);
+      this.checkOrder(session, 'planning', options.force);
+    } else {
+      const featureRequest = request.featureRequest?.trim();
+      if (!featureRequest) throw new ValidationError('Describe the feature to plan');
+      session = await this.deps.sessions.create({
+        sessionId: randomUUID(),
+        projectId: project.id,
+        featureRequest,
+        model: options.flags?.model ?? null,
+      });
+    }
+    const prompt = await this.planPrompt(project, session.featureRequest);
+    const template = await resolveTemplate(this.deps.prompts, { project }, 'orchestrator');
+    let question = prompt;
+    let answer = '';
+    try {
+      for (let attempt = 0; ; attempt++) {
+        answer = await this.ask(project, session, 'plan', question, options);
+        try {
+          const extracted = extractTemplates(answer);
+          return await this.deps.sessions.update(session.sessionId, {
+            status: 'analysis',
+            orchestratorTemplate: template.body,
+            analysisTemplate: extracted.analysisTemplate,
+            implementationTemplate: extracted.implementationTemplate,
+            executionNotes: extracted.executionNotes,
+            planResponse: answer,
+            lastError: null,
+          });
+        } catch (error) {
+          if (!(error instanceof ExtractionError)) throw error;
+          if (attempt >= PLAN_RETRIES) {
+            throw new ModelError(
+              `The model's answer had no usable templates after ${attempt + 1} tries: ${error.message}`,
+              {
+                hint: `the last answer is kept; retry with \`prompt-runner orchestrate plan --session ${session.sessionId.slice(0, 8)}\``,
+              },
+            );
+          }
+          question = `${prompt}\n\n---\nYour previous answer could not be used: ${error.message}.\nAnswer again, with both templates in <analysis_template> and <implementation_template> blocks.`;
+        }
+      }
+    } catch (error) {
+      await this.fail(session, error, { planResponse: answer || null });
+      throw error;
+    }
+  }
+
+  async analyze(
+    prefix: string,
+    options: PhaseOptions & { root?: string; globs?: string[]; maxChars?: number },
+  ): Promise<SessionRecord> {
+    const session = await this.find(prefix);
+    this.checkOrder(session, 'analysis', options.force);
+    const project = await this.project(session);
+    const root = this.root(project, options.root);
+    try {
+      const context = await gatherContext({
+        root,
+        globs: options.globs,
+        maxChars: options.maxChars,
+      });
+      const prompt = compileTemplate(session.analysisTemplate ?? '')({
+        featureRequest: session.featureRequest,
+        project: projectVariables(project),
+        fileTree: context.fileTree,
+        codebaseContext: context.codebaseContext,
+      });
+      const answer = await this.ask(project, session, 'analyze', prompt, options);
+      return await this.deps.sessions.update(session.sessionId, {
+        status: 'implementation',
+        analysisResults: answer,
+        complexity: parseComplexity(answer),
+        timeEstimate: parseTimeEstimate(answer),
+        implementationResult: null,
+        lastError: null,
+      });
+    } catch (error) {
+      await this.fail(session, error);
+      throw error;
+    }
+  }
+
+  /** The implementation prompt, as a coding agent would be given it. */
+  async implementationPrompt(session: SessionRecord): Promise<string> {
+    const project = await this.project(session);
+    return compileTemplate(session.implementationTemplate ?? '')({
+      featureRequest: session.featureRequest,
+      project: projectVariables(project),
+      analysisResults: session.analysisResults ?? '',
+      complexity: session.complexity ?? '',
+      timeEstimate: session.timeEstimate ?? '',
+      executionNotes: session.executionNotes ?? '',
+    });
+  }
+
+  async implement(prefix: string, options: PhaseOptions & { promptOnly?: boolean }) {
+    const session = await this.find(prefix);
+    this.checkOrder(session, 'implementation', options.force || options.promptOnly);
+    const prompt = await this.implementationPrompt(session);
+    if (options.promptOnly) return { session, prompt };
+    const project = await this.project(session);
+    try {
+      const answer = await this.ask(project, session, 'implement', prompt, options);
+      const updated = await this.deps.sessions.update(session.sessionId, {
+        status: 'completed',
+        implementationResult: answer,
+        lastError: null,
+      });
+      return { session: updated, prompt };
+    } catch (error) {
+      await this.fail(session, error);
+      throw error;
+    }
+  }
+
+  /** Refuses a phase run out of order, naming the command to run instead. */
+  private checkOrder(
+    session: SessionRecord,
+    phase: SessionStatus,
+    force: boolean | undefined,
+  ): void {
+    const id = session.sessionId.slice(0, 8);
+    const at = ORDER.indexOf(session.status);
+    const wanted = ORDER.indexOf(phase);
+    const command = {
+      planning: `plan --session ${id}`,
+      analysis: `analyze ${id}`,
+      implementation: `implement ${id}`,
+      completed: `show ${id}`,
+    }[session.status];
+    if (at < wanted) {
+      throw new ConflictError(`Session ${id} is at the ${session.status} phase`, {
+        hint: `run \`prompt-runner orchestrate ${command}\` first`,
+      });
+    }
+    if (at > wanted && !force) {
+      const replaces = {
+        planning: 'the templates',
+        analysis: 'the analysis',
+        implementation: 'the implementation plan',
+        completed: '',
+      }[phase];
+      throw new ConflictError(`Session ${id} has done this phase already`, {
+        hint: `--force runs it again and replaces ${replaces}`,
+      });
+    }
+  }
+
+  private async ask(
+    project: ProjectRecord,
+    session: SessionRecord,
+    phase: 'plan' | 'analyze' | 'implement',
+    prompt: string,
+    options: PhaseOptions,
+  ): Promise<string> {
+    const call = this.deps.runs.prepareText(
+      { project },
+      { system: null, user: prompt, variables: { featureRequest: session.featureRequest } },
+      { model: session.model, parameters: {} },
+      { flags: options.flags, links: { sessionId: session.sessionId, phase } },
+    );
+    const result = await this.deps.runs.execute(call, { signal: options.signal });
+    return result.output;
+  }
+
+  private async fail(
+    session: SessionRecord,
+    error: unknown,
+    extra: { planResponse?: string | null } = {},
+  ) {
+    if (!(error instanceof AppError)) return;
+    await this.deps.sessions.update(session.sessionId, { lastError: error.message, ...extra });
+  }
+
+  private async project(session: SessionRecord): Promise<ProjectRecord> {
+    const scope = await this.deps.prompts.scope(session.projectName);
+    return scope.project as ProjectRecord;
+  }
+
+  private root(project: ProjectRecord, flag: string | undefined): string {
+    const root = flag ? resolve(this.deps.cwd, flag) : project.rootPath;
+    if (!root) {
+      throw new ValidationError(`Project "${project.name}" has no root directory`, {
+        hint: `set it with \`prompt-runner project update ${project.name} --root <dir>\`, or pass --root`,
+      });
+    }
+    if (!existsSync(root) || !statSync(root).isDirectory()) {
+      throw new ValidationError(`Root directory ${root} does not exist`);
+    }
+    return root;
+  }
+
+  /** A short summary of the project's root for the planning prompt. */
+  private async shortTree(project: ProjectRecord): Promise<string> {
+    if (!project.rootPath || !existsSync(project.rootPath))
+      return '(the project has no root directory)';
+    const context = await gatherContext({ root: project.rootPath, maxChars: 0 });
+    return summarizeTree(context.fileTree.split('\n'), 60);
+  }
+}
