@@ -151,6 +151,14 @@ async function walk(root: string): Promise<string[]> {
   return files.sort();
 }
 
+/** isbinaryfile is CommonJS: its function sits on the default export once bundled. */
+async function binaryCheck(): Promise<(path: string) => Promise<boolean>> {
+  const module = (await import('isbinaryfile')) as typeof import('isbinaryfile') & {
+    default?: typeof import('isbinaryfile');
+  };
+  return module.default?.isBinaryFile ?? module.isBinaryFile;
+}
+
 /** Why a file's contents must not be read, if they must not. */
 function unreadable(path: string): string | null {
   const name = path.slice(path.lastIndexOf('/') + 1);
@@ -222,8 +230,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
       skipped.push({ path, reason: 'too large' });
       continue;
     }
-    const { isBinaryFile } = await import('isbinaryfile');
-    if (await isBinaryFile(full).catch(() => true)) {
+    if (await (await binaryCheck())(full).catch(() => true)) {
       skipped.push({ path, reason: 'binary' });
       continue;
     }

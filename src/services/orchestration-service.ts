@@ -126,7 +126,9 @@ export class OrchestrationService {
     let answer = '';
     try {
       for (let attempt = 0; ; attempt++) {
-        answer = await this.ask(project, session, 'plan', question, options);
+        // A retry must reach the model: the cached answer is the one that failed.
+        const flags = attempt === 0 ? options.flags : { ...options.flags, noCache: true };
+        answer = await this.ask(project, session, 'plan', question, { ...options, flags });
         try {
           const extracted = extractTemplates(answer);
           return await this.deps.sessions.update(session.sessionId, {

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,batch,scale,workflow picks some; BENCH_RUNS sets the repetitions.
+// BENCH_ONLY=startup,batch,scale,workflow,context picks some; BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
+import { benchContext } from './context.mjs';
 import { benchScale } from './scale.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWorkflow } from './workflow.mjs';
@@ -10,6 +11,7 @@ const benches = {
   batch: benchBatch,
   scale: benchScale,
   workflow: benchWorkflow,
+  context: benchContext,
 };
 const only = process.env.BENCH_ONLY?.split(',') ?? Object.keys(benches);
 const summary = {};

@@ -1,0 +1,246 @@
+// The orchestration flow in-process, against a real database, a fixture codebase and a local
+// model server that answers each phase.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runInProcess, testEnv } from '../support/cli.js';
+import { modelServer } from '../support/model.js';
+import type { ChatRequestBody } from '../support/model-server.mjs';
+import { tempDir } from '../support/temp.js';
+
+const PLAN_ANSWER = `I looked at the project.
+<analysis_template>
+Analyse "{{featureRequest}}" for {{project.name}}.
+{{codebaseContext}}
+End with Complexity and Time estimate lines.
+</analysis_template>
+<implementation_template>
+Plan "{{featureRequest}}" from this analysis:
+{{analysisResults}}
+Complexity was {{complexity}}; notes: {{executionNotes}}
+</implementation_template>
+Do the database migration first.`;
+
+type Mode = { plan: 'good' | 'prose'; analyze: 'good' | 'fail' };
+
+function reply(mode: Mode) {
+  return (body: ChatRequestBody) => {
+    const prompt = body.messages.at(-1)?.content ?? '';
+    if (prompt.includes('<analysis_template>')) {
+      return mode.plan === 'good'
+        ? { content: PLAN_ANSWER }
+        : { content: 'Sorry, I would rather chat.' };
+    }
+    if (prompt.startsWith('Analyse')) {
+      if (mode.analyze === 'fail') return { status: 500, message: 'analysis backend down' };
+      return {
+        content: `The auth module is in src/auth.ts.\n\nComplexity: Medium\nTime estimate: 2-3 days`,
+      };
+    }
+    if (prompt.startsWith('Plan'))
+      return { content: '1. Add a reset token table.\n2. Send the email.' };
+    return { content: 'unexpected prompt' };
+  };
+}
+
+async function setup(mode: Mode = { plan: 'good', analyze: 'good' }) {
+  const server = await modelServer((body) => reply(mode)(body));
+  const home = tempDir();
+  const code = join(home, 'shop');
+  mkdirSync(join(code, 'src'), { recursive: true });
+  writeFileSync(join(code, 'README.md'), '# Shop\n');
+  writeFileSync(join(code, 'src', 'auth.ts'), 'export function login() {}\n');
+  writeFileSync(join(code, '.env'), 'TOKEN=super-secret\n');
+  const env = testEnv(home, { OPENAI_BASE_URL: server.url });
+  const cli = (...args: string[]) => runInProcess(args, { env, cwd: home });
+  await cli('project', 'create', 'shop', '--root', 'shop', '-d', 'A web shop');
+  await cli('project', 'use', 'shop');
+  return { server, home, code, cli, mode };
+}
+
+const json = (result: { stdout: string }) => JSON.parse(result.stdout);
+
+describe('orchestrate', () => {
+  it('plans, analyses and implements a feature, recording every call', async () => {
+    const { cli, server, home } = await setup();
+    const planned = await cli('orchestrate', 'plan', 'add password reset', '--json');
+    expect(planned.code).toBe(0);
+    const session = json(planned);
+    expect(session).toMatchObject({
+      status: 'analysis',
+      project: 'shop',
+      featureRequest: 'add password reset',
+      executionNotes: 'I looked at the project.\n\nDo the database migration first.',
+    });
+    const planPrompt = server.requests[0]?.body.messages[0]?.content ?? '';
+    expect(planPrompt).toContain('add password reset');
+    expect(planPrompt).toContain('src/auth.ts');
+    const id = session.sessionId.slice(0, 8);
+
+    const analysed = json(await cli('orchestrate', 'analyze', id, '--context', 'src/**', '--json'));
+    expect(analysed).toMatchObject({
+      status: 'implementation',
+      complexity: 'medium',
+      timeEstimate: '2-3 days',
+    });
+    const analysisPrompt = server.requests[1]?.body.messages[0]?.content ?? '';
+    expect(analysisPrompt).toContain('=== src/auth.ts ===\nexport function login() {}');
+    expect(analysisPrompt).not.toContain('super-secret');
+
+    const promptOnly = await cli('orchestrate', 'implement', id, '--prompt-only');
+    expect(promptOnly.stdout).toContain('Complexity was medium; notes: I looked at the project.');
+    expect(server.requests).toHaveLength(2);
+
+    const implemented = await cli('orchestrate', 'implement', id, '-o', 'PLAN.md');
+    expect(implemented.code).toBe(0);
+    expect(readFileSync(join(home, 'PLAN.md'), 'utf8')).toContain('1. Add a reset token table.');
+
+    const shown = json(await cli('orchestrate', 'show', id, '--json'));
+    expect(shown.status).toBe('completed');
+    expect(
+      shown.phases.map((p: { phase: string; calls: number }) => [p.phase, p.calls]).sort(),
+    ).toEqual([
+      ['analyze', 1],
+      ['implement', 1],
+      ['plan', 1],
+    ]);
+    const human = await cli('orchestrate', 'show', id);
+    expect(human.stdout).toMatch(/Status\s+completed/);
+    expect(human.stdout).toContain('Implementation plan');
+
+    const exported = await cli('orchestrate', 'export', id, '--dir', 'out');
+    expect(exported.code).toBe(0);
+    for (const file of ['plan.md', 'analysis.md', 'implementation.md', 'session.json']) {
+      expect(existsSync(join(home, 'out', file))).toBe(true);
+    }
+    expect(readFileSync(join(home, 'out', 'plan.md'), 'utf8')).toContain(
+      'Analyse "{{featureRequest}}"',
+    );
+
+    const list = json(await cli('orchestrate', 'list-sessions', '--json'));
+    expect(list).toHaveLength(1);
+    expect((await cli('orchestrate', 'list-sessions')).stdout).toMatch(
+      /│ shop\s+│ completed\s+│ medium\s+│ 2-3 days/,
+    );
+    const calls = json(await cli('execution', 'list', '--json'));
+    expect(calls.map((c: { phase: string }) => c.phase).sort()).toEqual([
+      'analyze',
+      'implement',
+      'plan',
+    ]);
+  });
+
+  it('refuses phases out of order, and re-running one without --force', async () => {
+    const { cli } = await setup();
+    const id = json(await cli('orchestrate', 'plan', 'add search', '--json')).sessionId.slice(0, 8);
+    const early = await cli('orchestrate', 'implement', id);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      /at the analysis phase \(run `prompt-runner orchestrate analyze [0-9a-f]{8}` first\)/,
+    );
+    await cli('orchestrate', 'analyze', id);
+    const again = await cli('orchestrate', 'analyze', id);
+    expect(again.stderr).toMatch(
+      /has done this phase already \(--force runs it again and replaces the analysis\)/,
+    );
+    expect((await cli('orchestrate', 'analyze', id, '--force')).code).toBe(0);
+  });
+
+  it('asks again when the plan answer has no templates, then fails keeping the answer', async () => {
+    const { cli, server, mode } = await setup({ plan: 'prose', analyze: 'good' });
+    const failed = await cli('orchestrate', 'plan', 'add search');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /had no usable templates after 3 tries: the answer has no <analysis_template>/,
+    );
+    expect(server.requests).toHaveLength(3);
+    expect(server.requests[1]?.body.messages[0]?.content).toContain(
+      'Your previous answer could not be used',
+    );
+    const [session] = json(await cli('orchestrate', 'list-sessions', '--json'));
+    expect(session).toMatchObject({
+      status: 'planning',
+      planResponse: 'Sorry, I would rather chat.',
+    });
+    expect(session.lastError).toMatch(/no usable templates/);
+
+    mode.plan = 'good';
+    const retried = json(
+      await cli('orchestrate', 'plan', '--session', session.sessionId.slice(0, 8), '--json'),
+    );
+    expect(retried).toMatchObject({ status: 'analysis', lastError: null });
+  });
+
+  it('keeps the session intact when a phase fails, and a second run succeeds', async () => {
+    const { cli, mode } = await setup({ plan: 'good', analyze: 'fail' });
+    const id = json(await cli('orchestrate', 'plan', 'add search', '--json')).sessionId.slice(0, 8);
+    const failed = await cli('orchestrate', 'analyze', id, '--json');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/answered 500: analysis backend down/);
+    const after = json(await cli('orchestrate', 'show', id, '--json'));
+    expect(after).toMatchObject({
+      status: 'analysis',
+      analysisTemplate: expect.stringContaining('Analyse'),
+    });
+    expect(after.lastError).toMatch(/analysis backend down/);
+    mode.analyze = 'good';
+    expect(json(await cli('orchestrate', 'analyze', id, '--json'))).toMatchObject({
+      status: 'implementation',
+      lastError: null,
+    });
+  });
+
+  it('needs a root to analyse, and says how to set one', async () => {
+    const { cli } = await setup();
+    await cli('project', 'create', 'bare');
+    const id = json(await cli('orchestrate', 'plan', 'x', '-p', 'bare', '--json')).sessionId.slice(
+      0,
+      8,
+    );
+    const noRoot = await cli('orchestrate', 'analyze', id);
+    expect(noRoot.code).toBe(2);
+    expect(noRoot.stderr).toMatch(
+      /Project "bare" has no root directory \(set it with `prompt-runner project update bare --root <dir>`/,
+    );
+    expect((await cli('orchestrate', 'analyze', id, '--root', 'nowhere')).stderr).toMatch(
+      /does not exist/,
+    );
+    expect((await cli('orchestrate', 'show', 'zzzz')).stderr).toMatch(/No session with id zzzz/);
+    expect((await cli('orchestrate', 'plan', '-p', 'ghost', 'x')).stderr).toMatch(
+      /Project "ghost" not found/,
+    );
+  });
+
+  it('overrides phase templates per project and resets them', async () => {
+    const { cli, home, server } = await setup();
+    expect(
+      json(await cli('orchestrate', 'templates', 'list', '--json')).map(
+        (t: { source: string }) => t.source,
+      ),
+    ).toEqual(['built-in', 'built-in', 'built-in']);
+    writeFileSync(
+      join(home, 'orch.hbs'),
+      'Custom plan for {{featureRequest}} <analysis_template> please',
+    );
+    expect(
+      (await cli('orchestrate', 'templates', 'set', 'orchestrator', '--file', 'orch.hbs')).stdout,
+    ).toContain('The orchestrator template of project shop is now version 1');
+    expect((await cli('orchestrate', 'templates', 'show', 'orchestrator')).stdout).toContain(
+      'Custom plan for',
+    );
+    await cli('orchestrate', 'plan', 'add search');
+    expect(server.requests.at(-1)?.body.messages[0]?.content).toBe(
+      'Custom plan for add search <analysis_template> please',
+    );
+    expect((await cli('orchestrate', 'templates', 'list')).stdout).toMatch(
+      /│ orchestrator\s+│ project \(v1\)/,
+    );
+    expect((await cli('orchestrate', 'templates', 'reset', 'orchestrator')).stdout).toContain(
+      'comes from built-in',
+    );
+    expect((await cli('orchestrate', 'templates', 'show', 'nonsense')).stderr).toMatch(
+      /Unknown phase "nonsense"/,
+    );
+    expect((await cli('prompt', 'list', '--json')).stdout).toBe('[]\n');
+  });
+});
