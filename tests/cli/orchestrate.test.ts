@@ -190,6 +190,26 @@ describe('orchestrate', () => {
     });
   });
 
+  it('shows the planning prompt with --dry-run, filters and deletes sessions', async () => {
+    const { cli, server } = await setup();
+    const dry = await cli('orchestrate', 'plan', 'add a wishlist', '--dry-run');
+    expect(dry.stdout).toContain('# Feature request\nadd a wishlist');
+    expect(dry.stdout).toContain('must use `{{featureRequest}}`');
+    expect(server.requests).toHaveLength(0);
+    expect(json(await cli('orchestrate', 'list-sessions', '--json'))).toEqual([]);
+
+    const first = json(await cli('orchestrate', 'plan', 'one', '--json')).sessionId;
+    await cli('orchestrate', 'plan', 'two');
+    await cli('orchestrate', 'analyze', first.slice(0, 8));
+    const analysed = json(await cli('orchestrate', 'list-sessions', '--status', 'implementation', '--json'));
+    expect(analysed.map((s: { featureRequest: string }) => s.featureRequest)).toEqual(['one']);
+    expect(json(await cli('orchestrate', 'list-sessions', '--limit', '1', '--json'))).toHaveLength(1);
+    expect((await cli('orchestrate', 'delete', first.slice(0, 8))).code).toBe(2);
+    expect((await cli('orchestrate', 'delete', first.slice(0, 8), '--yes')).stdout).toContain('Deleted session');
+    expect(json(await cli('orchestrate', 'list-sessions', '--json'))).toHaveLength(1);
+    expect(json(await cli('execution', 'list', '--json')).length).toBe(3);
+  });
+
   it('needs a root to analyse, and says how to set one', async () => {
     const { cli } = await setup();
     await cli('project', 'create', 'bare');
