@@ -4,11 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../core/package-root.js';
-import {
-  ORCHESTRATION_CATEGORY,
-  type PromptScope,
-  type PromptService,
-} from '../services/prompt-service.js';
+import type { PromptScope, PromptService } from '../services/prompt-service.js';
+import { ORCHESTRATION_CATEGORY } from './constants.js';
 
 export const PHASES = ['orchestrator', 'analysis', 'implementation'] as const;
 export type Phase = (typeof PHASES)[number];

@@ -12,9 +12,10 @@ import type {
   PromptVersionRecord,
   VariableSpec,
 } from '../db/repositories/prompt-repository.js';
+import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
 import { buildVariables, withDefaults } from './prompt-variables.js';
 
-export const ORCHESTRATION_CATEGORY = '__orchestration__';
+export { ORCHESTRATION_CATEGORY };
 
 /** Where prompts live: a project, or the global scope when `project` is null. */
 export interface PromptScope {

@@ -23,63 +23,25 @@ import {
   requireApiKey,
   resolveSettings,
 } from './model-settings.js';
-import type { PromptScope, PromptService, RenderedPrompt } from './prompt-service.js';
+import type { PromptScope, PromptService } from './prompt-service.js';
 import { RecordWriter } from './record-writer.js';
+import type {
+  BatchCase,
+  BatchResult,
+  CallLinks,
+  ExecuteOptions,
+  PreparedCall,
+  RunResult,
+} from './run-types.js';
 
-export interface RunResult {
-  executionId: string;
-  output: string;
-  model: string;
-  status: 'success';
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-  latencyMs: number;
-  cached: boolean;
-}
-
-/** A rendered prompt with the settings of its call: what `--dry-run` shows. */
-export interface PreparedCall {
-  scope: PromptScope;
-  promptVersionId: number | null;
-  rendered: Pick<RenderedPrompt, 'system' | 'messages' | 'variables'>;
-  settings: ResolvedSettings;
-  /** The workflow step or orchestration phase the call belongs to. */
-  links?: CallLinks;
-}
-
-export interface CallLinks {
-  workflowRunId?: string;
-  stepId?: string;
-  sessionId?: string;
-  phase?: string;
-}
-
-export interface ExecuteOptions {
-  stream?: boolean;
-  onToken?: (text: string) => void;
-  signal?: AbortSignal;
-  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
-  /** Where the records go; by default they are written before `execute` returns. */
-  writer?: RecordWriter;
-}
-
-export interface BatchCase {
-  line: number;
-  variables?: Record<string, unknown>;
-  /** Why the line could not be read, if it could not. */
-  error?: string;
-}
-
-export type BatchResult =
-  | ({ line: number; error: null } & RunResult)
-  | {
-      line: number;
-      executionId: string | null;
-      status: 'error' | 'cancelled';
-      error: string;
-      output: null;
-    };
+export type {
+  BatchCase,
+  BatchResult,
+  CallLinks,
+  ExecuteOptions,
+  PreparedCall,
+  RunResult,
+} from './run-types.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;

@@ -1,11 +1,10 @@
 // Workflows: stored YAML definitions, runs of them (recorded step by step), and resumption of
 // runs that did not finish.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { validateName } from '../core/names.js';
 import { compileTemplate } from '../core/templating/engine.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
-import type { PromptParameters } from '../db/repositories/prompt-repository.js';
 import type {
   RunRecord,
   WorkflowRecord,
@@ -17,8 +16,10 @@ import {
   type StepContext,
   type StepEvent,
 } from '../workflows/engine.js';
+import { WorkflowInvalidError } from '../workflows/errors.js';
 import { resolveInputs } from '../workflows/inputs.js';
 import { parseJsonOutput } from '../workflows/json-output.js';
+import { alive, definitionHash, parametersOf, templateContext } from '../workflows/run-helpers.js';
 import type { WorkflowFile, WorkflowStep } from '../workflows/schema.js';
 import {
   type ValidatedWorkflow,
@@ -53,56 +54,7 @@ export interface RunSummary {
   steps: { id: string; status: string; output: unknown; executionId: string | null }[];
 }
 
-/** The problems of a workflow file, for commands to list; the message sums them up. */
-export class WorkflowInvalidError extends ValidationError {
-  constructor(readonly problems: ValidationResult['problems']) {
-    super(`The workflow has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-    this.name = 'WorkflowInvalidError';
-  }
-}
-
-const PARAMETER_KEYS = ['temperature', 'maxTokens', 'topP', 'seed', 'stop'] as const;
-
-function parametersOf(
-  source: Partial<Record<(typeof PARAMETER_KEYS)[number], unknown>>,
-): PromptParameters {
-  const parameters: Record<string, unknown> = {};
-  for (const key of PARAMETER_KEYS) if (source[key] !== undefined) parameters[key] = source[key];
-  return parameters as PromptParameters;
-}
-
-/** A json step's output renders as JSON text in `{{steps.x.output}}`; its fields stay readable. */
-function asTemplateValue(output: unknown): unknown {
-  if (output === null || typeof output !== 'object') return output;
-  const copy = Array.isArray(output) ? [...output] : { ...output };
-  Object.defineProperty(copy, 'toString', { value: () => JSON.stringify(output, null, 2) });
-  return copy;
-}
-
-function templateContext(context: StepContext) {
-  const steps = Object.fromEntries(
-    Object.entries(context.steps).map(([id, step]) => [
-      id,
-      { output: asTemplateValue(step.output) },
-    ]),
-  );
-  return { inputs: context.inputs, steps };
-}
-
-export function definitionHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Whether the process that owns a run is still alive (same machine). */
-function alive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { WorkflowInvalidError };
 
 export class WorkflowService {
   constructor(private readonly deps: WorkflowServiceDeps) {}

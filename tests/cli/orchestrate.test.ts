@@ -201,11 +201,17 @@ describe('orchestrate', () => {
     const first = json(await cli('orchestrate', 'plan', 'one', '--json')).sessionId;
     await cli('orchestrate', 'plan', 'two');
     await cli('orchestrate', 'analyze', first.slice(0, 8));
-    const analysed = json(await cli('orchestrate', 'list-sessions', '--status', 'implementation', '--json'));
+    const analysed = json(
+      await cli('orchestrate', 'list-sessions', '--status', 'implementation', '--json'),
+    );
     expect(analysed.map((s: { featureRequest: string }) => s.featureRequest)).toEqual(['one']);
-    expect(json(await cli('orchestrate', 'list-sessions', '--limit', '1', '--json'))).toHaveLength(1);
+    expect(json(await cli('orchestrate', 'list-sessions', '--limit', '1', '--json'))).toHaveLength(
+      1,
+    );
     expect((await cli('orchestrate', 'delete', first.slice(0, 8))).code).toBe(2);
-    expect((await cli('orchestrate', 'delete', first.slice(0, 8), '--yes')).stdout).toContain('Deleted session');
+    expect((await cli('orchestrate', 'delete', first.slice(0, 8), '--yes')).stdout).toContain(
+      'Deleted session',
+    );
     expect(json(await cli('orchestrate', 'list-sessions', '--json'))).toHaveLength(1);
     expect(json(await cli('execution', 'list', '--json')).length).toBe(3);
   });

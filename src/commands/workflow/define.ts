@@ -1,6 +1,6 @@
 // workflow create / update / validate: a definition file checked, then stored or reported.
 import { Command } from 'commander';
-import { WorkflowInvalidError } from '../../services/workflow-service.js';
+import { WorkflowInvalidError } from '../../workflows/errors.js';
 import { type CommandDeps, withExamples } from '../shared.js';
 import { toWorkflowJson } from './render.js';
 import {

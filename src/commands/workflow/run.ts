@@ -4,7 +4,7 @@ import { AppError, ModelError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import * as z from '../../core/zod.js';
 import type { RunSummary } from '../../services/workflow-service.js';
-import { WorkflowInvalidError } from '../../services/workflow-service.js';
+import { WorkflowInvalidError } from '../../workflows/errors.js';
 import { type CommandDeps, parseInput, withExamples } from '../shared.js';
 import { startRunProgress } from './progress.js';
 import { printRunSummary } from './render.js';
