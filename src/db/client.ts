@@ -59,9 +59,6 @@ export async function openDatabase(file: string): Promise<Database> {
     nativeBinding: nativeBinding(),
   });
   const prisma = new PrismaClient({ adapter });
-  // In WAL mode NORMAL keeps the file consistent through crashes and skips an fsync per
-  // commit: a power cut may lose the last calls recorded, never the database.
-  await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   return { file, prisma, migrated: applied, close: () => prisma.$disconnect() };
 }
 
