@@ -34,15 +34,6 @@ import type {
   RunResult,
 } from './run-types.js';
 
-export type {
-  BatchCase,
-  BatchResult,
-  CallLinks,
-  ExecuteOptions,
-  PreparedCall,
-  RunResult,
-} from './run-types.js';
-
 export interface RunServiceDeps {
   prompts: PromptService;
   executions: ExecutionRepository;

@@ -29,7 +29,8 @@ import {
 import type { RunFlags } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RecordWriter } from './record-writer.js';
-import type { PreparedCall, RunService } from './run-service.js';
+import type { RunService } from './run-service.js';
+import type { PreparedCall } from './run-types.js';
 
 export interface WorkflowServiceDeps {
   workflows: WorkflowRepository;
@@ -61,6 +62,8 @@ export class WorkflowService {
 
   /** Checks a file; stored prompts are looked up in the project (and global ones). */
   async validate(text: string, scope: PromptScope): Promise<ValidationResult> {
+    // Stored prompts are looked up only when a step could name one.
+    if (!/\bprompt\s*:/.test(text)) return validateWorkflow(text);
     const names = new Set((await this.deps.prompts.list(scope, { all: true })).map((p) => p.name));
     return validateWorkflow(text, { promptExists: (name) => names.has(name) });
   }

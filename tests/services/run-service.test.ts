@@ -6,7 +6,8 @@ import { ExecutionRepository } from '../../src/db/repositories/execution-reposit
 import { ProjectRepository } from '../../src/db/repositories/project-repository.js';
 import { PromptRepository } from '../../src/db/repositories/prompt-repository.js';
 import { PromptService } from '../../src/services/prompt-service.js';
-import { type BatchResult, RunService } from '../../src/services/run-service.js';
+import { RunService } from '../../src/services/run-service.js';
+import type { BatchResult } from '../../src/services/run-types.js';
 import { testDatabase } from '../support/db.js';
 import { modelServer } from '../support/model.js';
 import type { Reply } from '../support/model-server.mjs';

@@ -1,7 +1,7 @@
 // What `prompt run` prints, and how it reads a batch file.
 import type { AppContext } from '../../core/context.js';
 import type { Output } from '../../core/output.js';
-import type { BatchCase, PreparedCall, RunResult } from '../../services/run-service.js';
+import type { BatchCase, PreparedCall, RunResult } from '../../services/run-types.js';
 
 /** One case per non-empty line: a JSON object of variables, or the reason it is not one. */
 export function parseCases(text: string): BatchCase[] {
