@@ -24,7 +24,7 @@ import { gatherContext, summarizeTree } from '../orchestration/context-builder.j
 import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
 import { resolveTemplate } from '../orchestration/phase-templates.js';
 import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
-import type { RunFlags } from './model-settings.js';
+import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
 
@@ -106,6 +106,7 @@ export class OrchestrationService {
     request: { featureRequest?: string; session?: string },
     options: PhaseOptions,
   ): Promise<SessionRecord> {
+    this.preflight(project, options);
     let session: SessionRecord;
     if (request.session) {
       session = await this.find(request.session);
@@ -167,6 +168,7 @@ export class OrchestrationService {
     this.checkOrder(session, 'analysis', options.force);
     const project = await this.project(session);
     const root = this.root(project, options.root);
+    this.preflight(project, options);
     try {
       const context = await gatherContext({
         root,
@@ -213,6 +215,7 @@ export class OrchestrationService {
     const prompt = await this.implementationPrompt(session);
     if (options.promptOnly) return { session, prompt };
     const project = await this.project(session);
+    this.preflight(project, options);
     try {
       const answer = await this.ask(project, session, 'implement', prompt, options);
       const updated = await this.deps.sessions.update(session.sessionId, {
@@ -258,6 +261,17 @@ export class OrchestrationService {
         hint: `--force runs it again and replaces ${replaces}`,
       });
     }
+  }
+
+  /** Refuses a phase that could not call a model (no API key) before it changes anything. */
+  private preflight(project: ProjectRecord, options: PhaseOptions): void {
+    const probe = this.deps.runs.prepareText(
+      { project },
+      { system: null, user: '', variables: {} },
+      { model: null, parameters: {} },
+      { flags: options.flags },
+    );
+    requireApiKey(probe.settings);
   }
 
   private async ask(

@@ -26,7 +26,7 @@ import {
   type ValidationResult,
   validateWorkflow,
 } from '../workflows/validate.js';
-import type { RunFlags } from './model-settings.js';
+import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
@@ -133,6 +133,7 @@ export class WorkflowService {
     const text = 'stored' in source ? source.stored.definition : source.text;
     const workflow = await this.checked(text, scope);
     const inputs = resolveInputs(workflow.file, givenInputs);
+    this.preflight(scope, workflow, options);
     const runId = randomUUID();
     await this.deps.workflows.createRun({
       id: runId,
@@ -175,6 +176,7 @@ export class WorkflowService {
       }
     }
     const workflow = await this.checked(run.definition, scope);
+    this.preflight(scope, workflow, options);
     const completed = new Map<string, unknown>();
     const jsonSteps = new Set(
       workflow.file.steps.filter((s) => s.output === 'json').map((s) => s.id),
@@ -258,6 +260,17 @@ export class WorkflowService {
       messages.push({ role: 'user', content: compileTemplate(step.template)(context) });
       return { id, needs, messages };
     });
+  }
+
+  /** Refuses a run that could not call a model (no API key) before anything is recorded. */
+  private preflight(scope: PromptScope, workflow: ValidatedWorkflow, options: RunOptions): void {
+    const probe = this.deps.runs.prepareText(
+      scope,
+      { system: null, user: '', variables: {} },
+      { model: workflow.file.model ?? null, parameters: {} },
+      { flags: options.flags },
+    );
+    requireApiKey(probe.settings);
   }
 
   private async drive(

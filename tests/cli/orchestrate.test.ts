@@ -237,6 +237,17 @@ describe('orchestrate', () => {
     );
   });
 
+  it('refuses to plan without an API key for a remote endpoint, creating nothing', async () => {
+    const home = tempDir();
+    const env = testEnv(home, { OPENAI_BASE_URL: 'https://api.example.com/v1' });
+    const cli = (...args: string[]) => runInProcess(args, { env, cwd: home });
+    await cli('project', 'create', 'shop');
+    const result = await cli('orchestrate', 'plan', 'add search', '-p', 'shop');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No API key for api.example.com: set OPENAI_API_KEY/);
+    expect(json(await cli('orchestrate', 'list-sessions', '--json'))).toEqual([]);
+  });
+
   it('overrides phase templates per project and resets them', async () => {
     const { cli, home, server } = await setup();
     expect(

@@ -112,6 +112,18 @@ describe('workflow commands', () => {
     expect(result.stderr).toMatch(/workflow resume [0-9a-f]{8}/);
   });
 
+  it('refuses to run without an API key for a remote endpoint, recording no run', async () => {
+    const home = tempDir();
+    const env = testEnv(home, { OPENAI_BASE_URL: 'https://api.example.com/v1' });
+    const cli = (...args: string[]) => runInProcess(args, { env, cwd: home });
+    await cli('project', 'create', 'app');
+    writeFileSync(join(home, 'w.yaml'), 'name: w\nsteps:\n  - id: a\n    template: hi\n');
+    const result = await cli('workflow', 'run', 'w.yaml', '-p', 'app');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No API key for api.example.com: set OPENAI_API_KEY/);
+    expect(json(await cli('workflow', 'runs', '-p', 'app', '--json'))).toEqual([]);
+  });
+
   it('refuses bad files and ids with clear errors', async () => {
     const { cli, home } = await setup();
     writeFileSync(
