@@ -287,10 +287,22 @@ export class WorkflowService {
     // the state that names it, and everything is written before the run ends.
     const writer = this.deps.runs.groupedWriter();
     let writes = Promise.resolve();
+    // What the summary reports, kept as the steps change.
+    const states = new Map<string, RunSummary['steps'][number]>(
+      workflow.order.map((id) => [id, { id, status: 'pending', output: null, executionId: null }]),
+    );
     const persist = (event: StepEvent) => {
       const now = new Date();
       const output = event.result?.output;
       const finished = ['succeeded', 'failed', 'cancelled'].includes(event.status);
+      const state = states.get(event.stepId);
+      if (state) {
+        state.status = event.status;
+        if (event.result) {
+          state.output = typeof output === 'string' ? output : JSON.stringify(output);
+          state.executionId = event.result.executionId;
+        }
+      }
       writes = writes.then(async () => {
         if (event.result?.executionId) await writer.flush();
         await store.updateStep(runId, event.stepId, {
@@ -345,8 +357,8 @@ export class WorkflowService {
     }
     const status = error && result.status === 'succeeded' ? 'failed' : result.status;
     await store.updateRun(runId, { status, outputs, error, pid: null, finishedAt: new Date() });
-    const run = await this.findRun(runId);
-    return { ...this.summary(run), status };
+    if (completed.size > 0) return { ...this.summary(await this.findRun(runId)), status };
+    return { runId, status, outputs, error, steps: [...states.values()] };
   }
 
   private async runStep(

@@ -132,15 +132,29 @@ export class WorkflowRepository {
 
   /** The run and a pending row per step, together. */
   async createRun(run: NewRun): Promise<void> {
-    const { stepIds, inputs, ...data } = run;
+    const now = sqlTime(new Date());
     await withBusyRetry(() =>
       this.prisma.$transaction([
-        this.prisma.workflowRun.create({
-          data: { ...data, inputs: JSON.stringify(inputs), status: 'running' },
-        }),
-        this.prisma.stepRun.createMany({
-          data: stepIds.map((stepId) => ({ runId: run.id, stepId, status: 'pending' })),
-        }),
+        this.prisma.$executeRawUnsafe(
+          `INSERT INTO "WorkflowRun" ("id", "workflowId", "projectId", "workflowName", "workflowVersion",
+             "definition", "inputs", "status", "pid", "startedAt", "updatedAt")
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+          run.id,
+          run.workflowId,
+          run.projectId,
+          run.workflowName,
+          run.workflowVersion,
+          run.definition,
+          JSON.stringify(run.inputs),
+          run.pid,
+          now,
+          now,
+        ),
+        this.prisma.$executeRawUnsafe(
+          `INSERT INTO "StepRun" ("runId", "stepId", "status")
+           VALUES ${run.stepIds.map(() => "(?, ?, 'pending')").join(', ')}`,
+          ...run.stepIds.flatMap((stepId) => [run.id, stepId]),
+        ),
       ]),
     );
   }
@@ -156,23 +170,19 @@ export class WorkflowRepository {
     },
   ): Promise<void> {
     const { outputs, ...rest } = data;
-    await withBusyRetry(() =>
-      this.prisma.workflowRun.update({
-        where: { id },
-        data: {
-          ...rest,
-          ...(outputs !== undefined
-            ? { outputs: outputs === null ? null : JSON.stringify(outputs) }
-            : {}),
-        },
-      }),
+    await this.setColumns(
+      'WorkflowRun',
+      { id },
+      {
+        ...rest,
+        ...(outputs !== undefined
+          ? { outputs: outputs === null ? null : JSON.stringify(outputs) }
+          : {}),
+        updatedAt: new Date(),
+      },
     );
   }
 
-  /**
-   * Written as SQL: a run updates its steps often, and Prisma's query compiler costs more
-   * than the statement itself.
-   */
   async updateStep(
     runId: string,
     stepId: string,
@@ -183,16 +193,30 @@ export class WorkflowRepository {
       >
     >,
   ): Promise<void> {
+    await this.setColumns('StepRun', { runId, stepId }, data);
+  }
+
+  /**
+   * An UPDATE written as SQL: runs and steps change state often, and Prisma's query compiler
+   * costs more than the statement itself.
+   */
+  private async setColumns(
+    table: 'WorkflowRun' | 'StepRun',
+    where: Record<string, string>,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const entries = Object.entries(data).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
     const assignments = entries.map(([column]) => `"${column}" = ?`).join(', ');
     const values = entries.map(([, value]) => (value instanceof Date ? sqlTime(value) : value));
+    const conditions = Object.keys(where)
+      .map((column) => `"${column}" = ?`)
+      .join(' AND ');
     await withBusyRetry(() =>
       this.prisma.$executeRawUnsafe(
-        `UPDATE "StepRun" SET ${assignments} WHERE "runId" = ? AND "stepId" = ?`,
+        `UPDATE "${table}" SET ${assignments} WHERE ${conditions}`,
         ...values,
-        runId,
-        stepId,
+        ...Object.values(where),
       ),
     );
   }
