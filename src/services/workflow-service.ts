@@ -10,17 +10,12 @@ import type {
   WorkflowRecord,
   WorkflowRepository,
 } from '../db/repositories/workflow-repository.js';
-import {
-  type EngineResult,
-  runEngine,
-  type StepContext,
-  type StepEvent,
-} from '../workflows/engine.js';
+import { type EngineResult, runEngine, type StepEvent } from '../workflows/engine.js';
 import { WorkflowInvalidError } from '../workflows/errors.js';
 import { resolveInputs } from '../workflows/inputs.js';
-import { parseJsonOutput } from '../workflows/json-output.js';
-import { alive, definitionHash, parametersOf, templateContext } from '../workflows/run-helpers.js';
-import type { WorkflowFile, WorkflowStep } from '../workflows/schema.js';
+import { alive, definitionHash, templateContext } from '../workflows/run-helpers.js';
+import type { WorkflowStep } from '../workflows/schema.js';
+import { runWorkflowStep } from '../workflows/step-runner.js';
 import {
   type ValidatedWorkflow,
   type ValidationResult,
@@ -28,9 +23,7 @@ import {
 } from '../workflows/validate.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
-import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
-import type { PreparedCall } from './run-types.js';
 
 export interface WorkflowServiceDeps {
   workflows: WorkflowRepository;
@@ -329,7 +322,19 @@ export class WorkflowService {
       concurrency: options.concurrency,
       signal: options.signal,
       runStep: (step, context) =>
-        this.runStep(runId, scope, file, step, context, { ...options, writer }),
+        runWorkflowStep(
+          {
+            runs: this.deps.runs,
+            runId,
+            scope,
+            file,
+            flags: options.flags,
+            signal: options.signal,
+            writer,
+          },
+          step,
+          context,
+        ),
       onEvent: (event) => {
         persist(event);
         options.onEvent?.(event);
@@ -359,56 +364,5 @@ export class WorkflowService {
     await store.updateRun(runId, { status, outputs, error, pid: null, finishedAt: new Date() });
     if (completed.size > 0) return { ...this.summary(await this.findRun(runId)), status };
     return { runId, status, outputs, error, steps: [...states.values()] };
-  }
-
-  private async runStep(
-    runId: string,
-    scope: PromptScope,
-    file: WorkflowFile,
-    step: WorkflowStep,
-    context: StepContext,
-    options: RunOptions & { writer: RecordWriter },
-  ) {
-    const values = templateContext(context);
-    const flags = options.flags ?? {};
-    const links = { workflowRunId: runId, stepId: step.id };
-    const parameters = { ...parametersOf(file), ...parametersOf(step) };
-    let call: PreparedCall;
-    if (step.template !== undefined) {
-      call = this.deps.runs.prepareText(
-        scope,
-        {
-          system: step.system === undefined ? null : compileTemplate(step.system)(values),
-          user: compileTemplate(step.template)(values),
-          variables: { inputs: context.inputs },
-        },
-        { model: step.model ?? file.model ?? null, parameters },
-        { flags, links },
-      );
-    } else {
-      const vars = Object.fromEntries(
-        Object.entries(step.vars ?? {}).map(([name, source]) => [
-          name,
-          compileTemplate(source)(values),
-        ]),
-      );
-      const prepare = await this.deps.runs.preparer(scope, step.prompt as string, {
-        flags: { ...flags, model: flags.model ?? step.model ?? file.model },
-        links,
-      });
-      call = prepare({ ...context.inputs, ...vars, ...values });
-    }
-    const result = await this.deps.runs.execute(call, {
-      signal: options.signal,
-      writer: options.writer,
-    });
-    const output =
-      step.output === 'json' ? await parseJsonOutput(result.output, step.schema) : result.output;
-    return {
-      output,
-      executionId: result.executionId,
-      inputTokens: result.inputTokens,
-      outputTokens: result.outputTokens,
-    };
   }
 }
