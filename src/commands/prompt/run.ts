@@ -33,7 +33,6 @@ const runSchema = z.object({
   version: versionOption,
   project: z.optional(z.string()),
   global: z.optional(z.boolean()),
-  json: z.optional(z.boolean()),
 });
 
 export function createPromptRunCommand(deps: CommandDeps): Command {
@@ -57,7 +56,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(runSchema, { name, ...options, json: ctx.options.json });
+    const input = parseInput(runSchema, { name, ...options });
     if (input.inputFile && input.stream) {
       throw new ValidationError('--stream cannot be used with --input-file');
     }
