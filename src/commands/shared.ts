@@ -4,6 +4,9 @@ import type { AppContext } from '../core/context.js';
 import { ValidationError } from '../core/errors.js';
 import type * as z from '../core/zod.js';
 
+/** The zod namespace, handed to schema factories once it is loaded. */
+export type Zod = typeof z;
+
 export interface CommandDeps {
   /**
    * The invocation's context, built from the global options the first time it is asked.
@@ -21,10 +24,15 @@ export function withExamples<C extends Command>(command: C, examples: string[]):
 
 /**
  * Parses a command's merged arguments and options; the first problem becomes the error.
- * Schemas use zod/mini, which loads in a few milliseconds where classic zod takes thirty.
+ * Schemas are written as functions of `z`, so zod loads only when a command runs, not for
+ * `--help` or `--version`.
  */
-export function parseInput<S extends z.ZodMiniType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw);
+export async function parseInput<S extends z.ZodMiniType>(
+  schema: (zod: Zod) => S,
+  raw: unknown,
+): Promise<z.output<S>> {
+  const zod = await import('../core/zod.js');
+  const result = schema(zod).safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';

@@ -2,14 +2,14 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toExecutionJson } from './render.js';
 
-const exportSchema = z.object({
-  format: z.enum(['jsonl', 'csv']),
-  output: z.optional(z.string()),
-});
+const exportSchema = (z: Zod) =>
+  z.object({
+    format: z.enum(['jsonl', 'csv']),
+    output: z.optional(z.string()),
+  });
 
 const CSV_COLUMNS = [
   'id',
@@ -50,7 +50,7 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(exportSchema, options);
+      const input = await parseInput(exportSchema, options);
       const executions = await (await ctx.services()).executions();
       const path = input.output ? resolve(ctx.cwd, input.output) : undefined;
       // `--json` without a file: one JSON array, as every --json command prints one document.

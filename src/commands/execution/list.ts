@@ -1,16 +1,16 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { printExecutionTable, toExecutionSummaryJson } from './render.js';
 
-const listSchema = z.object({
-  limit: z.coerce.number().check(z.int(), z.positive()),
-  status: z.optional(z.enum(['success', 'error', 'cancelled'])),
-  prompt: z.optional(z.string()),
-  model: z.optional(z.string()),
-  since: z.optional(z.string()),
-  project: z.optional(z.string()),
-});
+const listSchema = (z: Zod) =>
+  z.object({
+    limit: z.coerce.number().check(z.int(), z.positive()),
+    status: z.optional(z.enum(['success', 'error', 'cancelled'])),
+    prompt: z.optional(z.string()),
+    model: z.optional(z.string()),
+    since: z.optional(z.string()),
+    project: z.optional(z.string()),
+  });
 
 export function createExecutionListCommand(deps: CommandDeps): Command {
   const command = new Command('list')
@@ -24,7 +24,7 @@ export function createExecutionListCommand(deps: CommandDeps): Command {
     .option('-p, --project <name>', 'only calls in this project')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(listSchema, options);
+      const input = await parseInput(listSchema, options);
       const services = await ctx.services();
       const executions = await services.executions();
       const project = input.project ? await services.projects.get(input.project) : undefined;

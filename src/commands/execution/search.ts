@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { printSearchHits, toSearchJson } from './render.js';
 
-const searchSchema = z.object({
-  query: z.string(),
-  limit: z.coerce.number().check(z.int(), z.positive()),
-});
+const searchSchema = (z: Zod) =>
+  z.object({
+    query: z.string(),
+    limit: z.coerce.number().check(z.int(), z.positive()),
+  });
 
 export function createExecutionSearchCommand(deps: CommandDeps): Command {
   const command = new Command('search')
@@ -15,7 +15,7 @@ export function createExecutionSearchCommand(deps: CommandDeps): Command {
     .option('-n, --limit <n>', 'how many matches', '20')
     .action(async (query: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(searchSchema, { query, ...options });
+      const input = await parseInput(searchSchema, { query, ...options });
       const executions = await (await ctx.services()).executions();
       const hits = await executions.search(input.query, input.limit);
       ctx.output.result(hits.map(toSearchJson), () => printSearchHits(ctx.output, hits));

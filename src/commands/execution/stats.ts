@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { printStats, toStatsJson } from './render.js';
 
-const statsSchema = z.object({
-  by: z.enum(['model', 'day', 'prompt']),
-  since: z.optional(z.string()),
-});
+const statsSchema = (z: Zod) =>
+  z.object({
+    by: z.enum(['model', 'day', 'prompt']),
+    since: z.optional(z.string()),
+  });
 
 export function createExecutionStatsCommand(deps: CommandDeps): Command {
   const command = new Command('stats')
@@ -15,7 +15,7 @@ export function createExecutionStatsCommand(deps: CommandDeps): Command {
     .option('--since <when>', 'only calls since a duration ago (30d) or a date')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(statsSchema, options);
+      const input = await parseInput(statsSchema, options);
       const executions = await (await ctx.services()).executions();
       const since = input.since ? executions.since(input.since) : undefined;
       const rows = (await executions.stats(input.by, since)).map(toStatsJson);

@@ -3,9 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
-import * as z from '../../core/zod.js';
 import { collect } from '../prompt/inputs.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject } from '../workflow/shared.js';
 import { nextCommand, toSessionJson } from './render.js';
 
@@ -47,14 +46,15 @@ async function withSpinner<T>(
   }
 }
 
-const planSchema = z.object({
-  feature: z.optional(z.string()),
-  session: z.optional(z.string()),
-  model: z.optional(z.string()),
-  dryRun: z.optional(z.boolean()),
-  force: z.optional(z.boolean()),
-  project: z.optional(z.string()),
-});
+const planSchema = (z: Zod) =>
+  z.object({
+    feature: z.optional(z.string()),
+    session: z.optional(z.string()),
+    model: z.optional(z.string()),
+    dryRun: z.optional(z.boolean()),
+    force: z.optional(z.boolean()),
+    project: z.optional(z.string()),
+  });
 
 export function createPlanCommand(deps: CommandDeps): Command {
   const command = addProjectOption(
@@ -67,7 +67,7 @@ export function createPlanCommand(deps: CommandDeps): Command {
       .option('--dry-run', 'print the planning prompt; call nothing'),
   ).action(async (feature: string | undefined, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(planSchema, { feature, ...options });
+    const input = await parseInput(planSchema, { feature, ...options });
     const project = await currentProject(ctx, input.project);
     const orchestration = await (await ctx.services()).orchestration();
     if (input.dryRun) {
@@ -99,13 +99,14 @@ export function createPlanCommand(deps: CommandDeps): Command {
   ]);
 }
 
-const analyzeSchema = z.object({
-  session: z.string(),
-  context: z.optional(z.array(z.string())),
-  root: z.optional(z.string()),
-  maxContextChars: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  force: z.optional(z.boolean()),
-});
+const analyzeSchema = (z: Zod) =>
+  z.object({
+    session: z.string(),
+    context: z.optional(z.array(z.string())),
+    root: z.optional(z.string()),
+    maxContextChars: z.optional(z.coerce.number().check(z.int(), z.positive())),
+    force: z.optional(z.boolean()),
+  });
 
 export function createAnalyzeCommand(deps: CommandDeps): Command {
   const command = new Command('analyze')
@@ -117,7 +118,7 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
     .option('--force', 'analyse again, replacing the analysis')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(analyzeSchema, { session, ...options });
+      const input = await parseInput(analyzeSchema, { session, ...options });
       const orchestration = await (await ctx.services()).orchestration();
       const updated = await withSpinner(
         ctx,
@@ -141,12 +142,13 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
   ]);
 }
 
-const implementSchema = z.object({
-  session: z.string(),
-  output: z.optional(z.string()),
-  promptOnly: z.optional(z.boolean()),
-  force: z.optional(z.boolean()),
-});
+const implementSchema = (z: Zod) =>
+  z.object({
+    session: z.string(),
+    output: z.optional(z.string()),
+    promptOnly: z.optional(z.boolean()),
+    force: z.optional(z.boolean()),
+  });
 
 export function createImplementCommand(deps: CommandDeps): Command {
   const command = new Command('implement')
@@ -157,7 +159,7 @@ export function createImplementCommand(deps: CommandDeps): Command {
     .option('--force', 'write the plan again, replacing it')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(implementSchema, { session, ...options });
+      const input = await parseInput(implementSchema, { session, ...options });
       const orchestration = await (await ctx.services()).orchestration();
       if (input.promptOnly) {
         const { prompt } = await orchestration.implement(input.session, { promptOnly: true });

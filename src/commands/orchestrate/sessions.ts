@@ -2,16 +2,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption } from '../workflow/shared.js';
 import { exportFiles, printSession, printSessions, toSessionJson } from './render.js';
 
-const listSchema = z.object({
-  status: z.optional(z.enum(['planning', 'analysis', 'implementation', 'completed'])),
-  limit: z.coerce.number().check(z.int(), z.positive()),
-  project: z.optional(z.string()),
-});
+const listSchema = (z: Zod) =>
+  z.object({
+    status: z.optional(z.enum(['planning', 'analysis', 'implementation', 'completed'])),
+    limit: z.coerce.number().check(z.int(), z.positive()),
+    project: z.optional(z.string()),
+  });
 
 export function createListSessionsCommand(deps: CommandDeps): Command {
   const command = addProjectOption(
@@ -21,7 +21,7 @@ export function createListSessionsCommand(deps: CommandDeps): Command {
       .option('--limit <n>', 'how many', '20'),
   ).action(async (options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(listSchema, options);
+    const input = await parseInput(listSchema, options);
     const services = await ctx.services();
     const project = input.project ? await services.projects.get(input.project) : undefined;
     const orchestration = await services.orchestration();

@@ -1,14 +1,14 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toProjectJson } from './render.js';
 
-const createSchema = z.object({
-  name: z.string(),
-  description: z.optional(z.string()),
-  root: z.optional(z.string()),
-  model: z.optional(z.string()),
-});
+const createSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    description: z.optional(z.string()),
+    root: z.optional(z.string()),
+    model: z.optional(z.string()),
+  });
 
 export function createProjectCreateCommand(deps: CommandDeps): Command {
   const command = new Command('create')
@@ -19,7 +19,7 @@ export function createProjectCreateCommand(deps: CommandDeps): Command {
     .option('-m, --model <model>', 'default model for the project')
     .action(async (name: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(createSchema, { name, ...options });
+      const input = await parseInput(createSchema, { name, ...options });
       const { projects } = await ctx.services();
       const project = await projects.create(input.name, {
         description: input.description,

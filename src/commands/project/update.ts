@@ -1,15 +1,15 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toProjectJson } from './render.js';
 
-const updateSchema = z.object({
-  name: z.string(),
-  description: z.optional(z.string()),
-  root: z.optional(z.string()),
-  model: z.optional(z.string()),
-  rename: z.optional(z.string()),
-});
+const updateSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    description: z.optional(z.string()),
+    root: z.optional(z.string()),
+    model: z.optional(z.string()),
+    rename: z.optional(z.string()),
+  });
 
 export function createProjectUpdateCommand(deps: CommandDeps): Command {
   const command = new Command('update')
@@ -21,7 +21,7 @@ export function createProjectUpdateCommand(deps: CommandDeps): Command {
     .option('--rename <newName>', 'new project name')
     .action(async (name: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = parseInput(updateSchema, { name, ...options });
+      const input = await parseInput(updateSchema, { name, ...options });
       const { projects } = await ctx.services();
       const project = await projects.update(input.name, {
         description: input.description,

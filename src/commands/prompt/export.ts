@@ -2,19 +2,19 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
 
-const exportSchema = z.object({
-  name: z.string(),
-  output: z.optional(z.string()),
-  force: z.optional(z.boolean()),
-  version: versionOption,
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
+const exportSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    output: z.optional(z.string()),
+    force: z.optional(z.boolean()),
+    version: versionOption(z),
+    project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
+  });
 
 export function createPromptExportCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
@@ -26,7 +26,7 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(exportSchema, { name, ...options });
+    const input = await parseInput(exportSchema, { name, ...options });
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, input);
     const view = await prompts.get(scope, input.name, input.version);

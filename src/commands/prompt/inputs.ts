@@ -5,26 +5,27 @@ import type { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
 import { describeYamlError } from '../../core/yaml-error.js';
-import * as z from '../../core/zod.js';
 import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
 import type { PromptScope, PromptService } from '../../services/prompt-service.js';
+import type { Zod } from '../shared.js';
 
 /** The options `prompt create` and `prompt update` share, as parsed. */
-export const promptFieldsSchema = z.object({
-  name: z.string(),
-  file: z.optional(z.string()),
-  body: z.optional(z.string()),
-  system: z.optional(z.string()),
-  description: z.optional(z.string()),
-  model: z.optional(z.string()),
-  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
-  maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  tag: z.optional(z.array(z.string())),
-  default: z.optional(z.array(z.string())),
-  message: z.optional(z.string()),
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
+export const promptFieldsSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    file: z.optional(z.string()),
+    body: z.optional(z.string()),
+    system: z.optional(z.string()),
+    description: z.optional(z.string()),
+    model: z.optional(z.string()),
+    temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
+    maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
+    tag: z.optional(z.array(z.string())),
+    default: z.optional(z.array(z.string())),
+    message: z.optional(z.string()),
+    project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
+  });
 
 /** Declares those options; `verb` words the help for creating or changing. */
 export function addPromptFieldOptions(command: Command, verb: 'create' | 'update'): Command {

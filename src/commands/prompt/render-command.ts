@@ -1,19 +1,19 @@
 import { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, collect, parseVarFlags, readVarsFile, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
 
-const renderSchema = z.object({
-  name: z.string(),
-  var: z.optional(z.array(z.string())),
-  varsFile: z.optional(z.string()),
-  version: versionOption,
-  part: z.optional(z.enum(['system', 'user'])),
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
+const renderSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    var: z.optional(z.array(z.string())),
+    varsFile: z.optional(z.string()),
+    version: versionOption(z),
+    part: z.optional(z.enum(['system', 'user'])),
+    project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
+  });
 
 export function createPromptRenderCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
@@ -26,7 +26,7 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
       .option('--part <part>', 'print only the system or the user text: system|user'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(renderSchema, { name, ...options });
+    const input = await parseInput(renderSchema, { name, ...options });
     const flags = parseVarFlags(input.var ?? []);
     const fromFile = input.varsFile ? await readVarsFile(ctx, input.varsFile) : {};
     const prompts = await (await ctx.services()).prompts();

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { AppError, ModelError, ValidationError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import {
   addScopeOptions,
   collect,
@@ -14,26 +13,27 @@ import {
 import { parseCases, printDryRun, printRunResult, startProgress } from './run-output.js';
 import { versionOption } from './show.js';
 
-const positiveInt = z.coerce.number().check(z.int(), z.positive());
-const runSchema = z.object({
-  name: z.string(),
-  var: z.optional(z.array(z.string())),
-  varsFile: z.optional(z.string()),
-  inputFile: z.optional(z.string()),
-  concurrency: z.optional(positiveInt.check(z.maximum(64))),
-  model: z.optional(z.string()),
-  temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
-  maxTokens: z.optional(positiveInt),
-  timeout: z.optional(z.coerce.number().check(z.positive())),
-  maxRetries: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10))),
-  responseFormat: z.optional(z.enum(['text', 'json'])),
-  stream: z.optional(z.boolean()),
-  cache: z.optional(z.boolean()),
-  dryRun: z.optional(z.boolean()),
-  version: versionOption,
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
+const positiveInt = (z: Zod) => z.coerce.number().check(z.int(), z.positive());
+const runSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    var: z.optional(z.array(z.string())),
+    varsFile: z.optional(z.string()),
+    inputFile: z.optional(z.string()),
+    concurrency: z.optional(positiveInt(z).check(z.maximum(64))),
+    model: z.optional(z.string()),
+    temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
+    maxTokens: z.optional(positiveInt(z)),
+    timeout: z.optional(z.coerce.number().check(z.positive())),
+    maxRetries: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10))),
+    responseFormat: z.optional(z.enum(['text', 'json'])),
+    stream: z.optional(z.boolean()),
+    cache: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
+    version: versionOption(z),
+    project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
+  });
 
 export function createPromptRunCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
@@ -56,7 +56,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(runSchema, { name, ...options });
+    const input = await parseInput(runSchema, { name, ...options });
     if (input.inputFile && input.stream) {
       throw new ValidationError('--stream cannot be used with --input-file');
     }

@@ -1,17 +1,17 @@
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { printPromptDetails, toPromptJson } from './render.js';
 
-export const versionOption = z.optional(z.coerce.number().check(z.int(), z.positive()));
+export const versionOption = (z: Zod) => z.optional(z.coerce.number().check(z.int(), z.positive()));
 
-const showSchema = z.object({
-  name: z.string(),
-  version: versionOption,
-  project: z.optional(z.string()),
-  global: z.optional(z.boolean()),
-});
+const showSchema = (z: Zod) =>
+  z.object({
+    name: z.string(),
+    version: versionOption(z),
+    project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
+  });
 
 export function createPromptShowCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
@@ -21,7 +21,7 @@ export function createPromptShowCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(showSchema, { name, ...options });
+    const input = await parseInput(showSchema, { name, ...options });
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, input);
     const view = await prompts.get(scope, input.name, input.version);

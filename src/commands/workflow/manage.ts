@@ -1,7 +1,13 @@
 // workflow list / show / delete / runs / status.
 import { Command } from 'commander';
-import * as z from '../../core/zod.js';
-import { type CommandDeps, formatDate, parseInput, plural, withExamples } from '../shared.js';
+import {
+  type CommandDeps,
+  formatDate,
+  parseInput,
+  plural,
+  withExamples,
+  type Zod,
+} from '../shared.js';
 import { printRunStatus, toRunJson, toWorkflowJson } from './render.js';
 import { addProjectOption, currentProject } from './shared.js';
 
@@ -76,11 +82,12 @@ export function createWorkflowDeleteCommand(deps: CommandDeps): Command {
   return withExamples(command, ['workflow delete draft --yes']);
 }
 
-const runsSchema = z.object({
-  workflow: z.optional(z.string()),
-  limit: z.coerce.number().check(z.int(), z.positive()),
-  project: z.optional(z.string()),
-});
+const runsSchema = (z: Zod) =>
+  z.object({
+    workflow: z.optional(z.string()),
+    limit: z.coerce.number().check(z.int(), z.positive()),
+    project: z.optional(z.string()),
+  });
 
 export function createWorkflowRunsCommand(deps: CommandDeps): Command {
   const command = addProjectOption(
@@ -90,7 +97,7 @@ export function createWorkflowRunsCommand(deps: CommandDeps): Command {
       .option('-n, --limit <n>', 'how many', '20'),
   ).action(async (options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(runsSchema, options);
+    const input = await parseInput(runsSchema, options);
     const project = await currentProject(ctx, input.project);
     const workflows = await (await ctx.services()).workflows();
     const runs = await workflows.listRuns({

@@ -2,10 +2,9 @@
 import { Command } from 'commander';
 import { AppError, ModelError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
-import * as z from '../../core/zod.js';
 import type { RunSummary } from '../../services/workflow-service.js';
 import { WorkflowInvalidError } from '../../workflows/errors.js';
-import { type CommandDeps, parseInput, withExamples } from '../shared.js';
+import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { startRunProgress } from './progress.js';
 import { printRunSummary } from './render.js';
 import {
@@ -19,16 +18,17 @@ import {
   readInputs,
 } from './shared.js';
 
-const runSchema = z.object({
-  target: z.string(),
-  input: z.optional(z.array(z.string())),
-  inputsFile: z.optional(z.string()),
-  concurrency: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64))),
-  model: z.optional(z.string()),
-  cache: z.optional(z.boolean()),
-  dryRun: z.optional(z.boolean()),
-  project: z.optional(z.string()),
-});
+const runSchema = (z: Zod) =>
+  z.object({
+    target: z.string(),
+    input: z.optional(z.array(z.string())),
+    inputsFile: z.optional(z.string()),
+    concurrency: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64))),
+    model: z.optional(z.string()),
+    cache: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
+    project: z.optional(z.string()),
+  });
 
 /** The summary, printed; a run that did not succeed fails the command. */
 function finish(ctx: Awaited<ReturnType<CommandDeps['context']>>, summary: RunSummary): void {
@@ -58,7 +58,7 @@ export function createWorkflowRunCommand(deps: CommandDeps): Command {
     ),
   ).action(async (target: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = parseInput(runSchema, { target, ...options });
+    const input = await parseInput(runSchema, { target, ...options });
     const project = await currentProject(ctx, input.project);
     const given = await readInputs(ctx, input);
     const workflows = await (await ctx.services()).workflows();
