@@ -2,12 +2,17 @@
 // the functions the project uses are re-exported, by name: schemas receive this namespace
 // as a value, and a bundler keeps whatever a namespace object could reach. Add a name here
 // when a schema needs it.
-import {
+import { config } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+config(en());
+
+export type { output, ZodMiniType } from 'zod/mini';
+export {
   array,
   boolean,
   coerce,
-  config,
-  enum as enumeration,
+  enum,
   int,
   maximum,
   maxLength,
@@ -26,31 +31,3 @@ import {
   unknown,
   url,
 } from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
-
-config(en());
-
-export type { output, ZodMiniType } from 'zod/mini';
-export {
-  array,
-  boolean,
-  coerce,
-  enumeration as enum,
-  int,
-  maximum,
-  maxLength,
-  minimum,
-  minLength,
-  number,
-  object,
-  optional,
-  positive,
-  record,
-  regex,
-  string,
-  stringbool,
-  trim,
-  union,
-  unknown,
-  url,
-};

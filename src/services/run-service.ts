@@ -31,6 +31,7 @@ import type {
   CallLinks,
   ExecuteOptions,
   PreparedCall,
+  Preparer,
   RunResult,
 } from './run-types.js';
 
@@ -76,7 +77,7 @@ export class RunService {
     scope: PromptScope,
     name: string,
     options: { version?: number; flags?: RunFlags; links?: CallLinks } = {},
-  ): Promise<(variables: Record<string, unknown>) => PreparedCall> {
+  ): Promise<Preparer> {
     const renderer = await this.deps.prompts.renderer(scope, name, options.version);
     const { version } = renderer.view;
     const settings = resolveSettings({
@@ -86,13 +87,14 @@ export class RunService {
       config: this.deps.config,
       env: this.deps.env,
     });
-    return (variables) => ({
+    const prepare = (variables: Record<string, unknown>): PreparedCall => ({
       scope,
       promptVersionId: version.id,
       rendered: renderer.render(variables),
       settings,
       links: options.links,
     });
+    return Object.assign(prepare, { variables: version.variables });
   }
 
   /** A writer that groups records, for callers that make many calls (flush it at the end). */

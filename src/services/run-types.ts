@@ -1,4 +1,5 @@
 // What running prompts takes and gives: results, prepared calls, batch cases.
+import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
 import type { PromptScope, RenderedPrompt } from './prompt-service.js';
 import type { RecordWriter } from './record-writer.js';
@@ -57,3 +58,8 @@ export type BatchResult =
       error: string;
       output: null;
     };
+
+/** Renders a call per set of variables; knows the variables its prompt version declares. */
+export type Preparer = ((variables: Record<string, unknown>) => PreparedCall) & {
+  variables: VariableSpec[];
+};

@@ -33,12 +33,13 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
     const scope = await resolveScope(ctx, prompts, input);
     const variables: Record<string, unknown> = { ...fromFile, ...flags };
     // Piped text becomes {{input}}, read only when the prompt uses it and it was not given.
-    const { version } = await prompts.get(scope, input.name, input.version);
-    if (!('input' in variables) && version.variables.some((v) => v.name === 'input')) {
+    const renderer = await prompts.renderer(scope, input.name, input.version);
+    const declared = renderer.view.version.variables;
+    if (!('input' in variables) && declared.some((v) => v.name === 'input')) {
       const piped = await ctx.readStdin();
       if (piped) variables.input = piped;
     }
-    const rendered = await prompts.render(scope, input.name, variables, input.version);
+    const rendered = renderer.render(variables);
     ctx.output.result(rendered, (r) => {
       if (input.part === 'system') {
         if (r.system === null) throw new ValidationError(`Prompt ${r.name} has no system text`);

@@ -119,8 +119,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     }
 
     // Piped text becomes {{input}} when the prompt uses it.
-    const { version } = await prompts.get(scope, input.name, input.version);
-    if (!('input' in base) && version.variables.some((v) => v.name === 'input')) {
+    if (!('input' in base) && prepare.variables.some((v) => v.name === 'input')) {
       const piped = await ctx.readStdin();
       if (piped) Object.assign(base, { input: piped });
     }

@@ -39,17 +39,10 @@ export interface RunRecord {
   steps: StepRunRecord[];
 }
 
-export interface NewRun {
-  id: string;
-  workflowId: number | null;
-  projectId: number | null;
-  workflowName: string;
-  workflowVersion: number | null;
-  definition: string;
-  inputs: Record<string, unknown>;
-  pid: number;
-  stepIds: string[];
-}
+export type NewRun = Pick<
+  RunRecord,
+  'id' | 'workflowId' | 'projectId' | 'workflowName' | 'workflowVersion' | 'definition' | 'inputs'
+> & { pid: number; stepIds: string[] };
 
 const withSteps = {
   steps: {
