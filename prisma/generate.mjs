@@ -1,7 +1,13 @@
 // Generates the Prisma client without network access. The Prisma CLI downloads a native
 // schema engine at every command unless PRISMA_SCHEMA_ENGINE_BINARY names an existing
 // file; `prisma generate` never runs that engine, so any file will do.
+//
+// It also writes the query compiler as a plain .wasm file beside the client. Prisma ships it
+// only as a 2.2 MB base64 string inside a JavaScript module, which every process would parse
+// and decode before its first query; the bundle reads the binary instead
+// (src/db/query-compiler-wasm.ts).
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const placeholder = fileURLToPath(import.meta.url);
@@ -15,3 +21,11 @@ const result = spawnSync('prisma', ['generate'], {
   },
 });
 process.exitCode = result.status ?? 1;
+
+if (result.status === 0) {
+  const { wasm } = await import(
+    '@prisma/client/runtime/query_compiler_small_bg.sqlite.wasm-base64.mjs'
+  );
+  const target = new URL('../src/generated/prisma/query_compiler.wasm', import.meta.url);
+  writeFileSync(target, Buffer.from(wasm, 'base64'));
+}

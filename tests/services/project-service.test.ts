@@ -100,6 +100,9 @@ describe('ProjectService', () => {
       ['full', { prompts: 1, workflows: 1, sessions: 1 }],
       ['other', { prompts: 0, workflows: 0, sessions: 0 }],
     ]);
+    // The list is plain SQL: its records have the same fields and types as a single lookup.
+    expect(listed[0]).toEqual(await service.get('full'));
+    expect(listed[0]?.createdAt).toBeInstanceOf(Date);
 
     const deleted = await service.delete('full');
     expect(deleted.counts).toEqual({ prompts: 1, workflows: 1, sessions: 1 });
