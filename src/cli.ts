@@ -3,15 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { createCacheCommand } from './commands/cache/index.js';
-import { createConfigCommand } from './commands/config/index.js';
-import { createDbCommand } from './commands/db/index.js';
-import { createExecutionCommand } from './commands/execution/index.js';
-import { createOrchestrateCommand } from './commands/orchestrate/index.js';
-import { createProjectCommand } from './commands/project/index.js';
-import { createPromptCommand } from './commands/prompt/index.js';
 import type { CommandDeps } from './commands/shared.js';
-import { createWorkflowCommand } from './commands/workflow/index.js';
 import type { AppContext, CliDeps, GlobalOptions } from './core/context.js';
 import { handleError, isCleanExit } from './core/error-handler.js';
 import { EXIT_OK } from './core/errors.js';
@@ -29,7 +21,58 @@ export interface Program {
   context(): AppContext | undefined;
 }
 
-export function createProgram(deps: CliDeps): Program {
+type GroupFactory = (deps: CommandDeps) => Command;
+
+/**
+ * The command groups, in help order. A group's module is loaded only when the command line
+ * names it; the others are listed by name and description, so start-up does not build (or
+ * even compile) every command.
+ */
+const GROUPS: { name: string; description: string; load(): Promise<GroupFactory> }[] = [
+  {
+    name: 'project',
+    description: 'Create and manage projects',
+    load: async () => (await import('./commands/project/index.js')).createProjectCommand,
+  },
+  {
+    name: 'prompt',
+    description: 'Versioned Handlebars prompt templates',
+    load: async () => (await import('./commands/prompt/index.js')).createPromptCommand,
+  },
+  {
+    name: 'workflow',
+    description: 'Multi-step prompt pipelines in YAML, run as a DAG, recorded and resumable',
+    load: async () => (await import('./commands/workflow/index.js')).createWorkflowCommand,
+  },
+  {
+    name: 'orchestrate',
+    description: 'Plan a feature in three phases: plan → analyze → implement',
+    load: async () => (await import('./commands/orchestrate/index.js')).createOrchestrateCommand,
+  },
+  {
+    name: 'execution',
+    description: 'The record of every model call: list, show, search, stats, export, prune',
+    load: async () => (await import('./commands/execution/index.js')).createExecutionCommand,
+  },
+  {
+    name: 'cache',
+    description: 'The cache of model answers (on by default; --no-cache skips it)',
+    load: async () => (await import('./commands/cache/index.js')).createCacheCommand,
+  },
+  {
+    name: 'config',
+    description: 'Read and change settings (stored in config.json)',
+    load: async () => (await import('./commands/config/index.js')).createConfigCommand,
+  },
+  {
+    name: 'db',
+    description: 'Inspect, migrate and back up the SQLite database',
+    load: async () => (await import('./commands/db/index.js')).createDbCommand,
+  },
+];
+
+/** Builds the program for `argv`: the groups it names in full, the rest as help entries. */
+export async function createProgram(deps: CliDeps, argv: readonly string[]): Promise<Program> {
   let context: AppContext | undefined;
   const commandDeps: CommandDeps = {
     context: async (command) => {
@@ -46,15 +89,14 @@ export function createProgram(deps: CliDeps): Program {
       'Versioned prompt templates, model runs, workflows and feature plans, recorded in SQLite.',
     )
     .version(VERSION, '-V, --version', 'print the version')
-    .enablePositionalOptions()
-    .addCommand(createProjectCommand(commandDeps))
-    .addCommand(createPromptCommand(commandDeps))
-    .addCommand(createWorkflowCommand(commandDeps))
-    .addCommand(createOrchestrateCommand(commandDeps))
-    .addCommand(createExecutionCommand(commandDeps))
-    .addCommand(createCacheCommand(commandDeps))
-    .addCommand(createConfigCommand(commandDeps))
-    .addCommand(createDbCommand(commandDeps));
+    .enablePositionalOptions();
+  const named = new Set(argv);
+  const groups = await Promise.all(
+    GROUPS.map(async ({ name, description, load }) =>
+      (named.has(name) ? (await load())(commandDeps) : new Command(name)).description(description),
+    ),
+  );
+  for (const group of groups) program.addCommand(group);
 
   program.addHelpText(
     'after',
@@ -128,7 +170,7 @@ function configureTree(root: Command, deps: CliDeps): void {
 }
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
-  const { program, context } = createProgram(deps);
+  const { program, context } = await createProgram(deps, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;

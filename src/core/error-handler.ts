@@ -14,8 +14,8 @@ export function isCleanExit(error: unknown): boolean {
 export function handleError(error: unknown, output: Output, verbose: boolean): number {
   if (isCleanExit(error)) return EXIT_OK;
   if (error instanceof CommanderError) {
-    // `prompt-runner project` alone: commander has printed the group's help already.
-    if (error.code === 'commander.help') return EXIT_USAGE;
+    // Help already printed: asked for (`help workflow`), or a group named alone (`project`).
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     const message = error.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
     output.error(message, 'see --help');
     return EXIT_USAGE;

@@ -118,6 +118,31 @@ describe('project commands', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: prompt-runner project');
   });
+
+  it('lists every command group in the top-level help, and loads a group for `help <group>`', async () => {
+    const { cli } = setup();
+    const top = await cli(['--help']);
+    const groups = [
+      'project',
+      'prompt',
+      'workflow',
+      'orchestrate',
+      'execution',
+      'cache',
+      'config',
+      'db',
+    ];
+    for (const group of groups)
+      expect(top.stdout).toMatch(new RegExp(`^  ${group} \\[options\\]`, 'm'));
+    expect(top.stdout).toContain('The record of every model call');
+    const viaHelp = await cli(['help', 'workflow']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toContain('Multi-step prompt pipelines');
+    expect(viaHelp.stdout).toMatch(/^ {2}resume /m);
+    const typo = await cli(['workflw', 'list']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean workflow\?/);
+  });
 });
 
 describe('config commands', () => {

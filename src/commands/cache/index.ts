@@ -5,7 +5,6 @@ import { createCacheStatsCommand } from './stats.js';
 
 export function createCacheCommand(deps: CommandDeps): Command {
   const group = new Command('cache')
-    .description('The cache of model answers (on by default; --no-cache skips it)')
     .addCommand(createCacheStatsCommand(deps))
     .addCommand(createCacheClearCommand(deps));
   return withExamples(group, ['cache stats', 'cache clear --older-than 7d']);

@@ -7,7 +7,6 @@ import { createConfigUnsetCommand } from './unset.js';
 
 export function createConfigCommand(deps: CommandDeps): Command {
   const group = new Command('config')
-    .description('Read and change settings (stored in config.json)')
     .addCommand(createConfigGetCommand(deps))
     .addCommand(createConfigSetCommand(deps))
     .addCommand(createConfigUnsetCommand(deps))

@@ -6,7 +6,6 @@ import { createDbPathCommand } from './path.js';
 
 export function createDbCommand(deps: CommandDeps): Command {
   const group = new Command('db')
-    .description('Inspect, migrate and back up the SQLite database')
     .addCommand(createDbPathCommand(deps))
     .addCommand(createDbMigrateCommand(deps))
     .addCommand(createDbBackupCommand(deps));

@@ -9,7 +9,6 @@ import { createExecutionStatsCommand } from './stats.js';
 
 export function createExecutionCommand(deps: CommandDeps): Command {
   const group = new Command('execution')
-    .description('The record of every model call: list, show, search, stats, export, prune')
     .addCommand(createExecutionListCommand(deps))
     .addCommand(createExecutionShowCommand(deps))
     .addCommand(createExecutionSearchCommand(deps))

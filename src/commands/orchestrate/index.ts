@@ -11,7 +11,6 @@ import { createTemplatesCommand } from './templates.js';
 
 export function createOrchestrateCommand(deps: CommandDeps): Command {
   const group = new Command('orchestrate')
-    .description('Plan a feature in three phases: plan → analyze → implement')
     .addCommand(createPlanCommand(deps))
     .addCommand(createAnalyzeCommand(deps))
     .addCommand(createImplementCommand(deps))

@@ -9,7 +9,6 @@ import { createProjectUseCommand } from './use.js';
 
 export function createProjectCommand(deps: CommandDeps): Command {
   const group = new Command('project')
-    .description('Create and manage projects')
     .addCommand(createProjectCreateCommand(deps))
     .addCommand(createProjectListCommand(deps))
     .addCommand(createProjectShowCommand(deps))

@@ -13,7 +13,6 @@ import { createPromptVersionsCommand } from './versions.js';
 
 export function createPromptCommand(deps: CommandDeps): Command {
   const group = new Command('prompt')
-    .description('Versioned Handlebars prompt templates')
     .addCommand(createPromptCreateCommand(deps))
     .addCommand(createPromptListCommand(deps))
     .addCommand(createPromptShowCommand(deps))

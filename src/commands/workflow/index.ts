@@ -16,7 +16,6 @@ import { createWorkflowResumeCommand, createWorkflowRunCommand } from './run.js'
 
 export function createWorkflowCommand(deps: CommandDeps): Command {
   const group = new Command('workflow')
-    .description('Multi-step prompt pipelines in YAML, run as a DAG, recorded and resumable')
     .addCommand(createWorkflowCreateCommand(deps))
     .addCommand(createWorkflowUpdateCommand(deps))
     .addCommand(createWorkflowListCommand(deps))
