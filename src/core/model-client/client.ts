@@ -10,6 +10,7 @@ import OpenAI, {
 } from 'openai';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
+import { nodeFetch } from './transport.js';
 import type {
   CallOptions,
   ModelClient,
@@ -41,6 +42,7 @@ export function createModelClient(
     baseURL: settings.baseURL,
     maxRetries: 0,
     timeout: settings.timeoutMs,
+    fetch: nodeFetch,
   });
   const host = hostOf(settings.baseURL);
 
