@@ -3,10 +3,17 @@
 const ATTEMPTS = 8;
 
 function isBusy(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message, cause } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+    // plain SQL fails with the driver adapter's error, which says what happened in `cause`
+    cause?: { kind?: string; originalCode?: string };
+  };
   return (
     code === 'P1008' ||
     code === 'SQLITE_BUSY' ||
+    cause?.kind === 'SocketTimeout' ||
+    cause?.originalCode?.startsWith('SQLITE_BUSY') === true ||
     /database is locked|SQLITE_BUSY/i.test(message ?? '')
   );
 }

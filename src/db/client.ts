@@ -13,6 +13,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, DatabaseError, NotFoundError } from '../core/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -24,6 +25,7 @@ import {
   readMigrations,
   SCHEMA_FILE,
 } from './migrations.js';
+import { createSql, type Sql } from './sql.js';
 
 /** Wait this long for another process's write lock before giving up. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -33,6 +35,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 export interface Database {
   file: string;
   prisma: PrismaClient;
+  /** Plain SQL on the same connection. */
+  sql: Sql;
   /** Migrations this open applied (empty when the file was up to date). */
   migrated: string[];
   close(): Promise<void>;
@@ -53,13 +57,32 @@ export async function openDatabase(file: string): Promise<Database> {
     import('../generated/prisma/client.js'),
     import('@prisma/adapter-better-sqlite3'),
   ]);
-  const adapter = new PrismaBetterSqlite3({
+  const factory = new PrismaBetterSqlite3({
     url: `file:${file}`,
     timeout: BUSY_TIMEOUT_MS,
     nativeBinding: nativeBinding(),
   });
-  const prisma = new PrismaClient({ adapter });
-  return { file, prisma, migrated: applied, close: () => prisma.$disconnect() };
+  // One connection for both: Prisma connects through this factory, plain SQL uses the same
+  // adapter, so neither waits on the other's write lock.
+  let connection: Promise<SqlDriverAdapter> | undefined;
+  const connect = () => {
+    connection ??= factory.connect();
+    return connection;
+  };
+  const prisma = new PrismaClient({
+    adapter: { provider: factory.provider, adapterName: factory.adapterName, connect },
+  });
+  return {
+    file,
+    prisma,
+    sql: createSql(connect),
+    migrated: applied,
+    close: async () => {
+      await prisma.$disconnect();
+      // Prisma closes the connection when it used it; when only plain SQL did, close it here.
+      await (await connection)?.dispose();
+    },
+  };
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */

@@ -1,4 +1,5 @@
-/** Prisma's code for a unique constraint violation. */
+/** A unique constraint violation: Prisma's P2002, or the driver adapter's error for plain SQL. */
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'P2002';
+  const { code, cause } = (error ?? {}) as { code?: string; cause?: { kind?: string } };
+  return code === 'P2002' || cause?.kind === 'UniqueConstraintViolation';
 }

@@ -38,14 +38,14 @@ function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 }
 
 export function createServices(db: Database, environment: ServiceEnvironment): Services {
-  const projectRepository = new ProjectRepository(db.prisma);
+  const projectRepository = new ProjectRepository(db.prisma, db.sql);
   const executions = lazy<ExecutionRepository>(async () => {
     const { ExecutionRepository } = await import('../db/repositories/execution-repository.js');
-    return new ExecutionRepository(db.prisma);
+    return new ExecutionRepository(db.prisma, db.sql);
   });
   const cache = lazy<CacheRepository>(async () => {
     const { CacheRepository } = await import('../db/repositories/cache-repository.js');
-    return new CacheRepository(db.prisma);
+    return new CacheRepository(db.prisma, db.sql);
   });
   const prompts = lazy(async () => {
     const [{ PromptService }, { PromptRepository }] = await Promise.all([
@@ -77,7 +77,7 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         import('../db/repositories/workflow-repository.js'),
       ]);
       return new WorkflowService({
-        workflows: new WorkflowRepository(db.prisma),
+        workflows: new WorkflowRepository(db.prisma, db.sql),
         prompts: await prompts(),
         runs: await runs(),
       });

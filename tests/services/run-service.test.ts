@@ -15,15 +15,15 @@ import type { Reply } from '../support/model-server.mjs';
 async function setup(reply?: Reply, config: Config = {}) {
   const server = await modelServer(reply);
   const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma);
+  const projects = new ProjectRepository(db.prisma, db.sql);
   await projects.create({ name: 'app' });
   const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   const scope = await prompts.scope('app');
   await prompts.create(scope, 'greet', { body: 'Hello {{name}}', model: 'gpt-4o-mini' });
   const runs = new RunService({
     prompts,
-    executions: new ExecutionRepository(db.prisma),
-    cache: new CacheRepository(db.prisma),
+    executions: new ExecutionRepository(db.prisma, db.sql),
+    cache: new CacheRepository(db.prisma, db.sql),
     config: { maxRetries: 2, ...config },
     env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-secret-test-key' },
   });
@@ -106,8 +106,8 @@ describe('RunService', () => {
     const { db, prompts, scope } = await setup();
     const runs = new RunService({
       prompts,
-      executions: new ExecutionRepository(db.prisma),
-      cache: new CacheRepository(db.prisma),
+      executions: new ExecutionRepository(db.prisma, db.sql),
+      cache: new CacheRepository(db.prisma, db.sql),
       config: {},
       env: {},
     });

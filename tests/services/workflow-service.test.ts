@@ -16,18 +16,18 @@ import type { Reply } from '../support/model-server.mjs';
 async function setup(reply: Reply) {
   const server = await modelServer(reply);
   const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma);
+  const projects = new ProjectRepository(db.prisma, db.sql);
   const project = await projects.create({ name: 'app' });
   const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   const runs = new RunService({
     prompts,
-    executions: new ExecutionRepository(db.prisma),
-    cache: new CacheRepository(db.prisma),
+    executions: new ExecutionRepository(db.prisma, db.sql),
+    cache: new CacheRepository(db.prisma, db.sql),
     config: { maxRetries: 0 },
     env: { OPENAI_BASE_URL: server.url },
   });
   const workflows = new WorkflowService({
-    workflows: new WorkflowRepository(db.prisma),
+    workflows: new WorkflowRepository(db.prisma, db.sql),
     prompts,
     runs,
   });

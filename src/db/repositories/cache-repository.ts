@@ -1,6 +1,7 @@
 // Answers kept for reuse, keyed by a hash of everything that shapes a call.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
+import type { Sql } from '../sql.js';
 import { sqlTime } from './execution-repository.js';
 
 export interface CachedAnswer {
@@ -29,7 +30,10 @@ export interface CacheStats {
 }
 
 export class CacheRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
+  ) {}
 
   async get(key: string): Promise<CachedAnswer | null> {
     return (await this.getMany([key])).get(key) ?? null;
@@ -70,7 +74,7 @@ export class CacheRepository {
       now,
     ]);
     await withBusyRetry(() =>
-      this.prisma.$executeRawUnsafe(
+      this.sql.execute(
         `INSERT INTO "CacheEntry" ("key", "model", "response", "finishReason", "usage", "createdAt", "hitCount")
          VALUES ${answers.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')}
          ON CONFLICT ("key") DO UPDATE SET "model" = excluded."model", "response" = excluded."response",
@@ -87,7 +91,7 @@ export class CacheRepository {
     const now = sqlTime(new Date());
     for (const [times, group] of groupByCount(counts)) {
       await withBusyRetry(() =>
-        this.prisma.$executeRawUnsafe(
+        this.sql.execute(
           `UPDATE "CacheEntry" SET "hitCount" = "hitCount" + ?, "lastHitAt" = ?
             WHERE "key" IN (${group.map(() => '?').join(', ')})`,
           times,
@@ -106,7 +110,7 @@ export class CacheRepository {
         _min: { createdAt: true },
         _max: { createdAt: true },
       }),
-      this.prisma.$queryRawUnsafe<{ bytes: number | bigint | null }[]>(
+      this.sql.query<{ bytes: number | bigint | null }>(
         'SELECT SUM(length(CAST("response" AS BLOB))) AS bytes FROM "CacheEntry"',
       ),
     ]);

@@ -2,6 +2,7 @@
 // through the execution_fts table kept by triggers (see the first migration).
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
+import type { Sql } from '../sql.js';
 
 export type ExecutionStatus = 'success' | 'error' | 'cancelled';
 
@@ -135,7 +136,10 @@ export function sqlTime(date: Date): string {
 }
 
 export class ExecutionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
+  ) {}
 
   create(data: ExecutionData): Promise<void> {
     return this.createMany([data]);
@@ -159,7 +163,7 @@ export class ExecutionRepository {
     ]);
     const placeholders = `(${[...INSERT_COLUMNS, 'createdAt'].map(() => '?').join(', ')})`;
     await withBusyRetry(() =>
-      this.prisma.$executeRawUnsafe(
+      this.sql.execute(
         `INSERT INTO "Execution" (${[...INSERT_COLUMNS, 'createdAt'].map((c) => `"${c}"`).join(', ')})
          VALUES ${rows.map(() => placeholders).join(', ')}`,
         ...values,
@@ -195,7 +199,7 @@ export class ExecutionRepository {
 
   /** Best matches first, with the matched terms between MATCH_START and MATCH_END. */
   async search(match: string, limit: number): Promise<SearchHit[]> {
-    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT e."id" AS id, e."createdAt" AS createdAt, e."model" AS model, e."status" AS status,
               snippet(execution_fts, 1, '${MATCH_START}', '${MATCH_END}', '…', 12) AS promptSnippet,
               snippet(execution_fts, 2, '${MATCH_START}', '${MATCH_END}', '…', 12) AS responseSnippet,
@@ -223,7 +227,7 @@ export class ExecutionRepository {
       day: 'substr(e."createdAt", 1, 10)',
       prompt: `COALESCE(p."name", '(no prompt)')`,
     }[by];
-    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT ${key} AS key,
               COUNT(*) AS calls,
               SUM(CASE WHEN e."status" = 'error' THEN 1 ELSE 0 END) AS errors,

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Sql } from '../sql.js';
 
 export interface ProjectCounts {
   prompts: number;
@@ -70,20 +71,18 @@ function fromSql({
 }
 
 export class ProjectRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
+  ) {}
 
   async list(): Promise<ProjectRecord[]> {
-    const rows = await this.prisma.$queryRawUnsafe<SqlRow[]>(
-      `${SELECT_WITH_COUNTS} ORDER BY p."name"`,
-    );
+    const rows = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} ORDER BY p."name"`);
     return rows.map(fromSql);
   }
 
   async findByName(name: string): Promise<ProjectRecord | null> {
-    const [row] = await this.prisma.$queryRawUnsafe<SqlRow[]>(
-      `${SELECT_WITH_COUNTS} WHERE p."name" = ?`,
-      name,
-    );
+    const [row] = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} WHERE p."name" = ?`, name);
     return row ? fromSql(row) : null;
   }
 

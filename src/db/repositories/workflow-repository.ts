@@ -1,6 +1,7 @@
 // Stored workflows, their runs and the runs' steps.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
+import type { Sql } from '../sql.js';
 import { sqlTime } from './execution-repository.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -78,7 +79,10 @@ function toRun(row: RunRow): RunRecord {
 }
 
 export class WorkflowRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
+  ) {}
 
   async find(projectId: number, name: string): Promise<WorkflowRecord | null> {
     const row = await this.prisma.workflow.findUnique({
@@ -127,27 +131,29 @@ export class WorkflowRepository {
   async createRun(run: NewRun): Promise<void> {
     const now = sqlTime(new Date());
     await withBusyRetry(() =>
-      this.prisma.$transaction([
-        this.prisma.$executeRawUnsafe(
-          `INSERT INTO "WorkflowRun" ("id", "workflowId", "projectId", "workflowName", "workflowVersion",
-             "definition", "inputs", "status", "pid", "startedAt", "updatedAt")
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-          run.id,
-          run.workflowId,
-          run.projectId,
-          run.workflowName,
-          run.workflowVersion,
-          run.definition,
-          JSON.stringify(run.inputs),
-          run.pid,
-          now,
-          now,
-        ),
-        this.prisma.$executeRawUnsafe(
-          `INSERT INTO "StepRun" ("runId", "stepId", "status")
-           VALUES ${run.stepIds.map(() => "(?, ?, 'pending')").join(', ')}`,
-          ...run.stepIds.flatMap((stepId) => [run.id, stepId]),
-        ),
+      this.sql.transaction([
+        {
+          sql: `INSERT INTO "WorkflowRun" ("id", "workflowId", "projectId", "workflowName", "workflowVersion",
+                  "definition", "inputs", "status", "pid", "startedAt", "updatedAt")
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+          args: [
+            run.id,
+            run.workflowId,
+            run.projectId,
+            run.workflowName,
+            run.workflowVersion,
+            run.definition,
+            JSON.stringify(run.inputs),
+            run.pid,
+            now,
+            now,
+          ],
+        },
+        {
+          sql: `INSERT INTO "StepRun" ("runId", "stepId", "status")
+                VALUES ${run.stepIds.map(() => "(?, ?, 'pending')").join(', ')}`,
+          args: run.stepIds.flatMap((stepId) => [run.id, stepId]),
+        },
       ]),
     );
   }
@@ -206,7 +212,7 @@ export class WorkflowRepository {
       .map((column) => `"${column}" = ?`)
       .join(' AND ');
     await withBusyRetry(() =>
-      this.prisma.$executeRawUnsafe(
+      this.sql.execute(
         `UPDATE "${table}" SET ${assignments} WHERE ${conditions}`,
         ...values,
         ...Object.values(where),
