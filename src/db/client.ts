@@ -49,14 +49,7 @@ export interface MigrateResult {
 
 export async function openDatabase(file: string): Promise<Database> {
   const { applied } = await migrateDatabase(file);
-  // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
-  // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
-  // baseline code plans a query in well under a millisecond, so that work is wasted.
-  setFlagsFromString('--liftoff-only');
-  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
-    import('../generated/prisma/client.js'),
-    import('@prisma/adapter-better-sqlite3'),
-  ]);
+  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const factory = new PrismaBetterSqlite3({
     url: `file:${file}`,
     timeout: BUSY_TIMEOUT_MS,
@@ -69,20 +62,64 @@ export async function openDatabase(file: string): Promise<Database> {
     connection ??= factory.connect();
     return connection;
   };
-  const prisma = new PrismaClient({
-    adapter: { provider: factory.provider, adapterName: factory.adapterName, connect },
+  const prisma = lazyClient(async () => {
+    // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
+    // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
+    // baseline code plans a query in well under a millisecond, so that work is wasted.
+    setFlagsFromString('--liftoff-only');
+    const { PrismaClient } = await import('../generated/prisma/client.js');
+    return new PrismaClient({
+      adapter: { provider: factory.provider, adapterName: factory.adapterName, connect },
+    });
   });
   return {
     file,
-    prisma,
+    prisma: prisma.client,
     sql: createSql(connect),
     migrated: applied,
     close: async () => {
-      await prisma.$disconnect();
+      await prisma.dispose();
       // Prisma closes the connection when it used it; when only plain SQL did, close it here.
       await (await connection)?.dispose();
     },
   };
+}
+
+/**
+ * A PrismaClient whose module (0.45 MB of JavaScript, and the query compiler behind it) loads
+ * on the first query through it, so a command that runs only plain SQL never loads it.
+ * `client.<model>.<operation>(…)` and `client.$<method>(…)` wait for the real client and
+ * call it; they return ordinary promises (no Prisma batch `$transaction([…])` of them).
+ */
+function lazyClient(create: () => Promise<PrismaClient>): {
+  client: PrismaClient;
+  dispose(): Promise<void>;
+} {
+  let real: Promise<PrismaClient> | undefined;
+  const load = () => {
+    real ??= create();
+    return real;
+  };
+  type Callable = Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const forward = (target: (client: PrismaClient) => Callable, method: string) => {
+    return async (...args: unknown[]) => {
+      const receiver = target(await load());
+      return receiver[method]?.apply(receiver, args);
+    };
+  };
+  const client = new Proxy({} as PrismaClient, {
+    get(_, key) {
+      if (typeof key !== 'string' || key === 'then') return undefined;
+      if (key.startsWith('$')) return forward((c) => c as unknown as Callable, key);
+      return new Proxy({} as Callable, {
+        get: (__, method) =>
+          typeof method === 'string'
+            ? forward((c) => (c as unknown as Record<string, Callable>)[key] as Callable, method)
+            : undefined,
+      });
+    },
+  });
+  return { client, dispose: async () => (await real)?.$disconnect() };
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */

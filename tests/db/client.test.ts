@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,26 @@ function appliedRows(file: string) {
 }
 
 describe('openDatabase', () => {
+  it('closes its one connection whether Prisma was used or only plain SQL', async () => {
+    const dir = tempDir();
+    const plain = await openDatabase(join(dir, 'plain.db'));
+    expect(await plain.sql.query('SELECT COUNT(*) AS n FROM "Project"')).toEqual([{ n: 0 }]);
+    await plain.close();
+    // The last connection to close checkpoints the WAL and removes it.
+    expect(existsSync(join(dir, 'plain.db-wal'))).toBe(false);
+
+    const both = await openDatabase(join(dir, 'both.db'));
+    await both.sql.execute(
+      'INSERT INTO "Project" ("name", "updatedAt") VALUES (?, ?)',
+      'a',
+      new Date(),
+    );
+    expect(await both.prisma.project.findMany({ select: { name: true } })).toEqual([{ name: 'a' }]);
+    expect(await both.prisma.$queryRawUnsafe('SELECT 1 AS one')).toEqual([{ one: 1n }]);
+    await both.close();
+    expect(existsSync(join(dir, 'both.db-wal'))).toBe(false);
+  });
+
   it('creates and migrates a fresh file, in WAL mode, keeping Prisma history', async () => {
     const file = join(tempDir(), 'nested', 'dir', 'store.db');
     const db = await openDatabase(file);
