@@ -56,6 +56,45 @@ describe('ExecutionService', () => {
     await expect(service.show('ffff')).rejects.toThrow('No execution with id ffff');
   });
 
+  it('lists newest first with every filter, the same records a full export reads', async () => {
+    const { db, repository } = await setup();
+    const project = await db.prisma.project.create({ data: { name: 'proj' } });
+    const prompt = await db.prisma.prompt.create({
+      data: { name: 'ask', projectId: project.id, versions: { create: { version: 2, body: 'b' } } },
+      include: { versions: true },
+    });
+    const versionId = prompt.versions[0]?.id ?? null;
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    await repository.createMany([
+      execution('e1', { createdAt: day(1), projectId: project.id, promptVersionId: versionId }),
+      execution('e2', { createdAt: day(2), status: 'error', error: 'boom', model: 'other' }),
+      execution('e3', { createdAt: day(3), cacheHit: true, costUsd: 0.25, parameters: { t: 1 } }),
+    ]);
+    const exported = [];
+    for await (const record of repository.all()) exported.push(record);
+    expect(await repository.list()).toEqual(exported.reverse());
+    const [first] = await repository.list({ promptName: 'ask' });
+    expect(first).toMatchObject({
+      id: 'e1',
+      promptName: 'ask',
+      promptVersion: 2,
+      projectName: 'proj',
+    });
+    expect(first?.createdAt).toEqual(day(1));
+    const ids = async (filter: Parameters<typeof repository.list>[0]) =>
+      (await repository.list(filter)).map((r) => r.id);
+    expect(await ids({ status: 'error' })).toEqual(['e2']);
+    expect(await ids({ model: 'm' })).toEqual(['e3', 'e1']);
+    expect(await ids({ since: day(2) })).toEqual(['e3', 'e2']);
+    expect(await ids({ projectId: project.id })).toEqual(['e1']);
+    expect(await ids({ limit: 1 })).toEqual(['e3']);
+    expect(await repository.findByPrefix('e')).toHaveLength(3);
+    expect((await repository.findByPrefix('e3'))[0]).toMatchObject({
+      cacheHit: true,
+      costUsd: 0.25,
+    });
+  });
+
   it('reads durations and dates for --since and --older-than', () => {
     expect(parseDuration('30d', '--older-than')).toBe(30 * 86_400_000);
     expect(parseDuration('12h', '--older-than')).toBe(12 * 3_600_000);

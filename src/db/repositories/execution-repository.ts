@@ -130,6 +130,34 @@ function toRecord({ promptVersion, project, ...row }: Row): ExecutionRecord {
   };
 }
 
+const SELECT_WITH_PROMPT = `
+  SELECT e.*, v."version" AS promptVersion, p."name" AS promptName, pr."name" AS projectName
+    FROM "Execution" e
+    LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId"
+    LEFT JOIN "Prompt" p ON p."id" = v."promptId"
+    LEFT JOIN "Project" pr ON pr."id" = e."projectId"`;
+
+type SqlRow = Omit<Prisma.ExecutionModel, 'cacheHit' | 'createdAt'> & {
+  cacheHit: number | boolean;
+  createdAt: string | Date;
+  promptVersion: number | null;
+  promptName: string | null;
+  projectName: string | null;
+};
+
+function fromSql({ promptVersion, promptName, projectName, ...row }: SqlRow): ExecutionRecord {
+  return toRecord({
+    ...row,
+    cacheHit: Boolean(row.cacheHit),
+    createdAt: new Date(row.createdAt),
+    promptVersion:
+      promptVersion === null
+        ? null
+        : { version: promptVersion, prompt: { name: promptName ?? '' } },
+    project: projectName === null ? null : { name: projectName },
+  });
+}
+
 /** SQLite stores the adapter's DateTime as ISO text with an explicit offset. */
 export function sqlTime(date: Date): string {
   return date.toISOString().replace('Z', '+00:00');
@@ -171,30 +199,38 @@ export class ExecutionRepository {
     );
   }
 
+  /** Newest first. Plain SQL: `execution list` is read often and must start fast. */
   async list(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
-    const rows = await this.prisma.execution.findMany({
-      where: {
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.model ? { model: filter.model } : {}),
-        ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
-        ...(filter.projectId !== undefined ? { projectId: filter.projectId } : {}),
-        ...(filter.promptName ? { promptVersion: { prompt: { name: filter.promptName } } } : {}),
-      },
-      include: withPrompt,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: filter.limit ?? 20,
-    });
-    return rows.map(toRecord);
+    const conditions: string[] = [];
+    const args: unknown[] = [];
+    const where = (condition: string, value: unknown) => {
+      conditions.push(condition);
+      args.push(value);
+    };
+    if (filter.status) where('e."status" = ?', filter.status);
+    if (filter.model) where('e."model" = ?', filter.model);
+    if (filter.since) where('e."createdAt" >= ?', sqlTime(filter.since));
+    if (filter.projectId !== undefined) where('e."projectId" = ?', filter.projectId);
+    if (filter.promptName) where('p."name" = ?', filter.promptName);
+    const rows = await this.sql.query<SqlRow>(
+      `${SELECT_WITH_PROMPT}
+        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY e."createdAt" DESC, e."id" DESC LIMIT ?`,
+      ...args,
+      filter.limit ?? 20,
+    );
+    return rows.map(fromSql);
   }
 
   /** Executions whose id starts with `prefix` (at most `limit`). */
   async findByPrefix(prefix: string, limit = 10): Promise<ExecutionRecord[]> {
-    const rows = await this.prisma.execution.findMany({
-      where: { id: { startsWith: prefix } },
-      include: withPrompt,
-      take: limit,
-    });
-    return rows.map(toRecord);
+    const rows = await this.sql.query<SqlRow>(
+      `${SELECT_WITH_PROMPT} WHERE e."id" >= ? AND e."id" < ? LIMIT ?`,
+      prefix,
+      `${prefix}\uffff`,
+      limit,
+    );
+    return rows.map(fromSql);
   }
 
   /** Best matches first, with the matched terms between MATCH_START and MATCH_END. */
