@@ -88,13 +88,18 @@ export function parseTemplate(source: string, templateName?: string): hbs.AST.Pr
 }
 
 // A render analyses the same templates several times (checks, partials, the render itself).
-const analyses = new Map<string, TemplateAnalysis>();
+const analyses = new Map<string, ParsedTemplate>();
 const ANALYSES_KEPT = 32;
 
-export function analyzeTemplate(source: string, templateName?: string): TemplateAnalysis {
+interface ParsedTemplate extends TemplateAnalysis {
+  program: hbs.AST.Program;
+}
+
+export function analyzeTemplate(source: string, templateName?: string): ParsedTemplate {
   const known = analyses.get(source);
   if (known) return known;
-  const analysis = analyzeProgram(parseTemplate(source, templateName));
+  const program = parseTemplate(source, templateName);
+  const analysis = { ...analyzeProgram(program), program };
   if (analyses.size >= ANALYSES_KEPT) analyses.delete(analyses.keys().next().value as string);
   analyses.set(source, analysis);
   return analysis;
@@ -130,12 +135,13 @@ export function compileTemplate(source: string, options: RenderOptions = {}): Te
   const partials = options.partials ?? {};
   const sources = [source, ...Object.values(partials)];
   for (const body of sources) analyzeTemplate(body, options.templateName);
-  const env = Handlebars.create();
-  env.registerHelper(HELPERS);
-  for (const [name, body] of Object.entries(partials)) {
-    env.registerPartial(name, env.compile(body, compileOptions));
-  }
-  const template = env.compile(source, compileOptions);
+  const names = Object.keys(partials);
+  // Partials are registered by name, so a template with partials gets its own environment.
+  const env = names.length > 0 ? environment() : sharedEnvironment();
+  for (const name of names)
+    env.registerPartial(name, env.compile(partials[name] as string, compileOptions));
+  // Compiled from the tree the analysis parsed: the source is parsed once.
+  const template = env.compile(analyzeTemplate(source).program, compileOptions);
   return (variables) => {
     assertVariables(sources, variables);
     try {
@@ -144,6 +150,18 @@ export function compileTemplate(source: string, options: RenderOptions = {}): Te
       throw renderError(error);
     }
   };
+}
+
+function environment(): typeof Handlebars {
+  const env = Handlebars.create();
+  env.registerHelper(HELPERS);
+  return env;
+}
+
+let shared: typeof Handlebars | undefined;
+function sharedEnvironment(): typeof Handlebars {
+  shared ??= environment();
+  return shared;
 }
 
 export function renderTemplate(
