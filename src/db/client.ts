@@ -104,7 +104,7 @@ function lazyClient(create: () => Promise<PrismaClient>): {
   const forward = (target: (client: PrismaClient) => Callable, method: string) => {
     return async (...args: unknown[]) => {
       const receiver = target(await load());
-      return receiver[method]?.apply(receiver, args);
+      return (receiver[method] as Callable[string]).apply(receiver, args);
     };
   };
   const client = new Proxy({} as PrismaClient, {
