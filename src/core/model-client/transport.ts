@@ -8,10 +8,8 @@
 // compressed bodies are decoded. Bodies it does not handle (streams, forms) go to the
 // built-in fetch.
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 const MAX_REDIRECTS = 20;
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
@@ -26,10 +24,13 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
   let payload = body;
   const headers = Object.fromEntries(new Headers(init.headers));
   for (let redirects = 0; ; redirects++) {
-    const response = await send(url, method, headers, payload, init.signal ?? undefined);
+    // TLS and zlib load only when a call needs them (local servers speak plain HTTP).
+    const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+    const response = await send(request, url, method, headers, payload, init.signal ?? undefined);
     const location = response.headers.location;
     if (!isRedirect(response.statusCode) || !location || redirects >= MAX_REDIRECTS) {
-      return toResponse(response, method, init.signal ?? undefined);
+      const zlib = response.headers['content-encoding'] ? await import('node:zlib') : null;
+      return toResponse(response, method, init.signal ?? undefined, zlib);
     }
     response.resume();
     url = new URL(location, url);
@@ -63,6 +64,7 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function send(
+  request: typeof httpRequest,
   url: URL,
   method: string,
   headers: OutgoingHttpHeaders,
@@ -71,7 +73,6 @@ function send(
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const length = body === undefined ? {} : { 'content-length': Buffer.byteLength(body) };
     const req = request(url, { method, headers: { ...headers, ...length } });
     const onAbort = () => req.destroy(abortError(signal as AbortSignal));
@@ -88,10 +89,13 @@ function send(
   });
 }
 
+type Zlib = typeof import('node:zlib');
+
 function toResponse(
   message: IncomingMessage,
   method: string,
   signal: AbortSignal | undefined,
+  zlib: Zlib | null,
 ): Response {
   const headers = new Headers();
   for (let i = 0; i < message.rawHeaders.length; i += 2) {
@@ -103,7 +107,7 @@ function toResponse(
     message.resume();
     return new Response(null, init);
   }
-  const decoded = decode(message, headers);
+  const decoded = zlib ? decode(message, headers, zlib) : message;
   // Aborting after the headers arrived cuts the body, as it does with fetch.
   if (signal) {
     const onAbort = () => decoded.destroy(abortError(signal));
@@ -115,15 +119,15 @@ function toResponse(
 }
 
 /** The body, decompressed when the server compressed it. */
-function decode(message: IncomingMessage, headers: Headers): Readable {
+function decode(message: IncomingMessage, headers: Headers, zlib: Zlib): Readable {
   const encoding = headers.get('content-encoding')?.trim().toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
+      ? zlib.createGunzip()
       : encoding === 'deflate'
-        ? createInflate()
+        ? zlib.createInflate()
         : encoding === 'br'
-          ? createBrotliDecompress()
+          ? zlib.createBrotliDecompress()
           : null;
   if (!decoder) return message;
   headers.delete('content-encoding');
