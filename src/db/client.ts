@@ -12,7 +12,6 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, DatabaseError, NotFoundError } from '../core/errors.js';
@@ -66,7 +65,7 @@ export async function openDatabase(file: string): Promise<Database> {
     // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
     // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
     // baseline code plans a query in well under a millisecond, so that work is wasted.
-    setFlagsFromString('--liftoff-only');
+    (await import('node:v8')).setFlagsFromString('--liftoff-only');
     const { PrismaClient } = await import('../generated/prisma/client.js');
     return new PrismaClient({
       adapter: { provider: factory.provider, adapterName: factory.adapterName, connect },
