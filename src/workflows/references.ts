@@ -1,6 +1,5 @@
 // What a workflow template refers to: `{{inputs.x}}` and `{{steps.<id>.output[.field]}}`,
 // read from the Handlebars AST (helper arguments and blocks included).
-import Handlebars from 'handlebars';
 
 export interface StepReference {
   id: string;
@@ -15,7 +14,8 @@ export interface TemplateReferences {
   steps: StepReference[];
 }
 
-export function findReferences(source: string): TemplateReferences {
+/** The references in a parsed template. */
+export function findReferences(program: hbs.AST.Program): TemplateReferences {
   const inputs = new Set<string>();
   const steps = new Map<string, StepReference>();
   const visit = (node: unknown): void => {
@@ -40,6 +40,6 @@ export function findReferences(source: string): TemplateReferences {
       if (key !== 'loc' && typeof value === 'object') visit(value);
     }
   };
-  visit(Handlebars.parse(source));
+  visit(program);
   return { inputs: [...inputs], steps: [...steps.values()] };
 }

@@ -1,7 +1,7 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
 import { LineCounter, parseDocument } from 'yaml';
-import { parseTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
+import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
 import { describeYamlError } from '../core/yaml-error.js';
 import { findReferences } from './references.js';
 import {
@@ -89,13 +89,15 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
 
   const dependencies = new Map<string, Set<string>>();
   const checkTemplate = (source: string, path: PathPart[], owner: string | null) => {
+    let program: hbs.AST.Program;
     try {
-      parseTemplate(source);
+      // Parsed once: the run renders from the same tree.
+      program = analyzeTemplate(source).program;
     } catch (error) {
       if (error instanceof TemplateSyntaxError) return report(path, error.message);
       throw error;
     }
-    const references = findReferences(source);
+    const references = findReferences(program);
     for (const name of references.inputs) {
       if (!Object.hasOwn(file.inputs ?? {}, name)) report(path, `undeclared input "${name}"`);
     }
