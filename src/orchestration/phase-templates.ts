@@ -10,8 +10,9 @@ import { ORCHESTRATION_CATEGORY } from './constants.js';
 export const PHASES = ['orchestrator', 'analysis', 'implementation'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const PHASE_VARIABLES: Record<Phase, string[]> = {
-  orchestrator: ['featureRequest', 'project (name, description, rootPath)', 'fileTree'],
+/** The variables each phase template is rendered with (`project` has name, description, rootPath). */
+export const PHASE_VARIABLES = {
+  orchestrator: ['featureRequest', 'project', 'fileTree'],
   analysis: ['featureRequest', 'project', 'fileTree', 'codebaseContext'],
   implementation: [
     'featureRequest',
@@ -21,7 +22,7 @@ export const PHASE_VARIABLES: Record<Phase, string[]> = {
     'timeEstimate',
     'executionNotes',
   ],
-};
+} as const satisfies Record<Phase, readonly string[]>;
 
 export function templatePromptName(phase: Phase): string {
   return `orchestration-${phase}`;

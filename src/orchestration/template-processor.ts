@@ -4,6 +4,7 @@
 // differ from the other and use the variables its phase provides.
 import { jsonrepair } from 'jsonrepair';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
+import { PHASE_VARIABLES } from './phase-templates.js';
 
 export interface ExtractedTemplates {
   analysisTemplate: string;
@@ -14,23 +15,10 @@ export interface ExtractedTemplates {
   format: 'tags' | 'headings' | 'json';
 }
 
-/** Variables each phase template receives; a template must use at least one of `required`. */
-export const PHASE_VARIABLES = {
-  analysis: {
-    provided: ['featureRequest', 'project', 'fileTree', 'codebaseContext'],
-    required: ['featureRequest', 'codebaseContext'],
-  },
-  implementation: {
-    provided: [
-      'featureRequest',
-      'project',
-      'analysisResults',
-      'complexity',
-      'timeEstimate',
-      'executionNotes',
-    ],
-    required: ['analysisResults'],
-  },
+/** A phase template must use at least one of these of the variables its phase provides. */
+const REQUIRED_VARIABLES = {
+  analysis: ['featureRequest', 'codebaseContext'],
+  implementation: ['analysisResults'],
 } as const;
 
 export class ExtractionError extends Error {}
@@ -129,8 +117,9 @@ function check(name: 'analysis' | 'implementation', template: string | undefined
       throw new ExtractionError(`${label} does not parse: ${error.reason}`);
     throw error;
   }
-  const { provided, required } = PHASE_VARIABLES[name];
-  const unknown = used.filter((variable) => !(provided as readonly string[]).includes(variable));
+  const provided: readonly string[] = PHASE_VARIABLES[name];
+  const required = REQUIRED_VARIABLES[name];
+  const unknown = used.filter((variable) => !provided.includes(variable));
   if (unknown.length > 0) {
     throw new ExtractionError(
       `${label} uses variables its phase does not provide: ${unknown.join(', ')}`,

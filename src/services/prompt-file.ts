@@ -6,7 +6,11 @@ import { parseDocument, stringify } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 import { describeYamlError } from '../core/yaml-error.js';
 import * as z from '../core/zod.js';
-import type { PromptParameters, VariableSpec } from '../db/repositories/prompt-repository.js';
+import type {
+  PromptParameters,
+  PromptVersionRecord,
+  VariableSpec,
+} from '../db/repositories/prompt-repository.js';
 
 export const PROMPT_FILE_EXTENSION = '.prompt';
 const NS = 'prompt-runner';
@@ -131,14 +135,10 @@ export interface PromptFileSource {
   description: string | null;
   tags: string[];
   category: string | null;
-  version: {
-    body: string;
-    system: string | null;
-    variables: VariableSpec[];
-    model: string | null;
-    parameters: PromptParameters;
-    message: string | null;
-  };
+  version: Pick<
+    PromptVersionRecord,
+    'body' | 'system' | 'variables' | 'model' | 'parameters' | 'message'
+  >;
 }
 
 export function formatPromptFile(prompt: PromptFileSource): string {

@@ -134,14 +134,15 @@ export type TemplateRenderer = (variables: Record<string, unknown>) => string;
 export function compileTemplate(source: string, options: RenderOptions = {}): TemplateRenderer {
   const partials = options.partials ?? {};
   const sources = [source, ...Object.values(partials)];
-  for (const body of sources) analyzeTemplate(body, options.templateName);
-  const names = Object.keys(partials);
+  // Each source is parsed once (syntax errors surface here) and compiled from that tree.
+  const tree = (body: string) => analyzeTemplate(body, options.templateName).program;
+  const program = tree(source);
+  const entries = Object.entries(partials).map(([name, body]) => [name, tree(body)] as const);
   // Partials are registered by name, so a template with partials gets its own environment.
-  const env = names.length > 0 ? environment() : sharedEnvironment();
-  for (const name of names)
-    env.registerPartial(name, env.compile(partials[name] as string, compileOptions));
-  // Compiled from the tree the analysis parsed: the source is parsed once.
-  const template = env.compile(analyzeTemplate(source).program, compileOptions);
+  const env = entries.length > 0 ? environment() : sharedEnvironment();
+  for (const [name, partial] of entries)
+    env.registerPartial(name, env.compile(partial, compileOptions));
+  const template = env.compile(program, compileOptions);
   return (variables) => {
     assertVariables(sources, variables);
     try {

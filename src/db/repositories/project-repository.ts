@@ -25,16 +25,6 @@ export interface ProjectData {
   defaultModel?: string | null;
 }
 
-const withCounts = {
-  _count: { select: { prompts: true, workflows: true, sessions: true } },
-} as const;
-
-type Row = Omit<ProjectRecord, 'counts'> & { _count: ProjectCounts };
-
-function toRecord({ _count, ...project }: Row): ProjectRecord {
-  return { ...project, counts: { ..._count } };
-}
-
 /**
  * Projects with their counts, in plain SQL. Every command that names a project reads it, so
  * these reads skip Prisma's query planner, which costs more than the query on a cold start.
@@ -87,11 +77,22 @@ export class ProjectRepository {
   }
 
   async create(data: ProjectData): Promise<ProjectRecord> {
-    return toRecord(await this.prisma.project.create({ data, include: withCounts }));
+    const { name } = await this.prisma.project.create({ data, select: { name: true } });
+    return this.written(name);
   }
 
   async update(id: number, data: Partial<ProjectData>): Promise<ProjectRecord> {
-    return toRecord(await this.prisma.project.update({ where: { id }, data, include: withCounts }));
+    const { name } = await this.prisma.project.update({
+      where: { id },
+      data,
+      select: { name: true },
+    });
+    return this.written(name);
+  }
+
+  /** A project just written, read back with its counts. */
+  private async written(name: string): Promise<ProjectRecord> {
+    return (await this.findByName(name)) as ProjectRecord;
   }
 
   /** Deletes the project; its prompts, workflows, runs and sessions go with it (cascade). */

@@ -1,9 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { isUniqueViolation } from '../prisma-errors.js';
 
-/** A Prisma client, or the client of an open transaction. */
-export type DbClient = PrismaClient | Prisma.TransactionClient;
-
 export interface VariableSpec {
   name: string;
   required: boolean;
@@ -102,7 +99,7 @@ function versionColumns(data: VersionData) {
 }
 
 export class PromptRepository {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: PrismaClient) {}
 
   async find(projectId: number | null, name: string): Promise<PromptRecord | null> {
     const row = await this.db.prompt.findFirst({ where: { projectId, name }, include: withLatest });

@@ -73,6 +73,18 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('compiling from the parsed tree', () => {
+  it('renders standalone blocks and partials the same every time the tree is reused', () => {
+    const source =
+      'Items:\n{{#each items}}\n  - {{this}}\n{{/each}}\n{{#if note}}\n{{> footer}}\n{{/if}}\nend';
+    const partials = { footer: '{{#if note}}\n(note: {{note}})\n{{/if}}\n' };
+    const expected = 'Items:\n  - a\n  - b\n(note: n)\nend';
+    for (let i = 0; i < 3; i++) {
+      expect(renderTemplate(source, { items: ['a', 'b'], note: 'n' }, { partials })).toBe(expected);
+    }
+  });
+});
+
 describe('helpers', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['{{json data}}', { data: { a: [1, 2] } }, '{\n  "a": [\n    1,\n    2\n  ]\n}'],
