@@ -66,6 +66,8 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
 
   const attemptStep = async (step: WorkflowStep) => {
     const attempts = step.retry?.attempts ?? 1;
+    const cancelled = (attempt: number) =>
+      options.onEvent({ stepId: step.id, status: 'cancelled', attempt, error: 'cancelled' });
     for (let attempt = 1; ; attempt++) {
       await options.onEvent({ stepId: step.id, status: 'running', attempt });
       try {
@@ -74,15 +76,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
         await options.onEvent({ stepId: step.id, status: 'succeeded', attempt, result });
         return;
       } catch (error) {
-        if (error instanceof CancelledError || signal?.aborted) {
-          await options.onEvent({
-            stepId: step.id,
-            status: 'cancelled',
-            attempt,
-            error: 'cancelled',
-          });
-          return;
-        }
+        if (error instanceof CancelledError || signal?.aborted) return cancelled(attempt);
         if (!(error instanceof AppError)) throw error;
         if (attempt < attempts) {
           const retryInMs = (step.retry?.backoffMs ?? 1000) * 2 ** (attempt - 1);
@@ -94,15 +88,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
             retryInMs,
           });
           await delay(retryInMs, signal);
-          if (signal?.aborted) {
-            await options.onEvent({
-              stepId: step.id,
-              status: 'cancelled',
-              attempt,
-              error: 'cancelled',
-            });
-            return;
-          }
+          if (signal?.aborted) return cancelled(attempt);
           continue;
         }
         failure ??= `step "${step.id}" failed: ${error.message}`;
