@@ -5,11 +5,13 @@
 // thousands of calls pays in full. It behaves as fetch does where the openai client can
 // tell: abort signals reject with an AbortError (and cut a body being read), failures to
 // connect reject with a TypeError whose `cause` is the socket error, redirects are followed,
-// compressed bodies are decoded. Bodies it does not handle (streams, forms) go to the
-// built-in fetch.
+// compressed bodies are decoded. It answers with an HttpResponse, not Node's Response, so
+// a call never loads Node's fetch implementation (see headers.ts). Bodies it does not handle
+// (streams, forms) go to the built-in fetch.
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
+import { HttpHeaders } from './headers.js';
+import { HttpResponse } from './response.js';
 
 const MAX_REDIRECTS = 20;
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
@@ -18,11 +20,13 @@ type Body = string | Uint8Array | undefined;
 
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}) {
   const body = plainBody(init.body);
-  if (input instanceof Request || body === null) return fetch(input, init);
+  if (!(typeof input === 'string' || input instanceof URL) || body === null) {
+    return fetch(input, init);
+  }
   let url = new URL(input);
   let method = (init.method ?? 'GET').toUpperCase();
   let payload = body;
-  const headers = Object.fromEntries(new Headers(init.headers));
+  const headers = Object.fromEntries(new HttpHeaders(init.headers));
   for (let redirects = 0; ; redirects++) {
     // TLS and zlib load only when a call needs them (local servers speak plain HTTP).
     const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
@@ -30,7 +34,8 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
     const location = response.headers.location;
     if (!isRedirect(response.statusCode) || !location || redirects >= MAX_REDIRECTS) {
       const zlib = response.headers['content-encoding'] ? await import('node:zlib') : null;
-      return toResponse(response, method, init.signal ?? undefined, zlib);
+      const signal = init.signal ?? undefined;
+      return toResponse(response, { url, redirected: redirects > 0, method, signal }, zlib);
     }
     response.resume();
     url = new URL(location, url);
@@ -91,21 +96,35 @@ function send(
 
 type Zlib = typeof import('node:zlib');
 
+interface Sent {
+  url: URL;
+  redirected: boolean;
+  method: string;
+  signal: AbortSignal | undefined;
+}
+
 function toResponse(
   message: IncomingMessage,
-  method: string,
-  signal: AbortSignal | undefined,
+  { url, redirected, method, signal }: Sent,
   zlib: Zlib | null,
 ): Response {
-  const headers = new Headers();
+  const headers = new HttpHeaders();
   for (let i = 0; i < message.rawHeaders.length; i += 2) {
     headers.append(message.rawHeaders[i] as string, message.rawHeaders[i + 1] as string);
   }
   const status = message.statusCode ?? 0;
-  const init = { status, statusText: message.statusMessage ?? '', headers };
+  const init = {
+    status,
+    statusText: message.statusMessage ?? '',
+    headers,
+    url: url.href,
+    redirected,
+  };
+  // The openai client reads what it uses of a Response; see response.ts.
+  const respond = (body: Readable | null) => new HttpResponse(body, init) as unknown as Response;
   if (method === 'HEAD' || NULL_BODY_STATUS.has(status)) {
     message.resume();
-    return new Response(null, init);
+    return respond(null);
   }
   const decoded = zlib ? decode(message, headers, zlib) : message;
   // Aborting after the headers arrived cuts the body, as it does with fetch.
@@ -114,12 +133,11 @@ function toResponse(
     signal.addEventListener('abort', onAbort, { once: true });
     decoded.once('close', () => signal.removeEventListener('abort', onAbort));
   }
-  const stream = Readable.toWeb(decoded) as NodeReadableStream<Uint8Array>;
-  return new Response(stream as ReadableStream<Uint8Array>, init);
+  return respond(decoded);
 }
 
 /** The body, decompressed when the server compressed it. */
-function decode(message: IncomingMessage, headers: Headers, zlib: Zlib): Readable {
+function decode(message: IncomingMessage, headers: HttpHeaders, zlib: Zlib): Readable {
   const encoding = headers.get('content-encoding')?.trim().toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'

@@ -66,6 +66,8 @@ describe('nodeFetch', () => {
     });
     const keep = await nodeFetch(`${url}/keep`, { method: 'POST', body: 'payload' });
     expect(await keep.text()).toBe('POST payload');
+    expect(keep.redirected).toBe(true);
+    expect(keep.url).toBe(`${url}/echo`);
     const other = await nodeFetch(`${url}/see-other`, { method: 'POST', body: 'payload' });
     expect(await other.text()).toBe('GET ');
   });
