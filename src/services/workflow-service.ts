@@ -1,6 +1,7 @@
 // Workflows: stored YAML definitions, runs of them (recorded step by step), and resumption of
 // runs that did not finish.
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { validateName } from '../core/names.js';
 import { compileTemplate } from '../core/templating/engine.js';
@@ -277,7 +278,9 @@ export class WorkflowService {
     const { file } = workflow;
     const store = this.deps.workflows;
     // Records are written in order but off the steps' path: a step's call is written before
-    // the state that names it, and everything is written before the run ends.
+    // the state that names it, and everything is written before the run ends. Each write
+    // waits for the event loop's next turn, so answers that arrive together all start their
+    // next steps before any of them is written.
     const writer = this.deps.runs.groupedWriter();
     let writes = Promise.resolve();
     // What the summary reports, kept as the steps change.
@@ -297,6 +300,7 @@ export class WorkflowService {
         }
       }
       writes = writes.then(async () => {
+        await setImmediate();
         if (event.result?.executionId) await writer.flush();
         await store.updateStep(runId, event.stepId, {
           status: event.status,
