@@ -52,10 +52,10 @@ export class HttpResponse {
   async bytes(): Promise<Uint8Array> {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
     this.#used = true;
-    const source: AsyncIterable<Uint8Array> | null = this.#web ?? this.#stream;
-    if (!source) return new Uint8Array();
+    if (this.#stream) return collect(this.#stream);
+    if (!this.#web) return new Uint8Array();
     const chunks: Uint8Array[] = [];
-    for await (const chunk of source) chunks.push(chunk);
+    for await (const chunk of this.#web) chunks.push(chunk);
     return Buffer.concat(chunks);
   }
 
@@ -75,4 +75,16 @@ export class HttpResponse {
   async blob(): Promise<Blob> {
     return new Blob([await this.bytes()], { type: this.headers.get('content-type') ?? '' });
   }
+}
+
+/** Everything a stream gives until it ends (by events: an async iterator costs more). */
+function collect(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+    // A stream destroyed without an error closes without ending (settled ones ignore this).
+    stream.once('close', () => reject(new TypeError('terminated: the body ended early')));
+  });
 }

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FormData as InjectedFormData } from '../../../src/core/model-client/fetch-globals.js';
 import { HttpHeaders } from '../../../src/core/model-client/headers.js';
@@ -47,9 +47,10 @@ describe('HttpHeaders', () => {
   });
 });
 
-function response(chunks: string[] | null, status = 200) {
+function response(body: string[] | Readable | null, status = 200) {
   const headers = new HttpHeaders({ 'content-type': 'application/json' });
-  return new HttpResponse(chunks ? Readable.from(chunks.map((c) => Buffer.from(c))) : null, {
+  const stream = Array.isArray(body) ? Readable.from(body.map((c) => Buffer.from(c))) : body;
+  return new HttpResponse(stream, {
     status,
     statusText: 'Status',
     headers,
@@ -66,6 +67,14 @@ describe('HttpResponse', () => {
     expect(await ok.json()).toEqual({ a: 'é' });
     expect(ok.bodyUsed).toBe(true);
     await expect(ok.text()).rejects.toThrow(/already been read/);
+  });
+
+  it('fails a read when the stream is destroyed before it ends', async () => {
+    const stream = new PassThrough();
+    const reading = response(stream).text();
+    stream.write('part');
+    stream.destroy();
+    await expect(reading).rejects.toThrow(/ended early/);
   });
 
   it('gives bytes, an ArrayBuffer and a Blob typed by content-type', async () => {
