@@ -6,13 +6,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BIN, runBinary, testEnv } from '../support/cli.js';
 import { modelServer } from '../support/model.js';
-import type { Reply } from '../support/model-server.mjs';
+import { type Reply, TEST_CERT } from '../support/model-server.mjs';
 import { tempDir } from '../support/temp.js';
 
 const KEY = 'sk-e2e-secret-key-42';
 
-async function setup(reply?: Reply) {
-  const server = await modelServer(reply);
+async function setup(reply?: Reply, options: { tls?: boolean } = {}) {
+  const server = await modelServer(reply, options);
   const home = tempDir();
   const env = testEnv(home, {
     OPENAI_BASE_URL: server.url,
@@ -105,6 +105,24 @@ describe('prompt run (built binary)', () => {
       ['error', 2],
     ]);
     expect(recorded[0]?.response).toBe('a b ');
+  });
+
+  it('calls a model over HTTPS once its private CA is named in NODE_EXTRA_CA_CERTS', async () => {
+    const { cli, env, home, rows } = await setup(() => ({ content: 'over tls' }), { tls: true });
+    const refused = await cli('prompt', 'run', 'p', '--var', 'topic=x');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /Error: 127\.0\.0\.1:\d+ has a TLS certificate Node does not trust: self-signed certificate \(if you trust it, name its CA in NODE_EXTRA_CA_CERTS=<file\.pem>;/,
+    );
+    const trusted = await runBinary(['prompt', 'run', 'p', '--var', 'topic=x', '--json'], {
+      env: { ...env, NODE_EXTRA_CA_CERTS: TEST_CERT },
+      cwd: home,
+    });
+    expect(JSON.parse(trusted.stdout)).toMatchObject({ status: 'success', output: 'over tls' });
+    expect(rows().map((r) => [r.status, r.attempts])).toEqual([
+      ['error', 1],
+      ['success', 1],
+    ]);
   });
 
   it('keeps the API key out of the database, exports and --verbose output', async () => {

@@ -43,4 +43,10 @@ export interface ModelServer {
 }
 
 export function echoReply(request: ChatRequestBody): ReplyScript;
-export function startModelServer(options?: { reply?: Reply; port?: number }): Promise<ModelServer>;
+export const TEST_CERT: string;
+export function startModelServer(options?: {
+  reply?: Reply;
+  port?: number;
+  /** Serve HTTPS with the certificate in TEST_CERT. */
+  tls?: boolean;
+}): Promise<ModelServer>;

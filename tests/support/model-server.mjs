@@ -1,7 +1,13 @@
 // A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions API, for tests and
 // benchmarks: JSON and SSE streaming (with a usage chunk), /models, and scripted faults.
 // Plain JavaScript so benchmarks can use it without a build step.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+
+/** A self-signed certificate for 127.0.0.1 and localhost (valid until 2126), for TLS tests. */
+export const TEST_CERT = new URL('./tls/cert.pem', import.meta.url).pathname;
+const TEST_KEY = new URL('./tls/key.pem', import.meta.url).pathname;
 
 const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
@@ -34,12 +40,17 @@ function errorBody(status, message) {
  *   { chunkDelayMs }               wait between stream chunks
  *   { usage: false }               no usage in the answer
  */
-export async function startModelServer({ reply = echoReply, port = 0 } = {}) {
+export async function startModelServer({ reply = echoReply, port = 0, tls = false } = {}) {
   const requests = [];
   let script = reply;
   const sockets = new Set();
 
-  const server = createServer((req, res) => {
+  const server = (
+    tls
+      ? (handler) =>
+          createTlsServer({ key: readFileSync(TEST_KEY), cert: readFileSync(TEST_CERT) }, handler)
+      : createServer
+  )((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => {
@@ -147,7 +158,7 @@ export async function startModelServer({ reply = echoReply, port = 0 } = {}) {
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
   return {
-    url: `http://127.0.0.1:${address.port}/v1`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${address.port}/v1`,
     requests,
     setReply(next) {
       script = next;

@@ -4,8 +4,11 @@ import { type ModelServer, type Reply, startModelServer } from './model-server.m
 const servers: ModelServer[] = [];
 
 /** A model server on 127.0.0.1, closed after the current test. */
-export async function modelServer(reply?: Reply): Promise<ModelServer> {
-  const server = await startModelServer(reply ? { reply } : {});
+export async function modelServer(
+  reply?: Reply,
+  options: { tls?: boolean } = {},
+): Promise<ModelServer> {
+  const server = await startModelServer({ ...options, ...(reply ? { reply } : {}) });
   servers.push(server);
   return server;
 }

@@ -209,6 +209,15 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     const reason = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.message;
     const malformed = /JSON|Unexpected token|parse/i.test(reason);
     if (malformed) return new AttemptError(`the server sent a malformed answer: ${reason}`, false);
+    if (/CERT|SIGNATURE|ALTNAME/.test(cause.code ?? '')) {
+      return new AttemptError(
+        `${context.host} has a TLS certificate Node does not trust: ${reason}`,
+        false,
+        {
+          hint: 'if you trust it, name its CA in NODE_EXTRA_CA_CERTS=<file.pem>',
+        },
+      );
+    }
     return new AttemptError(`cannot connect to ${context.host}: ${reason}`, true, {
       hint: 'is the server running? check baseUrl or OPENAI_BASE_URL',
     });

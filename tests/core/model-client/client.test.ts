@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { globalAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createModelClient, retryDelay } from '../../../src/core/model-client/client.js';
 import { CancelledError, ModelCallError } from '../../../src/core/model-client/errors.js';
 import type { ModelClientSettings, ModelRequest } from '../../../src/core/model-client/types.js';
 import { modelServer } from '../../support/model.js';
+import { TEST_CERT } from '../../support/model-server.mjs';
 
 const request: ModelRequest = {
   model: 'test-model',
@@ -119,6 +122,29 @@ describe('createModelClient', () => {
     );
     expect(error.message).toMatch(/cannot connect to 127\.0\.0\.1:\d+: connection refused/);
     expect(error.details.attempts).toBe(2);
+  });
+
+  it('calls a server over HTTPS whose certificate is trusted', async () => {
+    const server = await modelServer(() => ({ content: 'over tls' }), { tls: true });
+    globalAgent.options.ca = readFileSync(TEST_CERT);
+    try {
+      const response = await client(server.url).complete(request);
+      expect(server.url).toMatch(/^https:/);
+      expect(response.text).toBe('over tls');
+    } finally {
+      delete globalAgent.options.ca;
+    }
+  });
+
+  it('refuses an untrusted TLS certificate without retrying, and says how to trust it', async () => {
+    const server = await modelServer(undefined, { tls: true });
+    const error = await failure(client(server.url).complete(request));
+    expect(error.message).toMatch(
+      /^127\.0\.0\.1:\d+ has a TLS certificate Node does not trust: self-signed certificate$/,
+    );
+    expect(error.hint).toBe('if you trust it, name its CA in NODE_EXTRA_CA_CERTS=<file.pem>');
+    expect(error.details.attempts).toBe(1);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('times out a slow answer', async () => {
