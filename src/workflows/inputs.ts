@@ -1,7 +1,7 @@
 // A run's inputs: declared defaults, given values (`--input k=v` arrive as text and are
 // read by the declared type), every missing required input named at once.
 import { ValidationError } from '../core/errors.js';
-import type { InputType, WorkflowFile } from './schema.js';
+import { type InputType, type WorkflowFile, withArticle } from './schema.js';
 
 function coerce(name: string, value: unknown, type: InputType | undefined): unknown {
   // Text from --input is read by the declared type; values from a file keep theirs.
@@ -60,7 +60,10 @@ export function resolveInputs(
     if (Object.hasOwn(given, name)) {
       const value = coerce(name, given[name], spec.type);
       if (spec.type && typeOf(value) !== spec.type) {
-        throw new ValidationError(`Input "${name}" must be a ${spec.type}, not a ${typeOf(value)}`);
+        const actual = typeOf(value);
+        throw new ValidationError(
+          `Input "${name}" must be ${withArticle(spec.type)}, not ${actual === 'null' ? actual : withArticle(actual)}`,
+        );
       }
       values[name] = value;
     } else if (spec.default !== undefined) {

@@ -59,3 +59,8 @@ export type WorkflowFile = z.output<typeof workflowFileSchema>;
 export type WorkflowStep = WorkflowFile['steps'][number];
 export type WorkflowInput = NonNullable<WorkflowFile['inputs']>[string];
 export type InputType = (typeof INPUT_TYPES)[number];
+
+/** "a string", "an object": an input type in a sentence. */
+export function withArticle(type: InputType): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}

@@ -8,6 +8,7 @@ import {
   type InputType,
   type WorkflowFile,
   type WorkflowStep,
+  withArticle,
   workflowFileSchema,
 } from './schema.js';
 
@@ -83,7 +84,7 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   });
   for (const [name, input] of Object.entries(file.inputs ?? {})) {
     if (input.default !== undefined && input.type && !hasType(input.default, input.type)) {
-      report(['inputs', name, 'default'], `the default is not a ${input.type}`);
+      report(['inputs', name, 'default'], `the default is not ${withArticle(input.type)}`);
     }
   }
 
