@@ -23,6 +23,28 @@ describe('prompt-runner prompt (built binary)', () => {
     expect(rendered.stdout).toBe('Review this:\nconst x = 1;\n');
   });
 
+  it('renders with variables from a YAML vars file, the flags winning', async () => {
+    const { cli, home } = await setup();
+    await cli(['prompt', 'create', 'greet', '--body', '{{greeting}}, {{name}}!']);
+    writeFileSync(join(home, 'vars.yaml'), 'greeting: Hello\nname: file\n');
+    const rendered = await cli([
+      'prompt',
+      'render',
+      'greet',
+      '--vars-file',
+      'vars.yaml',
+      '--var',
+      'name=flag',
+    ]);
+    expect(rendered).toMatchObject({ code: 0, stdout: 'Hello, flag!', stderr: '' });
+    writeFileSync(join(home, 'list.yaml'), '- a\n- b\n');
+    const list = await cli(['prompt', 'render', 'greet', '--vars-file', 'list.yaml']);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toBe(
+      'Error: Vars file list.yaml must hold an object of name: value pairs\n',
+    );
+  });
+
   it('stores and renders a 2 MB template with emoji, CJK and right-to-left text byte for byte', async () => {
     const { cli, home } = await setup();
     // A long document with a few variables, as a real prompt would have.

@@ -109,6 +109,29 @@ describe('prompt-runner workflow (built binary)', () => {
     expect(missing.stderr).toMatch(/Missing input: topic/);
   });
 
+  it('runs a file with its inputs read from a YAML file; a mistyped path is named', async () => {
+    const { cli, home } = await setup();
+    writeFileSync(join(home, 'inputs.yaml'), 'topic: dogs\n');
+    const run = await cli(
+      'workflow',
+      'run',
+      'chain.yaml',
+      '--inputs-file',
+      'inputs.yaml',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });
+    const typo = await cli('workflow', 'run', 'chian.yaml', '--input', 'topic=x');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe(
+      'Error: No file chian.yaml, and no stored workflow of that name in project "app"\n',
+    );
+    const badInputs = await cli('workflow', 'run', 'chain.yaml', '--inputs-file', 'chain.yaml');
+    expect(badInputs.code).toBe(2);
+    expect(badInputs.stderr).toMatch(/^Error: Unknown inputs: name, inputs, steps, outputs/);
+  });
+
   it('marks a run cancelled on Ctrl-C, and resume finishes it', async () => {
     const { cli, env, home, server } = await setup((word) => (word === 'SECOND' ? 800 : 0));
     await cli('workflow', 'create', 'chain', '--file', 'chain.yaml');

@@ -124,23 +124,26 @@ export function parseVarFlags(flags: string[], flag = '--var'): Record<string, s
   return values;
 }
 
-/** A JSON or YAML file holding an object of variables. */
+/** A JSON or YAML file holding an object of variables (`kind` names it in errors). */
 export async function readVarsFile(
   ctx: AppContext,
   path: string,
+  kind = 'vars file',
 ): Promise<Record<string, unknown>> {
-  const text = readTextFile(ctx, path, 'vars file');
-  const { parseDocument } = await import('yaml');
+  const text = readTextFile(ctx, path, kind);
+  // yaml is CommonJS: the bundle's dynamic import of it has only a default export.
+  const { parseDocument } = (await import('yaml')).default;
   const document = parseDocument(text);
   const error = document.errors[0];
+  const Kind = kind[0]?.toUpperCase() + kind.slice(1);
   if (error) {
     throw new ValidationError(
-      `Vars file ${path} is not valid JSON or YAML at ${describeYamlError(error)}`,
+      `${Kind} ${path} is not valid JSON or YAML at ${describeYamlError(error)}`,
     );
   }
   const value = document.toJS();
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`Vars file ${path} must hold an object of name: value pairs`);
+    throw new ValidationError(`${Kind} ${path} must hold an object of name: value pairs`);
   }
   return value as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 // workflow run / resume: drive a run with live progress; Ctrl-C cancels it cleanly.
 import { Command } from 'commander';
-import { AppError, ModelError } from '../../core/errors.js';
+import { AppError, ModelError, NotFoundError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import type { RunSummary } from '../../services/workflow-service.js';
 import { WorkflowInvalidError } from '../../workflows/errors.js';
@@ -13,6 +13,7 @@ import {
   currentProject,
   invalid,
   looksLikeFile,
+  looksLikePath,
   printProblems,
   readDefinition,
   readInputs,
@@ -63,7 +64,15 @@ export function createWorkflowRunCommand(deps: CommandDeps): Command {
     const given = await readInputs(ctx, input);
     const workflows = await (await ctx.services()).workflows();
     const isFile = looksLikeFile(ctx, input.target);
-    const stored = isFile ? null : await workflows.get(project, input.target);
+    const stored = isFile
+      ? null
+      : await workflows.get(project, input.target).catch((error: unknown) => {
+          // A path that is not there is more likely a typo than a stored workflow's name.
+          if (!(error instanceof NotFoundError && looksLikePath(input.target))) throw error;
+          throw new NotFoundError(
+            `No file ${input.target}, and no stored workflow of that name in project "${project.name}"`,
+          );
+        });
     const text = stored ? stored.definition : readDefinition(ctx, input.target);
     const source = stored ? { stored } : { text };
     try {

@@ -31,7 +31,7 @@ export async function readInputs(
   options: { input?: string[]; inputsFile?: string },
 ): Promise<Record<string, unknown>> {
   return {
-    ...(options.inputsFile ? await readVarsFile(ctx, options.inputsFile) : {}),
+    ...(options.inputsFile ? await readVarsFile(ctx, options.inputsFile, 'inputs file') : {}),
     ...parseVarFlags(options.input ?? [], '--input'),
   };
 }
@@ -40,9 +40,14 @@ export function readDefinition(ctx: AppContext, file: string): string {
   return readTextFile(ctx, file, 'workflow file');
 }
 
-/** A name of a stored workflow, or a path to a file (anything with a / or a .yaml/.yml end). */
+/** Whether a target names a file (it has a / or a .yaml/.yml end) rather than a stored workflow. */
+export function looksLikePath(target: string): boolean {
+  return /[\\/]|\.ya?ml$/i.test(target);
+}
+
+/** A name of a stored workflow, or a path to a file that exists. */
 export function looksLikeFile(ctx: AppContext, target: string): boolean {
-  return /[\\/]|\.ya?ml$/i.test(target) && existsSync(resolve(ctx.cwd, target));
+  return looksLikePath(target) && existsSync(resolve(ctx.cwd, target));
 }
 
 export function printProblems(ctx: AppContext, file: string, problems: WorkflowProblem[]): void {
