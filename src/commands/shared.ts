@@ -23,20 +23,30 @@ export function withExamples<C extends Command>(command: C, examples: string[]):
 }
 
 /**
- * Parses a command's merged arguments and options; the first problem becomes the error.
- * Schemas are written as functions of `z`, so zod loads only when a command runs, not for
- * `--help` or `--version`.
+ * Parses a command's merged arguments and options; the first problem becomes the error,
+ * naming the option as it is typed (`--max-tokens`). Schemas are written as functions of
+ * `z`, so zod loads only when a command runs, not for `--help` or `--version`.
  */
 export async function parseInput<S extends z.ZodMiniType>(
   schema: (zod: Zod) => S,
   raw: unknown,
+  cmd: Command,
 ): Promise<z.output<S>> {
   const zod = await import('../core/zod.js');
   const result = schema(zod).safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new ValidationError(`Invalid input: ${path}${issue?.message ?? 'unknown problem'}`);
+  if (!issue) throw new ValidationError('Invalid input');
+  const [key] = issue.path;
+  const option = cmd.options.find((o) => o.attributeName() === key);
+  const where = option?.long ?? (issue.path.length ? issue.path.join('.') : 'input');
+  const given = typeof key === 'string' ? (raw as Record<string, unknown>)[key] : undefined;
+  const value = typeof given === 'string' ? ` ${JSON.stringify(given)}` : '';
+  // "Invalid input: expected number, received NaN" says less than "expected number".
+  const reason = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+  throw new ValidationError(
+    `Invalid ${where}${value}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+  );
 }
 
 export function formatDate(date: Date | string | null | undefined): string {

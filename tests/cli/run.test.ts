@@ -172,8 +172,18 @@ describe('prompt run', () => {
         ['prompt', 'run', 'greet', '--input-file', 'x.jsonl', '--stream'],
         /cannot be used with --input-file/,
       ],
-      [['prompt', 'run', 'greet', '--concurrency', '0'], /concurrency/],
-      [['prompt', 'run', 'greet', '--response-format', 'xml'], /responseFormat/],
+      [
+        ['prompt', 'run', 'greet', '--concurrency', '0'],
+        /^Error: Invalid --concurrency "0": too small: expected number to be >0\n$/,
+      ],
+      [
+        ['prompt', 'run', 'greet', '--max-tokens', 'many'],
+        /^Error: Invalid --max-tokens "many": expected number\n$/,
+      ],
+      [
+        ['prompt', 'run', 'greet', '--response-format', 'xml'],
+        /^Error: Invalid --response-format "xml": invalid option: expected one of "text"\|"json"/,
+      ],
       [
         ['prompt', 'run', 'greet', '--input-file', 'missing.jsonl'],
         /Cannot read input file missing.jsonl/,

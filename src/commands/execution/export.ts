@@ -50,7 +50,7 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(exportSchema, options);
+      const input = await parseInput(exportSchema, options, cmd);
       const executions = await (await ctx.services()).executions();
       const path = input.output ? resolve(ctx.cwd, input.output) : undefined;
       // `--json` without a file: one JSON array, as every --json command prints one document.

@@ -24,7 +24,7 @@ export function createExecutionListCommand(deps: CommandDeps): Command {
     .option('-p, --project <name>', 'only calls in this project')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(listSchema, options);
+      const input = await parseInput(listSchema, options, cmd);
       const services = await ctx.services();
       const executions = await services.executions();
       const project = input.project ? await services.projects.get(input.project) : undefined;

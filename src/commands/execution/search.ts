@@ -15,7 +15,7 @@ export function createExecutionSearchCommand(deps: CommandDeps): Command {
     .option('-n, --limit <n>', 'how many matches', '20')
     .action(async (query: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(searchSchema, { query, ...options });
+      const input = await parseInput(searchSchema, { query, ...options }, cmd);
       const executions = await (await ctx.services()).executions();
       const hits = await executions.search(input.query, input.limit);
       ctx.output.result(hits.map(toSearchJson), () => printSearchHits(ctx.output, hits));

@@ -15,7 +15,7 @@ export function createExecutionStatsCommand(deps: CommandDeps): Command {
     .option('--since <when>', 'only calls since a duration ago (30d) or a date')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(statsSchema, options);
+      const input = await parseInput(statsSchema, options, cmd);
       const executions = await (await ctx.services()).executions();
       const since = input.since ? executions.since(input.since) : undefined;
       const rows = (await executions.stats(input.by, since)).map(toStatsJson);

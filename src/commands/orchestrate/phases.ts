@@ -67,7 +67,7 @@ export function createPlanCommand(deps: CommandDeps): Command {
       .option('--dry-run', 'print the planning prompt; call nothing'),
   ).action(async (feature: string | undefined, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(planSchema, { feature, ...options });
+    const input = await parseInput(planSchema, { feature, ...options }, cmd);
     const project = await currentProject(ctx, input.project);
     const orchestration = await (await ctx.services()).orchestration();
     if (input.dryRun) {
@@ -118,7 +118,7 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
     .option('--force', 'analyse again, replacing the analysis')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(analyzeSchema, { session, ...options });
+      const input = await parseInput(analyzeSchema, { session, ...options }, cmd);
       const orchestration = await (await ctx.services()).orchestration();
       const updated = await withSpinner(
         ctx,
@@ -159,7 +159,7 @@ export function createImplementCommand(deps: CommandDeps): Command {
     .option('--force', 'write the plan again, replacing it')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(implementSchema, { session, ...options });
+      const input = await parseInput(implementSchema, { session, ...options }, cmd);
       const orchestration = await (await ctx.services()).orchestration();
       if (input.promptOnly) {
         const { prompt } = await orchestration.implement(input.session, { promptOnly: true });

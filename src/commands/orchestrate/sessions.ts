@@ -21,7 +21,7 @@ export function createListSessionsCommand(deps: CommandDeps): Command {
       .option('--limit <n>', 'how many', '20'),
   ).action(async (options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(listSchema, options);
+    const input = await parseInput(listSchema, options, cmd);
     const services = await ctx.services();
     const project = input.project ? await services.projects.get(input.project) : undefined;
     const orchestration = await services.orchestration();

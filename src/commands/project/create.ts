@@ -19,7 +19,7 @@ export function createProjectCreateCommand(deps: CommandDeps): Command {
     .option('-m, --model <model>', 'default model for the project')
     .action(async (name: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(createSchema, { name, ...options });
+      const input = await parseInput(createSchema, { name, ...options }, cmd);
       const { projects } = await ctx.services();
       const project = await projects.create(input.name, {
         description: input.description,

@@ -21,7 +21,7 @@ export function createProjectUpdateCommand(deps: CommandDeps): Command {
     .option('--rename <newName>', 'new project name')
     .action(async (name: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const input = await parseInput(updateSchema, { name, ...options });
+      const input = await parseInput(updateSchema, { name, ...options }, cmd);
       const { projects } = await ctx.services();
       const project = await projects.update(input.name, {
         description: input.description,

@@ -19,7 +19,7 @@ export function createPromptCreateCommand(deps: CommandDeps): Command {
     'create',
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(promptFieldsSchema, { name, ...options });
+    const input = await parseInput(promptFieldsSchema, { name, ...options }, cmd);
     const body = await readBody(ctx, input, true);
     if (body === undefined) {
       throw new ValidationError('No body given', {

@@ -26,7 +26,7 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
       .option('--part <part>', 'print only the system or the user text: system|user'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(renderSchema, { name, ...options });
+    const input = await parseInput(renderSchema, { name, ...options }, cmd);
     const flags = parseVarFlags(input.var ?? []);
     const fromFile = input.varsFile ? await readVarsFile(ctx, input.varsFile) : {};
     const prompts = await (await ctx.services()).prompts();

@@ -56,7 +56,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(runSchema, { name, ...options });
+    const input = await parseInput(runSchema, { name, ...options }, cmd);
     if (input.inputFile && input.stream) {
       throw new ValidationError('--stream cannot be used with --input-file');
     }

@@ -21,7 +21,7 @@ export function createPromptShowCommand(deps: CommandDeps): Command {
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(showSchema, { name, ...options });
+    const input = await parseInput(showSchema, { name, ...options }, cmd);
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, input);
     const view = await prompts.get(scope, input.name, input.version);

@@ -18,7 +18,7 @@ export function createPromptUpdateCommand(deps: CommandDeps): Command {
     'update',
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(promptFieldsSchema, { name, ...options });
+    const input = await parseInput(promptFieldsSchema, { name, ...options }, cmd);
     const settings = [input.system, input.description, input.model, input.temperature];
     const onlyStdin = [...settings, input.maxTokens, input.tag, input.default].every(
       (value) => value === undefined,

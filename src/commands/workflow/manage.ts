@@ -97,7 +97,7 @@ export function createWorkflowRunsCommand(deps: CommandDeps): Command {
       .option('-n, --limit <n>', 'how many', '20'),
   ).action(async (options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(runsSchema, options);
+    const input = await parseInput(runsSchema, options, cmd);
     const project = await currentProject(ctx, input.project);
     const workflows = await (await ctx.services()).workflows();
     const runs = await workflows.listRuns({

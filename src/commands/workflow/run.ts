@@ -59,7 +59,7 @@ export function createWorkflowRunCommand(deps: CommandDeps): Command {
     ),
   ).action(async (target: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const input = await parseInput(runSchema, { target, ...options });
+    const input = await parseInput(runSchema, { target, ...options }, cmd);
     const project = await currentProject(ctx, input.project);
     const given = await readInputs(ctx, input);
     const workflows = await (await ctx.services()).workflows();
