@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AppContext } from '../core/context.js';
 import { ValidationError } from '../core/errors.js';
 import type * as z from '../core/zod.js';
+import { issueReason } from '../core/zod-issue.js';
 
 /** The zod namespace, handed to schema factories once it is loaded. */
 export type Zod = typeof z;
@@ -42,11 +43,7 @@ export async function parseInput<S extends z.ZodMiniType>(
   const where = option?.long ?? (issue.path.length ? issue.path.join('.') : 'input');
   const given = typeof key === 'string' ? (raw as Record<string, unknown>)[key] : undefined;
   const value = typeof given === 'string' ? ` ${JSON.stringify(given)}` : '';
-  // "Invalid input: expected number, received NaN" says less than "expected number".
-  const reason = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
-  throw new ValidationError(
-    `Invalid ${where}${value}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
-  );
+  throw new ValidationError(`Invalid ${where}${value}: ${issueReason(issue)}`);
 }
 
 export function formatDate(date: Date | string | null | undefined): string {

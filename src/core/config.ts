@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ValidationError } from './errors.js';
 import * as z from './zod.js';
+import { issueReason } from './zod-issue.js';
 
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
@@ -92,7 +93,7 @@ export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): C
   if (!result.success) {
     const issue = result.error.issues[0];
     const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    const reason = `${issue?.message ?? 'invalid value'}${at}`;
+    const reason = `${issue ? issueReason(issue) : 'invalid value'}${at}`;
     throw new ValidationError(`Invalid value for ${key}: ${JSON.stringify(value)} (${reason})`, {
       hint: spec.description,
     });

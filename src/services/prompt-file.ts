@@ -6,6 +6,7 @@ import { parseDocument, stringify } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 import { describeYamlError } from '../core/yaml-error.js';
 import * as z from '../core/zod.js';
+import { issueReason } from '../core/zod-issue.js';
 import type {
   PromptParameters,
   PromptVersionRecord,
@@ -73,7 +74,8 @@ export function parsePromptFile(text: string, fileName: string): PromptFileData 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') || '(front matter)';
-    throw new ValidationError(`${fileName}: invalid front matter at ${path}: ${issue?.message}`);
+    const reason = issue ? issueReason(issue) : 'invalid';
+    throw new ValidationError(`${fileName}: invalid front matter at ${path}: ${reason}`);
   }
   const front = parsed.data;
   let system: string | undefined;

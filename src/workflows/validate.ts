@@ -3,6 +3,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
 import { describeYamlError } from '../core/yaml-error.js';
+import { issueReason } from '../core/zod-issue.js';
 import { findReferences } from './references.js';
 import {
   type InputType,
@@ -73,7 +74,7 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
 
   const parsed = workflowFileSchema.safeParse(document.toJS());
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) report(issue.path as PathPart[], issue.message);
+    for (const issue of parsed.error.issues) report(issue.path as PathPart[], issueReason(issue));
     return { workflow: null, problems };
   }
   const file = parsed.data;

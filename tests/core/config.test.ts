@@ -37,6 +37,15 @@ describe('config values', () => {
     expect(() => parseConfigValue(key, raw)).toThrow(ValidationError);
     expect(() => parseConfigValue(key, raw)).toThrow(new RegExp(`Invalid value for ${key}`));
   });
+
+  it('says what it expected, in plain words', () => {
+    expect(() => parseConfigValue('temperature', 'warm')).toThrow(
+      'Invalid value for temperature: "warm" (expected number)',
+    );
+    expect(() => parseConfigValue('maxRetries', '11')).toThrow(
+      'Invalid value for maxRetries: "11" (too big: expected number to be <=10)',
+    );
+  });
 });
 
 describe('ConfigStore', () => {

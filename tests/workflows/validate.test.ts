@@ -114,5 +114,8 @@ steps:
       '2:steps: a workflow needs at least one step',
     ]);
     expect(problems('name: [oops\n')[0]).toMatch(/^\d+:\(file\): not valid YAML/);
+    expect(problems('name: x\nsteps:\n  - id: a\n    template: 5\n')).toEqual([
+      '4:steps[0].template: expected string',
+    ]);
   });
 });
