@@ -290,18 +290,20 @@ export class WorkflowService {
     const persist = (event: StepEvent) => {
       const now = new Date();
       const output = event.result?.output;
+      // The call behind the step: its answer, or the attempt that failed.
+      const executionId = event.result?.executionId ?? event.executionId ?? null;
       const finished = ['succeeded', 'failed', 'cancelled'].includes(event.status);
       const state = states.get(event.stepId);
       if (state) {
         state.status = event.status;
         if (event.result) {
           state.output = typeof output === 'string' ? output : JSON.stringify(output);
-          state.executionId = event.result.executionId;
         }
+        if (executionId) state.executionId = executionId;
       }
       writes = writes.then(async () => {
         await setImmediate();
-        if (event.result?.executionId) await writer.flush();
+        if (executionId) await writer.flush();
         await store.updateStep(runId, event.stepId, {
           status: event.status,
           attempt: event.attempt,
@@ -310,11 +312,9 @@ export class WorkflowService {
             : {}),
           ...(event.error ? { error: event.error } : {}),
           ...(event.result
-            ? {
-                output: typeof output === 'string' ? output : JSON.stringify(output),
-                executionId: event.result.executionId,
-              }
+            ? { output: typeof output === 'string' ? output : JSON.stringify(output) }
             : {}),
+          ...(executionId ? { executionId } : {}),
           ...(finished ? { finishedAt: now } : {}),
         });
       });

@@ -5,6 +5,7 @@
 import { AppError } from '../core/errors.js';
 import { CancelledError } from '../core/model-client/errors.js';
 import type { StepStatus } from '../db/repositories/workflow-repository.js';
+import { executionOf } from './errors.js';
 import type { WorkflowStep } from './schema.js';
 import type { ValidatedWorkflow } from './validate.js';
 
@@ -27,6 +28,8 @@ export interface StepEvent {
   attempt: number;
   error?: string;
   result?: StepResult;
+  /** A failed or cancelled attempt's call, when one was made (its execution row). */
+  executionId?: string | null;
   /** Set when a failed attempt will be tried again. */
   retryInMs?: number;
 }
@@ -66,8 +69,14 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
 
   const attemptStep = async (step: WorkflowStep) => {
     const attempts = step.retry?.attempts ?? 1;
-    const cancelled = (attempt: number) =>
-      options.onEvent({ stepId: step.id, status: 'cancelled', attempt, error: 'cancelled' });
+    const cancelled = (attempt: number, executionId: string | null = null) =>
+      options.onEvent({
+        stepId: step.id,
+        status: 'cancelled',
+        attempt,
+        error: 'cancelled',
+        executionId,
+      });
     for (let attempt = 1; ; attempt++) {
       await options.onEvent({ stepId: step.id, status: 'running', attempt });
       try {
@@ -76,7 +85,10 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
         await options.onEvent({ stepId: step.id, status: 'succeeded', attempt, result });
         return;
       } catch (error) {
-        if (error instanceof CancelledError || signal?.aborted) return cancelled(attempt);
+        const executionId = executionOf(error);
+        if (error instanceof CancelledError || signal?.aborted) {
+          return cancelled(attempt, executionId);
+        }
         if (!(error instanceof AppError)) throw error;
         if (attempt < attempts) {
           const retryInMs = (step.retry?.backoffMs ?? 1000) * 2 ** (attempt - 1);
@@ -85,6 +97,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
             status: 'running',
             attempt,
             error: error.message,
+            executionId,
             retryInMs,
           });
           await delay(retryInMs, signal);
@@ -92,7 +105,13 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
           continue;
         }
         failure ??= `step "${step.id}" failed: ${error.message}`;
-        await options.onEvent({ stepId: step.id, status: 'failed', attempt, error: error.message });
+        await options.onEvent({
+          stepId: step.id,
+          status: 'failed',
+          attempt,
+          error: error.message,
+          executionId,
+        });
         return;
       }
     }

@@ -1,5 +1,6 @@
 // One attempt of a workflow step: its template (or stored prompt) rendered with the inputs
 // and earlier outputs, sent as a call linked to the run and step, its output parsed.
+import { AppError } from '../core/errors.js';
 import { compileTemplate } from '../core/templating/engine.js';
 import type { RunFlags } from '../services/model-settings.js';
 import type { PromptScope } from '../services/prompt-service.js';
@@ -7,6 +8,7 @@ import type { RecordWriter } from '../services/record-writer.js';
 import type { RunService } from '../services/run-service.js';
 import type { PreparedCall } from '../services/run-types.js';
 import type { StepContext, StepResult } from './engine.js';
+import { StepOutputError } from './errors.js';
 import { parseJsonOutput } from './json-output.js';
 import { parametersOf, templateContext } from './run-helpers.js';
 import type { WorkflowFile, WorkflowStep } from './schema.js';
@@ -56,8 +58,15 @@ export async function runWorkflowStep(
     call = prepare({ ...context.inputs, ...vars, ...values });
   }
   const result = await runs.execute(call, { signal, writer });
-  const output =
-    step.output === 'json' ? await parseJsonOutput(result.output, step.schema) : result.output;
+  let output: unknown = result.output;
+  if (step.output === 'json') {
+    try {
+      output = await parseJsonOutput(result.output, step.schema);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      throw new StepOutputError(error.message, result.executionId);
+    }
+  }
   return {
     output,
     executionId: result.executionId,

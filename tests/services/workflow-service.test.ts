@@ -139,7 +139,7 @@ describe('WorkflowService', () => {
 
   it('retries a step as configured, and fails a json step that answers no JSON', async () => {
     let calls = 0;
-    const { workflows, project } = await setup(() => {
+    const { workflows, project, db } = await setup(() => {
       calls++;
       return calls < 3 ? { status: 400, message: 'not yet' } : { content: 'no json here at all' };
     });
@@ -154,7 +154,33 @@ steps:
     expect(calls).toBe(3);
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/the answer holds no JSON/);
-    expect(summary.steps[0]).toMatchObject({ status: 'failed' });
+    // The step names the call whose answer it could not use, in the summary and the record.
+    const calls3 = await db.prisma.execution.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(calls3.map((c) => c.status)).toEqual(['error', 'error', 'success']);
+    expect(summary.steps[0]).toMatchObject({ status: 'failed', executionId: calls3[2]?.id });
+    const run = await workflows.findRun(summary.runId);
+    expect(run.steps[0]).toMatchObject({ status: 'failed', executionId: calls3[2]?.id });
+  });
+
+  it('fails a step that names a field its json input lacks, naming the field', async () => {
+    const { workflows, project } = await setup((body) => ({
+      content: body.messages.at(-1)?.content === 'plan' ? '{"title":"T"}' : 'used',
+    }));
+    const text = `name: fields
+steps:
+  - id: plan
+    template: "plan"
+    output: json
+  - id: use
+    template: "{{steps.plan.output.title}} {{steps.plan.output.nope}}"
+`;
+    const summary = await workflows.run(project, { text }, {}, { concurrency: 1 });
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toBe('step "use" failed: Missing variable "nope" at line 1, column 31');
+    expect(summary.steps.map((s) => [s.id, s.status])).toEqual([
+      ['plan', 'succeeded'],
+      ['use', 'failed'],
+    ]);
   });
 
   it('refuses to resume a run whose stored workflow changed, unless forced', async () => {

@@ -178,7 +178,8 @@ const compileOptions = { noEscape: true, strict: true } as const;
 /** A nested field missing at render time (`user.name` with no `name`) or a missing partial. */
 function renderError(error: unknown): Error {
   const message = (error as Error).message ?? String(error);
-  const field = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+  // The object named in the message may print over several lines (a json step's output).
+  const field = /^"(.+?)" not defined in [\s\S]* - (\d+):(\d+)$/.exec(message);
   if (field) {
     return new ValidationError(
       `Missing variable "${field[1]}" at line ${field[2]}, column ${Number(field[3]) + 1}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/core/errors.js';
 import {
   analyzeTemplate,
   MissingVariablesError,
@@ -36,6 +37,12 @@ describe('renderTemplate', () => {
     expect(() => renderTemplate('Hi\n{{user.name}}', { user: {} })).toThrow(
       'Missing variable "name" at line 2, column 3',
     );
+    // An object that prints over several lines (a json step's output) is named the same way.
+    const user = { title: 'x' };
+    Object.defineProperty(user, 'toString', { value: () => JSON.stringify(user, null, 2) });
+    const render = () => renderTemplate('{{user.name}}', { user });
+    expect(render).toThrow(ValidationError);
+    expect(render).toThrow('Missing variable "name" at line 1, column 3');
   });
 
   it('leaves tested and defaulted variables optional', () => {
