@@ -277,17 +277,17 @@ export class WorkflowService {
   ): Promise<RunSummary> {
     const { file } = workflow;
     const store = this.deps.workflows;
-    // Records are written in order but off the steps' path: a step's call is written before
-    // the state that names it, and everything is written before the run ends. Each write
-    // waits for the event loop's next turn, so answers that arrive together all start their
-    // next steps before any of them is written.
+    // A step's records are written in order, its call before the state that names it. A
+    // finished step is written before anything that depends on it starts, so a resume after
+    // a crash never repeats it. The start of an attempt waits a turn of the event loop
+    // instead: answers that arrive together then start their next steps first.
     const writer = this.deps.runs.groupedWriter();
-    let writes = Promise.resolve();
+    const writes = new Map<string, Promise<void>>();
     // What the summary reports, kept as the steps change.
     const states = new Map<string, RunSummary['steps'][number]>(
       workflow.order.map((id) => [id, { id, status: 'pending', output: null, executionId: null }]),
     );
-    const persist = (event: StepEvent) => {
+    const persist = (event: StepEvent): Promise<void> => {
       const now = new Date();
       const output = event.result?.output;
       // The call behind the step: its answer, or the attempt that failed.
@@ -301,15 +301,14 @@ export class WorkflowService {
         }
         if (executionId) state.executionId = executionId;
       }
-      writes = writes.then(async () => {
-        await setImmediate();
+      const starting = event.status === 'running' && !event.error;
+      const write = (writes.get(event.stepId) ?? Promise.resolve()).then(async () => {
+        if (starting) await setImmediate();
         if (executionId) await writer.flush();
         await store.updateStep(runId, event.stepId, {
           status: event.status,
           attempt: event.attempt,
-          ...(event.status === 'running' && !event.error
-            ? { startedAt: now, finishedAt: null, error: null }
-            : {}),
+          ...(starting ? { startedAt: now, finishedAt: null, error: null } : {}),
           ...(event.error ? { error: event.error } : {}),
           ...(event.result
             ? { output: typeof output === 'string' ? output : JSON.stringify(output) }
@@ -318,6 +317,11 @@ export class WorkflowService {
           ...(finished ? { finishedAt: now } : {}),
         });
       });
+      writes.set(event.stepId, write);
+      if (!starting) return write;
+      // Not awaited here: a failure surfaces with the step's next write or at the run's end.
+      write.catch(() => undefined);
+      return Promise.resolve();
     };
     const result = await runEngine({
       workflow,
@@ -340,12 +344,12 @@ export class WorkflowService {
           context,
         ),
       onEvent: (event) => {
-        persist(event);
         options.onEvent?.(event);
+        return persist(event);
       },
     });
     await writer.flush();
-    await writes;
+    await Promise.all(writes.values());
     let outputs: Record<string, unknown> = {};
     let error = result.error;
     if (result.status === 'succeeded') {
