@@ -192,6 +192,12 @@ function inspect(file: string, known: string[]): MigrationState {
         hint: 'restore a backup of the file',
       });
     }
+    if (state.applied.length === 0 && state.failed.length === 0 && hasTables(db)) {
+      throw new DatabaseError(`${file} is the SQLite database of another application`, {
+        code: 'FOREIGN_DATABASE',
+        hint: 'point PROMPT_RUNNER_DB or --db at another file; this one was left unchanged',
+      });
+    }
     if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     return state;
   } catch (error) {
@@ -204,6 +210,15 @@ function inspect(file: string, known: string[]): MigrationState {
   } finally {
     db?.close();
   }
+}
+
+/** Whether a database holds any table: one without prompt-runner's migrations is not ours. */
+function hasTables(db: BetterSqlite3.Database): boolean {
+  return (
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .get() !== undefined
+  );
 }
 
 /** better-sqlite3 finds its addon through `bindings`, which probes many paths: go straight to it. */

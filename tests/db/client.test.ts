@@ -90,6 +90,22 @@ describe('openDatabase', () => {
     expect(statSync(file).mtimeMs).toBe(mtime);
   });
 
+  it('refuses the SQLite database of another application and leaves it byte for byte', async () => {
+    const file = join(tempDir(), 'app.db');
+    const raw = new BetterSqlite3(file);
+    raw.exec(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ada')",
+    );
+    raw.close();
+    const before = readFileSync(file);
+
+    await expect(openDatabase(file)).rejects.toThrow(
+      /is the SQLite database of another application/,
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
   it('refuses a directory given as the database path', async () => {
     await expect(openDatabase(tempDir())).rejects.toThrow(/is a directory/);
   });
