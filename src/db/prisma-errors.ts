@@ -3,3 +3,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const { code, cause } = (error ?? {}) as { code?: string; cause?: { kind?: string } };
   return code === 'P2002' || cause?.kind === 'UniqueConstraintViolation';
 }
+
+/** SQLite's own message: the driver adapter keeps it on `cause` and reports only its kind. */
+export function sqliteMessage(error: unknown): string {
+  const { message, cause } = (error ?? {}) as {
+    message?: string;
+    cause?: { originalMessage?: string };
+  };
+  return cause?.originalMessage ?? message ?? String(error);
+}

@@ -2,6 +2,7 @@
 // export, pruning; and the answer cache beside it.
 import ms from 'ms';
 import { NotFoundError, ValidationError } from '../core/errors.js';
+import { sqliteMessage } from '../db/prisma-errors.js';
 import type { CacheRepository, CacheStats } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionFilter,
@@ -83,7 +84,7 @@ export class ExecutionService {
     try {
       return await this.deps.executions.search(query, limit);
     } catch (error) {
-      if (!/fts5|syntax|no such column|unterminated/i.test((error as Error).message)) throw error;
+      if (!/fts5|syntax|no such column|unterminated/i.test(sqliteMessage(error))) throw error;
       const plain = words.map((word) => `"${word}"`).join(' ');
       return this.deps.executions.search(plain, limit);
     }

@@ -266,6 +266,15 @@ describe('execution commands', () => {
     const odd = await cli(['execution', 'search', 'kittens)(']);
     expect(odd.code).toBe(0);
     expect(odd.stdout).toContain('kittens');
+    // Text FTS5 reads as a column filter (word:word) is searched as plain words too.
+    for (const query of ['invoices:x', 'error: timeout', 'http://example.com']) {
+      const plain = await cli(['execution', 'search', query, '--json']);
+      expect({ query, code: plain.code, stderr: plain.stderr }).toEqual({
+        query,
+        code: 0,
+        stderr: '',
+      });
+    }
     expect((await cli(['execution', 'search', '  ** '])).code).toBe(2);
   });
 
