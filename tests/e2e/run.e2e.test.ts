@@ -126,7 +126,7 @@ describe('prompt run (built binary)', () => {
   });
 
   it('keeps the API key out of the database, exports and --verbose output', async () => {
-    const { cli, home } = await setup();
+    const { cli, home, server } = await setup();
     const verbose = await cli('prompt', 'run', 'p', '--var', 'topic=keys', '--verbose');
     const failed = await cli(
       'prompt',
@@ -140,12 +140,17 @@ describe('prompt run (built binary)', () => {
       '--timeout',
       '0.001',
     );
+    // A server that quotes the key back in its error.
+    server.setReply(() => ({ status: 401, message: `Incorrect API key provided: ${KEY}` }));
+    const quoted = await cli('prompt', 'run', 'p', '--var', 'topic=quoted', '--verbose');
+    expect(quoted.stderr).toContain('Incorrect API key provided: ***');
     const exported = await cli('execution', 'export');
     const raw = (await import('node:fs')).readFileSync(join(home, 'prompt-runner.db'));
     for (const text of [
       verbose.stdout,
       verbose.stderr,
       failed.stderr,
+      quoted.stderr,
       exported.stdout,
       raw.toString('latin1'),
     ]) {

@@ -62,6 +62,8 @@ export function createModelClient(
         } catch (thrown) {
           if (options.signal?.aborted) throw new CancelledError({ attempts: attempt, partialText });
           const error = classify(thrown, { host, model: request.model, settings });
+          // A server may quote the key back ("invalid key sk-…"): it is never shown or stored.
+          error.message = redact(error.message, settings.apiKey);
           // Text already shown to the user cannot be taken back: no retry after it.
           const canRetry = error.retryable && partialText === '' && attempt <= settings.maxRetries;
           if (!canRetry) {
@@ -253,6 +255,10 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     return new AttemptError(`the server sent a malformed answer: ${error.message}`, false);
   }
   throw error;
+}
+
+function redact(text: string, secret: string): string {
+  return secret.length >= 8 ? text.replaceAll(secret, '***') : text;
 }
 
 /** The innermost cause: fetch wraps the socket error (ECONNREFUSED…) in its own. */
