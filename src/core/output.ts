@@ -4,6 +4,14 @@ import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 
+/**
+ * Whether a stream can show live lines (spinners, bars): a terminal that reports its width.
+ * Some (containers, `script`) report 0 columns, where redrawing never settles.
+ */
+export function isLiveTerminal(stream: Writable & { isTTY?: boolean; columns?: number }): boolean {
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0;
+}
+
 export interface OutputOptions {
   json: boolean;
   quiet: boolean;
@@ -163,10 +171,10 @@ export class Output {
 
   /** A spinner on stderr, only for people at a terminal; silent otherwise. */
   async spinner(text: string): Promise<Spinner> {
-    const { stderr, json, quiet } = this.options;
-    if (json || quiet || !stderr.isTTY) return silentSpinner;
+    const { stderr, json, quiet, color } = this.options;
+    if (json || quiet || !isLiveTerminal(stderr)) return silentSpinner;
     const { default: ora } = await import('ora');
-    const spinner = ora({ text, stream: stderr, color: 'cyan' }).start();
+    const spinner = ora({ text, stream: stderr, color: color ? 'cyan' : false }).start();
     return {
       update: (next) => {
         spinner.text = next;

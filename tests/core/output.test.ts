@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/core/error-handler.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/core/errors.js';
-import { Output, type OutputOptions } from '../../src/core/output.js';
+import { isLiveTerminal, Output, type OutputOptions } from '../../src/core/output.js';
 
 class Sink extends Writable {
   text = '';
@@ -94,6 +94,18 @@ describe('Output', () => {
     const { output, stderr } = makeOutput();
     const spinner = await output.spinner('working');
     spinner.update('still working');
+    spinner.succeed('done');
+    expect(stderr.text).toBe('');
+  });
+
+  it('spins only on a terminal that reports its width (0 columns never settles)', async () => {
+    const terminal = (columns: number) => Object.assign(new Sink(), { isTTY: true, columns });
+    expect(isLiveTerminal(terminal(80))).toBe(true);
+    expect(isLiveTerminal(terminal(0))).toBe(false);
+    expect(isLiveTerminal(new Sink())).toBe(false);
+    const stderr = terminal(0);
+    const { output } = makeOutput({ stderr });
+    const spinner = await output.spinner('working');
     spinner.succeed('done');
     expect(stderr.text).toBe('');
   });

@@ -25,6 +25,7 @@ export interface CliOptions {
 class Capture extends Writable {
   text = '';
   isTTY = false;
+  columns = 0;
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text += chunk.toString();
     done();
@@ -48,6 +49,7 @@ export async function runInProcess(args: string[], options: CliOptions = {}): Pr
   const stdout = new Capture();
   const stderr = new Capture();
   stderr.isTTY = Boolean(options.tty);
+  stderr.columns = options.tty ? 80 : 0;
   const stdin = options.stdin === undefined ? new PassThrough() : Readable.from([options.stdin]);
   Object.assign(stdin, { isTTY: Boolean(options.tty) });
   if (options.stdin === undefined) (stdin as PassThrough).end();

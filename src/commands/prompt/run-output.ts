@@ -1,6 +1,6 @@
 // What `prompt run` prints, and how it reads a batch file.
 import type { AppContext } from '../../core/context.js';
-import type { Output } from '../../core/output.js';
+import { isLiveTerminal, type Output } from '../../core/output.js';
 import type { BatchCase, PreparedCall, RunResult } from '../../services/run-types.js';
 
 /** One case per non-empty line: a JSON object of variables, or the reason it is not one. */
@@ -77,7 +77,7 @@ export interface Progress {
 /** A progress bar on stderr at a terminal; nothing otherwise. */
 export async function startProgress(ctx: AppContext, total: number): Promise<Progress> {
   const { stderr } = ctx.deps;
-  if (!stderr.isTTY || ctx.options.json || ctx.options.quiet) {
+  if (!isLiveTerminal(stderr) || ctx.options.json || ctx.options.quiet) {
     return { update() {}, stop() {} };
   }
   const { default: cliProgress } = await import('cli-progress');

@@ -1,5 +1,6 @@
 // Progress of a run: one live line per step at a terminal, plain lines otherwise.
 import type { AppContext } from '../../core/context.js';
+import { isLiveTerminal } from '../../core/output.js';
 import type { StepEvent } from '../../workflows/engine.js';
 
 interface StepLine {
@@ -23,7 +24,7 @@ export async function startRunProgress(ctx: AppContext) {
   const lines = new Map<string, StepLine>();
   let width = 0;
   const { stderr } = ctx.deps;
-  const live = Boolean(stderr.isTTY) && !ctx.options.json && !ctx.options.quiet;
+  const live = isLiveTerminal(stderr) && !ctx.options.json && !ctx.options.quiet;
   const { style } = ctx.output;
 
   const describe = (id: string, line: StepLine) => {
