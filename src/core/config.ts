@@ -141,25 +141,7 @@ export class ConfigStore {
 
   read(): Config {
     if (this.#values) return this.#values;
-    let raw: string;
-    try {
-      raw = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.#values = {};
-      return this.#values;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new ValidationError(`Config file ${this.file} is not valid JSON`, {
-        hint: 'fix or delete the file',
-      });
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ValidationError(`Config file ${this.file} must hold a JSON object`);
-    }
+    const parsed = this.#readObject();
     const values: Config = {};
     for (const [key, value] of Object.entries(parsed)) {
       // Keys of other versions are kept in the file but not used.
@@ -179,31 +161,64 @@ export class ConfigStore {
     return this.read()[key];
   }
 
-  set<K extends ConfigKey>(key: K, value: Config[K]): void {
-    this.#write((raw) => {
+  /** The file's JSON object as it is (empty when there is no file). */
+  #readObject(): Record<string, unknown> {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return {};
+      const reason = code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+      throw new ValidationError(`Cannot read config file ${this.file}: ${reason}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ValidationError(`Config file ${this.file} is not valid JSON`, {
+        hint: 'fix or delete the file',
+      });
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ValidationError(`Config file ${this.file} must hold a JSON object`);
+    }
+    return parsed as Record<string, unknown>;
+  }
+
+  set<K extends ConfigKey>(key: K, value: Config[K]): Promise<void> {
+    return this.#write((raw) => {
       raw[key] = value;
     });
   }
 
-  unset(key: ConfigKey): void {
-    this.#write((raw) => {
+  unset(key: ConfigKey): Promise<void> {
+    return this.#write((raw) => {
       delete raw[key];
     });
   }
 
-  #write(change: (raw: Record<string, unknown>) => void): void {
-    this.read();
-    let raw: Record<string, unknown> = {};
-    try {
-      raw = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
-    } catch {
-      // missing file: start from an empty object (an invalid one was refused by read())
-    }
-    change(raw);
+  /**
+   * Changes the file under a lock, so processes changing different keys at once keep every
+   * change. Other keys are kept as they are, so a bad value can be fixed by setting it.
+   */
+  async #write(change: (raw: Record<string, unknown>) => void): Promise<void> {
     mkdirSync(dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
-    renameSync(temp, this.file);
+    const { default: lockfile } = await import('proper-lockfile');
+    const release = await lockfile.lock(this.file, {
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 200, minTimeout: 10, maxTimeout: 50 },
+    });
+    try {
+      const raw = this.#readObject();
+      change(raw);
+      const temp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
+      renameSync(temp, this.file);
+    } finally {
+      await release();
+    }
     this.#values = undefined;
   }
 }

@@ -91,9 +91,19 @@ describe('orchestrate', () => {
     expect(promptOnly.stdout).toContain('Complexity was medium; notes: I looked at the project.');
     expect(server.requests).toHaveLength(2);
 
-    const implemented = await cli('orchestrate', 'implement', id, '-o', 'PLAN.md');
+    // A path the plan cannot be written to is refused before the model is asked.
+    const intoDir = await cli('orchestrate', 'implement', id, '-o', '.');
+    expect(intoDir).toMatchObject({
+      code: 2,
+      stderr: `Error: Cannot write ${home}: it is a directory\n`,
+    });
+    expect(server.requests).toHaveLength(2);
+
+    const implemented = await cli('orchestrate', 'implement', id, '-o', 'plans/PLAN.md');
     expect(implemented.code).toBe(0);
-    expect(readFileSync(join(home, 'PLAN.md'), 'utf8')).toContain('1. Add a reset token table.');
+    expect(readFileSync(join(home, 'plans', 'PLAN.md'), 'utf8')).toContain(
+      '1. Add a reset token table.',
+    );
 
     const shown = json(await cli('orchestrate', 'show', id, '--json'));
     expect(shown.status).toBe('completed');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore, parseConfigValue } from '../../src/core/config.js';
@@ -49,18 +49,18 @@ describe('config values', () => {
 });
 
 describe('ConfigStore', () => {
-  it('writes, reads back, unsets, and keeps keys it does not know', () => {
+  it('writes, reads back, unsets, and keeps keys it does not know', async () => {
     const file = join(tempDir(), 'deep', 'config.json');
     const store = new ConfigStore(file);
     expect(store.read()).toEqual({});
-    store.set('model', 'gpt-4o-mini');
-    store.set('temperature', 0.2);
+    await store.set('model', 'gpt-4o-mini');
+    await store.set('temperature', 0.2);
     expect(new ConfigStore(file).read()).toEqual({ model: 'gpt-4o-mini', temperature: 0.2 });
 
     const raw = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(file, JSON.stringify({ ...raw, futureKey: 1 }));
     const again = new ConfigStore(file);
-    again.unset('temperature');
+    await again.unset('temperature');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       model: 'gpt-4o-mini',
       futureKey: 1,
@@ -87,13 +87,45 @@ describe('ConfigStore', () => {
     expect(() => new ConfigStore(file).read()).toThrow(/must hold a JSON object/);
     writeFileSync(file, JSON.stringify({ temperature: 9 }));
     expect(() => new ConfigStore(file).read()).toThrow(/temperature/);
+    rmSync(file);
+    mkdirSync(file);
+    expect(() => new ConfigStore(file).read()).toThrow(
+      new ValidationError(`Cannot read config file ${file}: it is a directory`),
+    );
   });
 
-  it('falls back to the environment and says where a value comes from', () => {
+  it('lets a bad value be fixed by setting it, keeping the other keys', async () => {
+    const file = join(tempDir(), 'config.json');
+    writeFileSync(file, JSON.stringify({ temperature: 'hot', model: 'm' }));
+    await new ConfigStore(file).set('temperature', 0.5);
+    expect(new ConfigStore(file).read()).toEqual({ temperature: 0.5, model: 'm' });
+  });
+
+  it('keeps every change when several stores write different keys at once', async () => {
+    const file = join(tempDir(), 'config.json');
+    await Promise.all([
+      new ConfigStore(file).set('model', 'a'),
+      new ConfigStore(file).set('temperature', 0.1),
+      new ConfigStore(file).set('maxTokens', 7),
+      new ConfigStore(file).set('timeout', 9),
+      new ConfigStore(file).set('maxRetries', 1),
+      new ConfigStore(file).set('concurrency', 3),
+    ]);
+    expect(new ConfigStore(file).read()).toEqual({
+      model: 'a',
+      temperature: 0.1,
+      maxTokens: 7,
+      timeout: 9,
+      maxRetries: 1,
+      concurrency: 3,
+    });
+  });
+
+  it('falls back to the environment and says where a value comes from', async () => {
     const file = join(tempDir(), 'config.json');
     const store = new ConfigStore(file, { PROMPT_RUNNER_MODEL: 'from-env' });
     expect(store.entry('model')).toMatchObject({ value: 'from-env', source: 'env' });
-    store.set('model', 'from-config');
+    await store.set('model', 'from-config');
     expect(store.entry('model')).toMatchObject({ value: 'from-config', source: 'config' });
     expect(store.entry('temperature')).toMatchObject({ value: null, source: null });
   });

@@ -111,6 +111,24 @@ describe('prompt-runner (built binary)', () => {
     db.close();
   });
 
+  it('keeps every setting when several processes change config at once', async () => {
+    const { cli, home } = setup();
+    const settings: [string, string][] = [
+      ['model', 'm1'],
+      ['temperature', '0.3'],
+      ['maxTokens', '64'],
+      ['timeout', '30'],
+      ['maxRetries', '1'],
+      ['concurrency', '2'],
+    ];
+    const results = await Promise.all(
+      settings.map(([key, value]) => cli('config', 'set', key, value)),
+    );
+    expect(results.map((r) => r.code)).toEqual(settings.map(() => 0));
+    const stored = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
+    expect(Object.keys(stored).sort()).toEqual(settings.map(([key]) => key).sort());
+  });
+
   it('lets several processes start on the same fresh database at once', async () => {
     const { cli, home } = setup();
     const results = await Promise.all(

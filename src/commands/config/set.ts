@@ -10,7 +10,7 @@ export function createConfigSetCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const key = ctx.config.key(name);
       const value = ctx.config.parse(key, raw);
-      ctx.config.set(key, value);
+      await ctx.config.set(key, value);
       ctx.output.result({ key, value }, () =>
         ctx.output.success(`Set ${key} = ${JSON.stringify(value)}`),
       );

@@ -8,7 +8,7 @@ export function createConfigUnsetCommand(deps: CommandDeps): Command {
     .action(async (name: string, _options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const key = ctx.config.key(name);
-      ctx.config.unset(key);
+      await ctx.config.unset(key);
       ctx.output.result({ key, value: null }, () => ctx.output.success(`Unset ${key}`));
     });
   return withExamples(command, ['config unset temperature']);

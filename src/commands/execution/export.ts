@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
+import { openOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toExecutionJson } from './render.js';
 
@@ -60,7 +61,9 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
         ctx.output.json(all);
         return;
       }
-      const stream: Writable = path ? createWriteStream(path) : ctx.deps.stdout;
+      const stream: Writable = path
+        ? createWriteStream(path, { fd: openOutputFile(path) })
+        : ctx.deps.stdout;
       const { stringify } = await import('csv-stringify/sync');
       const csvOptions = { cast: { boolean: (value: boolean) => String(value) } };
       if (input.format === 'csv') await write(stream, stringify([[...CSV_COLUMNS]]));

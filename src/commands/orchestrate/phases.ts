@@ -1,8 +1,8 @@
 // orchestrate plan / analyze / implement.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
+import { assertWritablePath, writeOutputFile } from '../output-files.js';
 import { collect } from '../prompt/inputs.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject } from '../workflow/shared.js';
@@ -160,6 +160,9 @@ export function createImplementCommand(deps: CommandDeps): Command {
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const input = await parseInput(implementSchema, { session, ...options }, cmd);
+      // The plan costs a model call: a path it cannot be written to is refused first.
+      const output = input.output ? resolve(ctx.cwd, input.output) : null;
+      if (output) assertWritablePath(output);
       const orchestration = await (await ctx.services()).orchestration();
       if (input.promptOnly) {
         const { prompt } = await orchestration.implement(input.session, { promptOnly: true });
@@ -175,8 +178,7 @@ export function createImplementCommand(deps: CommandDeps): Command {
           }),
         (r, seconds) => `Completed session ${r.session.sessionId.slice(0, 8)} in ${seconds}`,
       );
-      if (input.output)
-        writeFileSync(resolve(ctx.cwd, input.output), `${updated.implementationResult ?? ''}\n`);
+      if (output) writeOutputFile(output, `${updated.implementationResult ?? ''}\n`);
       ctx.output.result(toSessionJson(updated), (s) => {
         if (input.output) ctx.output.info(`Plan written to ${input.output}`);
         else ctx.output.text(s.implementationResult ?? '');

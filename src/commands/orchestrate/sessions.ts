@@ -1,7 +1,7 @@
 // orchestrate list-sessions / show / export / delete.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption } from '../workflow/shared.js';
 import { exportFiles, printSession, printSessions, toSessionJson } from './render.js';
@@ -66,9 +66,9 @@ export function createExportSessionCommand(deps: CommandDeps): Command {
       const session = await orchestration.find(id);
       const json = toSessionJson(session, await orchestration.usage(session));
       const dir = resolve(ctx.cwd, options.dir ?? `session-${session.sessionId.slice(0, 8)}`);
-      mkdirSync(dir, { recursive: true });
       const files = exportFiles(json);
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      for (const [name, content] of Object.entries(files))
+        writeOutputFile(join(dir, name), content);
       ctx.output.result({ dir, files: Object.keys(files) }, (d) =>
         ctx.output.success(`Exported session ${session.sessionId.slice(0, 8)} to ${d.dir}`),
       );

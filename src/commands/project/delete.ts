@@ -22,7 +22,7 @@ export function createProjectDeleteCommand(deps: CommandDeps): Command {
         return;
       }
       await projects.delete(project.name);
-      if (ctx.config.get('project') === project.name) ctx.config.unset('project');
+      if (ctx.config.get('project') === project.name) await ctx.config.unset('project');
       ctx.output.result(toProjectJson(project), () =>
         ctx.output.success(`Deleted project ${project.name} (${contents})`),
       );

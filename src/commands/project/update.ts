@@ -30,7 +30,7 @@ export function createProjectUpdateCommand(deps: CommandDeps): Command {
         newName: input.rename,
       });
       if (input.rename && ctx.config.get('project') === input.name) {
-        ctx.config.set('project', project.name);
+        await ctx.config.set('project', project.name);
       }
       ctx.output.result(toProjectJson(project, ctx.projectName()), (p) =>
         ctx.output.success(`Updated project ${ctx.output.style.name(p.name)}`),

@@ -10,7 +10,7 @@ export function createProjectUseCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const { projects } = await ctx.services();
       const project = await projects.get(name);
-      ctx.config.set('project', project.name);
+      await ctx.config.set('project', project.name);
       ctx.output.result(toProjectJson(project, project.name), (p) =>
         ctx.output.success(`Now using project ${ctx.output.style.name(p.name)}`),
       );

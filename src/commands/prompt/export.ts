@@ -1,7 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
+import { writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
@@ -39,7 +40,7 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
           hint: 'pass --force to overwrite',
         });
       }
-      writeFileSync(path, content);
+      writeOutputFile(path, content);
     }
     const data = { name: view.prompt.name, version: view.version.version, path, content };
     ctx.output.result(data, (d) => {
