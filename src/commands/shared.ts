@@ -16,9 +16,11 @@ export interface CommandDeps {
   context(command: Command): Promise<AppContext>;
 }
 
-/** Adds an Examples section to a command's help. */
+/** Adds an Examples section to a command's help; a pipeline names prompt-runner itself. */
 export function withExamples<C extends Command>(command: C, examples: string[]): C {
-  const lines = examples.map((example) => `  $ prompt-runner ${example}`).join('\n');
+  const lines = examples
+    .map((example) => `  $ ${example.includes('prompt-runner ') ? '' : 'prompt-runner '}${example}`)
+    .join('\n');
   command.addHelpText('after', `\nExamples:\n${lines}\n`);
   return command;
 }

@@ -100,6 +100,10 @@ export class AppContext {
 
   /** Project named by -p, else the one chosen by `project use`, else PROMPT_RUNNER_PROJECT. */
   projectName(flag?: string): string | undefined {
+    // `-p "$P"` with P unset must not quietly mean the current project.
+    if (flag !== undefined && flag.trim() === '') {
+      throw new ValidationError('-p/--project needs a project name');
+    }
     return flag || this.config.get('project') || this.env.PROMPT_RUNNER_PROJECT || undefined;
   }
 

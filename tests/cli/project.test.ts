@@ -117,6 +117,22 @@ describe('project commands', () => {
     const bare = await cli(['project']);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: prompt-runner project');
+    // An example that pipes into prompt-runner is shown as typed.
+    const piped = await cli(['prompt', 'render', '--help']);
+    expect(piped.stdout).toContain('$ git diff | prompt-runner prompt render review --part user');
+    expect(piped.stdout).not.toContain('prompt-runner git');
+  });
+
+  it('refuses an empty -p, and --global with -p', async () => {
+    const { cli } = setup();
+    await cli(['project', 'create', 'app']);
+    await cli(['project', 'use', 'app']);
+    const empty = await cli(['prompt', 'list', '-p', '']);
+    expect(empty).toMatchObject({ code: 2, stderr: 'Error: -p/--project needs a project name\n' });
+    const both = await cli(['prompt', 'create', 'g', '--global', '-p', 'app', '--body', 'x']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'--global' cannot be used with option '-p/);
+    expect((await cli(['prompt', 'list', '--all', '--json'])).stdout).toBe('[]\n');
   });
 
   it('lists every command group in the top-level help, and loads a group for `help <group>`', async () => {

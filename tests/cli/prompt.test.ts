@@ -305,7 +305,7 @@ describe('prompt commands', () => {
       'prompts/bad.prompt: invalid front matter at config.temperature',
     );
     expect(atomic.stderr).toContain('prompts/broken.prompt:');
-    expect(atomic.stderr).toContain('2 of 4 files failed to import; none imported');
+    expect(atomic.stderr).toContain('2 of 4 files failed to import; none was imported');
     expect(json(await cli(['prompt', 'list', '--json']))).toEqual([]);
 
     const partial = await cli(['prompt', 'import', 'prompts']);
@@ -313,6 +313,11 @@ describe('prompt commands', () => {
     expect(partial.stdout).toContain('✓ Created a v1');
     expect(partial.stdout).toContain('✓ Created b v1');
     expect(partial.stderr).toContain('2 of 4 files failed to import; the others were imported');
+    const single = await cli(['prompt', 'import', 'prompts/broken.prompt']);
+    expect(single.code).toBe(2);
+    expect(single.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Error: prompts\/broken\.prompt: /),
+    ]);
     const names = json(await cli(['prompt', 'list', '--json'])).map(
       (p: { name: string }) => p.name,
     );

@@ -1,5 +1,5 @@
 // orchestrate templates list|show|set|reset: the phase templates and their overrides.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
 import {
@@ -32,7 +32,9 @@ async function scopeOf(
 function scoped(command: Command): Command {
   return command
     .option('-p, --project <name>', 'the project (default: the current one)')
-    .option('--global', 'the global override, for every project');
+    .addOption(
+      new Option('--global', 'the global override, for every project').conflicts('project'),
+    );
 }
 
 export function createTemplatesCommand(deps: CommandDeps): Command {

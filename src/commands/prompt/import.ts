@@ -42,6 +42,11 @@ export function createPromptImportCommand(deps: CommandDeps): Command {
     const { importPromptFiles } = await import('../../services/prompt-transfer.js');
     const results = await importPromptFiles(prompts, scope, files, options);
     const failures = results.filter((r) => r.status === 'failed');
+    // One file that fails is one error line, as any other command's failure.
+    const [only] = results;
+    if (results.length === 1 && only?.status === 'failed') {
+      throw new ValidationError(only.error ?? `${only.file} could not be imported`);
+    }
     ctx.output.result(results, (rows) => {
       for (const r of rows) {
         if (r.status === 'failed') ctx.output.error(r.error ?? `${r.file} could not be imported`);
@@ -54,7 +59,7 @@ export function createPromptImportCommand(deps: CommandDeps): Command {
       }
     });
     if (failures.length > 0) {
-      const imported = options.atomic ? 'none imported' : 'the others were imported';
+      const imported = options.atomic ? 'none was imported' : 'the others were imported';
       throw new ValidationError(
         `${failures.length} of ${results.length} files failed to import; ${imported}`,
       );

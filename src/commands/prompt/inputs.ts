@@ -1,7 +1,7 @@
 // Reading what prompt commands are given: bodies, variables, scope and parameters.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
 import { describeYamlError } from '../../core/yaml-error.js';
@@ -65,7 +65,9 @@ export interface ScopeOptions {
 export function addScopeOptions(command: Command): Command {
   return command
     .option('-p, --project <name>', 'project (default: the current one)')
-    .option('--global', 'global prompts, shared by every project');
+    .addOption(
+      new Option('--global', 'global prompts, shared by every project').conflicts('project'),
+    );
 }
 
 export async function resolveScope(
