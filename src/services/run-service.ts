@@ -49,13 +49,29 @@ async function defaultClient(settings: ModelClientSettings & { keyName: string }
   return createModelClient(settings);
 }
 
+/** A line that failed, in the shape of a line that succeeded (the call's fields empty). */
 function failedCase(
   line: number,
   error: string,
-  executionId: string | null = null,
-  cancelled = false,
+  { executionId = null, model = null, cancelled = false } = {} as {
+    executionId?: string | null;
+    model?: string | null;
+    cancelled?: boolean;
+  },
 ): BatchResult {
-  return { line, executionId, status: cancelled ? 'cancelled' : 'error', error, output: null };
+  return {
+    line,
+    error,
+    executionId,
+    output: null,
+    model,
+    status: cancelled ? 'cancelled' : 'error',
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    latencyMs: null,
+    cached: false,
+  };
 }
 
 export class RunService {
@@ -180,8 +196,12 @@ export class RunService {
     const runOne = async (item: (typeof prepared)[number], index: number) => {
       if (!('key' in item)) return settle(index, item);
       const line = cases[index]?.line ?? index + 1;
+      const model = item.call.settings.model;
       if (options.signal?.aborted) {
-        return settle(index, failedCase(line, 'cancelled before it started', null, true));
+        return settle(
+          index,
+          failedCase(line, 'cancelled before it started', { model, cancelled: true }),
+        );
       }
       try {
         const hit = cached.get(item.key) ?? null;
@@ -192,8 +212,9 @@ export class RunService {
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const recorded = error instanceof ModelCallError || error instanceof CancelledError;
-        const id = recorded ? (error.details.executionId ?? null) : null;
-        settle(index, failedCase(line, error.message, id, error instanceof CancelledError));
+        const executionId = recorded ? (error.details.executionId ?? null) : null;
+        const cancelled = error instanceof CancelledError;
+        settle(index, failedCase(line, error.message, { executionId, model, cancelled }));
       }
     };
     try {

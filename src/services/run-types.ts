@@ -53,10 +53,16 @@ export type BatchResult =
   | ({ line: number; error: null } & RunResult)
   | {
       line: number;
-      executionId: string | null;
-      status: 'error' | 'cancelled';
       error: string;
+      executionId: string | null;
       output: null;
+      model: string | null;
+      status: 'error' | 'cancelled';
+      inputTokens: null;
+      outputTokens: null;
+      costUsd: null;
+      latencyMs: null;
+      cached: false;
     };
 
 /** Renders a call per set of variables; knows the variables its prompt version declares. */

@@ -137,6 +137,11 @@ describe('prompt run', () => {
     ]);
     expect(rows[1].error).toMatch(/400: refused/);
     expect(rows[2].error).toMatch(/line 4 is not valid JSON/);
+    // Every line has the same keys, whatever became of it.
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(Object.keys(rows[0]).sort());
+    expect(rows[1]).toMatchObject({ model: 'gpt-4o-mini', cached: false, costUsd: null });
+    expect(rows[1].executionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(rows[2]).toMatchObject({ model: null, executionId: null });
   });
 
   it('fails with one line, exit 1 and a recorded execution when the model fails', async () => {
