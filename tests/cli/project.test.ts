@@ -188,6 +188,9 @@ describe('config commands', () => {
     const bad = await cli(['config', 'set', 'maxRetries', 'lots']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Invalid value for maxRetries/);
+    const missing = await cli(['config', 'set', 'project', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^Error: Project "nope" not found/);
     expect(existsSync(join(home, 'config.json'))).toBe(false);
   });
 });

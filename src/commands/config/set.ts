@@ -10,6 +10,8 @@ export function createConfigSetCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const key = ctx.config.key(name);
       const value = ctx.config.parse(key, raw);
+      // The current project must exist, as `project use` makes sure.
+      if (key === 'project') await (await ctx.services()).projects.get(String(value));
       await ctx.config.set(key, value);
       ctx.output.result({ key, value }, () =>
         ctx.output.success(`Set ${key} = ${JSON.stringify(value)}`),
