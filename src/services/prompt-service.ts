@@ -161,6 +161,20 @@ export class PromptService {
     return prompt;
   }
 
+  /**
+   * A prompt to change or delete: reading a project's prompts also finds the global ones,
+   * but changing one of those from a project would change it for every project.
+   */
+  async findOwn(scope: PromptScope, name: string): Promise<PromptRecord> {
+    const prompt = await this.find(scope, name);
+    if (scope.project && prompt.projectId === null) {
+      throw new ValidationError(`Prompt "${name}" is a global prompt, shared by every project`, {
+        hint: 'pass --global to change it',
+      });
+    }
+    return prompt;
+  }
+
   async get(scope: PromptScope, name: string, version?: number): Promise<PromptView> {
     const prompt = await this.find(scope, name);
     if (version === undefined) return { prompt, version: prompt.latest };
@@ -180,7 +194,7 @@ export class PromptService {
         hint: 'give --file, --body, --system, --model, a parameter, --description or --tag',
       });
     }
-    const prompt = await this.find(scope, name);
+    const prompt = await this.findOwn(scope, name);
     const latest = prompt.latest;
     const body = changes.body ?? latest.body;
     const system = changes.system !== undefined ? changes.system : latest.system;
@@ -287,7 +301,7 @@ export class PromptService {
   }
 
   async delete(scope: PromptScope, name: string): Promise<PromptRecord> {
-    const prompt = await this.find(scope, name);
+    const prompt = await this.findOwn(scope, name);
     await this.deps.prompts.delete(prompt.id);
     return prompt;
   }

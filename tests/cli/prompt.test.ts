@@ -229,6 +229,19 @@ describe('prompt commands', () => {
     const list = json(await cli(['prompt', 'list', '-p', 'app', '--json']));
     expect(list).toMatchObject([{ name: 'shared', project: null }]);
     expect((await cli(['prompt', 'render', 'shared', '-p', 'app'])).stdout).toBe('G');
+    // Changing it from a project would change it for every project: that takes --global.
+    for (const args of [
+      ['prompt', 'update', 'shared', '-p', 'app', '--body', 'changed'],
+      ['prompt', 'delete', 'shared', '-p', 'app', '--yes'],
+    ]) {
+      const refused = await cli(args);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        'Error: Prompt "shared" is a global prompt, shared by every project (pass --global to change it)\n',
+      );
+    }
+    expect((await cli(['prompt', 'render', 'shared', '--global'])).stdout).toBe('G');
+    expect((await cli(['prompt', 'update', 'shared', '--global', '--body', 'G2'])).code).toBe(0);
   });
 
   it('exports and imports .prompt files: a round trip gives the same prompt', async () => {

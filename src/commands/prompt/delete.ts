@@ -14,7 +14,7 @@ export function createPromptDeleteCommand(deps: CommandDeps): Command {
     const ctx = await deps.context(cmd);
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, options);
-    const prompt = await prompts.find(scope, name);
+    const prompt = await prompts.findOwn(scope, name);
     const versions = plural(prompt.versionCount, 'version');
     if (!(await ctx.confirm(`Delete prompt ${prompt.name} and its ${versions}?`, options.yes))) {
       ctx.output.info('Nothing deleted.');
