@@ -3,7 +3,9 @@
 // Resolution: project → global → built-in.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ValidationError } from '../core/errors.js';
 import { findPackageRoot } from '../core/package-root.js';
+import { analyzeTemplate } from '../core/templating/engine.js';
 import type { PromptScope, PromptService } from '../services/prompt-service.js';
 import { ORCHESTRATION_CATEGORY } from './constants.js';
 
@@ -66,6 +68,16 @@ export async function setTemplate(
   phase: Phase,
   body: string,
 ) {
+  const provided: readonly string[] = PHASE_VARIABLES[phase];
+  const unknown = analyzeTemplate(body, `${phase} template`)
+    .variables.map((v) => v.name)
+    .filter((variable) => !provided.includes(variable));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `The ${phase} template uses variables its phase does not provide: ${unknown.join(', ')}`,
+      { hint: `it is rendered with ${provided.join(', ')}` },
+    );
+  }
   const name = templatePromptName(phase);
   const existing = await prompts.findInScope(scope, name);
   if (existing) return (await prompts.update(scope, name, { body })).version;

@@ -288,6 +288,19 @@ describe('orchestrate', () => {
     expect((await cli('orchestrate', 'templates', 'show', 'nonsense')).stderr).toMatch(
       /Unknown phase "nonsense"/,
     );
+    writeFileSync(join(home, 'unknown.hbs'), 'Analyse {{codebaseContext}} for {{ticket}}');
+    const unknown = await cli(
+      'orchestrate',
+      'templates',
+      'set',
+      'analysis',
+      '--file',
+      'unknown.hbs',
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      'Error: The analysis template uses variables its phase does not provide: ticket (it is rendered with featureRequest, project, fileTree, codebaseContext)\n',
+    );
     expect((await cli('prompt', 'list', '--json')).stdout).toBe('[]\n');
   });
 });
