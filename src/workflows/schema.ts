@@ -64,3 +64,57 @@ export type InputType = (typeof INPUT_TYPES)[number];
 export function withArticle(type: InputType): string {
   return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
+
+/**
+ * The parts of a file that pass their own schema, so that a file with structural problems
+ * still gets its other checks: steps keep their positions (a sparse array), inputs and
+ * outputs their names (a step or input keeps the fields that pass). `stepIds` are the ids
+ * of every step, broken ones included.
+ */
+export function salvageWorkflowFile(raw: unknown): {
+  file: WorkflowFile;
+  stepIds: Set<string>;
+  /** The fields left out of each step, by position. */
+  dropped: Map<number, Set<PropertyKey>>;
+} {
+  const object = (value: unknown): Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  const source = object(raw);
+  const steps: WorkflowStep[] = [];
+  const stepIds = new Set<string>();
+  const dropped = new Map<number, Set<PropertyKey>>();
+  if (Array.isArray(source.steps)) {
+    source.steps.forEach((candidate, index) => {
+      const id = object(candidate).id;
+      if (typeof id === 'string') stepIds.add(id);
+      const step = withoutBadFields(stepSchema, candidate);
+      if (step) steps[index] = step.data;
+      if (step?.dropped.size) dropped.set(index, step.dropped);
+    });
+  }
+  const inputs: Record<string, WorkflowInput> = {};
+  for (const [name, candidate] of Object.entries(object(source.inputs))) {
+    const input = withoutBadFields(inputSchema, candidate);
+    if (input) inputs[name] = input.data;
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(object(source.outputs)).filter(([, value]) => typeof value === 'string'),
+  ) as Record<string, string>;
+  return { file: { name: String(source.name ?? ''), inputs, steps, outputs }, stepIds, dropped };
+}
+
+/** An object parsed by `schema` once the fields it refuses are left out; null if it still fails. */
+function withoutBadFields<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+): { data: z.output<S>; dropped: Set<PropertyKey> } | null {
+  const first = schema.safeParse(value);
+  if (first.success) return { data: first.data, dropped: new Set() };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const dropped = new Set(first.error.issues.flatMap((issue) => issue.path.slice(0, 1)));
+  const kept = Object.fromEntries(Object.entries(value).filter(([key]) => !dropped.has(key)));
+  const second = schema.safeParse(kept);
+  return second.success ? { data: second.data, dropped } : null;
+}

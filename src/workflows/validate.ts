@@ -7,6 +7,7 @@ import { issueReason } from '../core/zod-issue.js';
 import { findReferences } from './references.js';
 import {
   type InputType,
+  salvageWorkflowFile,
   type WorkflowFile,
   type WorkflowStep,
   withArticle,
@@ -72,12 +73,16 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   const report = (path: PathPart[], message: string) =>
     problems.push({ path: formatPath(path) || '(file)', line: lineOf(path), message });
 
-  const parsed = workflowFileSchema.safeParse(document.toJS());
+  const raw = document.toJS();
+  const parsed = workflowFileSchema.safeParse(raw);
+  // A file with structural problems still gets every other check, on the parts that pass.
+  const salvaged = parsed.success ? null : salvageWorkflowFile(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) report(issue.path as PathPart[], issueReason(issue));
-    return { workflow: null, problems };
   }
-  const file = parsed.data;
+  const file = parsed.success ? parsed.data : (salvaged as { file: WorkflowFile }).file;
+  /** A step that exists but is broken: its problems are reported, not references to it. */
+  const broken = (id: string) => salvaged?.stepIds.has(id) === true;
   const steps = new Map<string, { step: WorkflowStep; index: number }>();
   file.steps.forEach((step, index) => {
     if (steps.has(step.id)) report(['steps', index, 'id'], `duplicate step id "${step.id}"`);
@@ -106,7 +111,9 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     for (const reference of references.steps) {
       const target = steps.get(reference.id);
       if (!target) {
-        report(path, `"${reference.path}" refers to no step "${reference.id}"`);
+        if (!broken(reference.id)) {
+          report(path, `"${reference.path}" refers to no step "${reference.id}"`);
+        }
       } else if (reference.id === owner) {
         report(path, `step "${owner}" refers to its own output`);
       } else {
@@ -124,7 +131,9 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   file.steps.forEach((step, index) => {
     dependencies.set(step.id, dependencies.get(step.id) ?? new Set());
     const at = (...rest: PathPart[]) => ['steps', index, ...rest];
-    if ((step.prompt === undefined) === (step.template === undefined)) {
+    const left = salvaged?.dropped.get(index);
+    const unsure = left?.has('prompt') || left?.has('template');
+    if (!unsure && (step.prompt === undefined) === (step.template === undefined)) {
       report(at(), `step "${step.id}" needs either a prompt or a template`);
     }
     if (step.prompt !== undefined && options.promptExists && !options.promptExists(step.prompt)) {
@@ -134,9 +143,9 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
       report(at('schema'), 'a schema needs output: json');
     }
     (step.depends_on ?? []).forEach((dependency, position) => {
-      if (!steps.has(dependency))
-        report(at('depends_on', position), `unknown step "${dependency}"`);
-      else if (dependency === step.id)
+      if (!steps.has(dependency)) {
+        if (!broken(dependency)) report(at('depends_on', position), `unknown step "${dependency}"`);
+      } else if (dependency === step.id)
         report(at('depends_on', position), 'a step cannot depend on itself');
       else dependencies.get(step.id)?.add(dependency);
     });
@@ -155,7 +164,11 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     const first = steps.get(cycle[0] ?? '');
     report(first ? ['steps', first.index] : ['steps'], `dependency cycle: ${cycle.join(' → ')}`);
   }
-  if (problems.length > 0) return { workflow: null, problems };
+  if (problems.length > 0) {
+    // In the order of the file.
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return { workflow: null, problems };
+  }
   return { workflow: { file, dependencies, order: topologicalOrder(dependencies) }, problems };
 }
 

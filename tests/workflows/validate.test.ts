@@ -65,17 +65,38 @@ steps:
     template: "{{#if x}}"
     schema: { type: object }
 `;
+    // In the order of the file.
     expect(problems(text, () => false)).toEqual([
-      '7:steps[1].id: duplicate step id "a"',
       '3:inputs.count.default: the default is not a number',
       '6:steps[0].template: undeclared input "missing"',
       '6:steps[0].template: "steps.ghost.output" refers to no step "ghost"',
+      '7:steps[1].id: duplicate step id "a"',
       '10:steps[2].depends_on[0]: unknown step "nowhere"',
       '11:steps[2].template: "steps.a.output.field" reads a field, but step "a" outputs text',
       '13:steps[3].prompt: no stored prompt "unknown-prompt"',
       '14:steps[4]: step "d" needs either a prompt or a template',
-      '17:steps[5].schema: a schema needs output: json',
       expect.stringMatching(/^16:steps\[5\].template: Template has a syntax error at line 1/),
+      '17:steps[5].schema: a schema needs output: json',
+    ]);
+  });
+
+  it('checks the rest of a file whose structure has problems', () => {
+    const text = `name: mixed
+steps:
+  - id: a
+    template: "A"
+    output: xml
+  - id: a
+    template: "again"
+  - id: b
+    template: "{{steps.zzz.output}} {{steps.a.output}}"
+    retry: { attempts: many }
+`;
+    expect(problems(text)).toEqual([
+      '5:steps[0].output: invalid option: expected one of "text"|"json"',
+      '6:steps[1].id: duplicate step id "a"',
+      '9:steps[2].template: "steps.zzz.output" refers to no step "zzz"',
+      '10:steps[2].retry.attempts: expected number',
     ]);
   });
 
