@@ -3,7 +3,7 @@
 // Resolution: project → global → built-in.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError } from '../core/errors.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
 import { findPackageRoot } from '../core/package-root.js';
 import { analyzeTemplate } from '../core/templating/engine.js';
 import type { PromptScope, PromptService } from '../services/prompt-service.js';
@@ -44,18 +44,23 @@ export interface ResolvedTemplate {
   version: number | null;
 }
 
+/** The scope's override of a phase template: a prompt of the orchestration category. */
+async function findOverride(prompts: PromptService, scope: PromptScope, phase: Phase) {
+  const prompt = await prompts.findInScope(scope, templatePromptName(phase));
+  return prompt?.category === ORCHESTRATION_CATEGORY ? prompt : null;
+}
+
 export async function resolveTemplate(
   prompts: PromptService,
   scope: PromptScope,
   phase: Phase,
 ): Promise<ResolvedTemplate> {
-  const name = templatePromptName(phase);
   if (scope.project) {
-    const own = await prompts.findInScope(scope, name);
+    const own = await findOverride(prompts, scope, phase);
     if (own)
       return { phase, source: 'project', body: own.latest.body, version: own.latest.version };
   }
-  const global = await prompts.findInScope({ project: null }, name);
+  const global = await findOverride(prompts, { project: null }, phase);
   if (global)
     return { phase, source: 'global', body: global.latest.body, version: global.latest.version };
   return { phase, source: 'built-in', body: builtInTemplate(phase), version: null };
@@ -80,6 +85,11 @@ export async function setTemplate(
   }
   const name = templatePromptName(phase);
   const existing = await prompts.findInScope(scope, name);
+  if (existing && existing.category !== ORCHESTRATION_CATEGORY) {
+    throw new ConflictError(`A prompt named "${name}" already exists and is not a phase template`, {
+      hint: 'rename or delete that prompt first',
+    });
+  }
   if (existing) return (await prompts.update(scope, name, { body })).version;
   const created = await prompts.create(scope, name, {
     body,
@@ -95,7 +105,7 @@ export async function resetTemplate(
   scope: PromptScope,
   phase: Phase,
 ): Promise<boolean> {
-  const existing = await prompts.findInScope(scope, templatePromptName(phase));
+  const existing = await findOverride(prompts, scope, phase);
   if (!existing) return false;
   await prompts.delete(scope, existing.name);
   return true;

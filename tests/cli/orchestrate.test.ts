@@ -288,6 +288,24 @@ describe('orchestrate', () => {
     expect((await cli('orchestrate', 'templates', 'show', 'nonsense')).stderr).toMatch(
       /Unknown phase "nonsense"/,
     );
+    // A prompt of the project that happens to have a phase template's name is left alone.
+    await cli('prompt', 'create', 'orchestration-analysis', '--body', 'mine {{x}}');
+    writeFileSync(join(home, 'analysis.hbs'), 'Analyse {{codebaseContext}}');
+    const clash = await cli(
+      'orchestrate',
+      'templates',
+      'set',
+      'analysis',
+      '--file',
+      'analysis.hbs',
+    );
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/A prompt named "orchestration-analysis" already exists/);
+    expect((await cli('orchestrate', 'templates', 'reset', 'analysis')).stdout).toContain(
+      'There was no override',
+    );
+    expect((await cli('prompt', 'show', 'orchestration-analysis')).stdout).toContain('mine {{x}}');
+    await cli('prompt', 'delete', 'orchestration-analysis', '--yes');
     writeFileSync(join(home, 'unknown.hbs'), 'Analyse {{codebaseContext}} for {{ticket}}');
     const unknown = await cli(
       'orchestrate',
