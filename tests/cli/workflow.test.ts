@@ -65,6 +65,9 @@ describe('workflow commands', () => {
     const status = await cli('workflow', 'status', runs[0].runId.slice(0, 8));
     expect(status.stdout).toMatch(/│ ask\s+│ succeeded │ 1\s+│ re: ASK about cats/);
     expect((await cli('workflow', 'runs')).stdout).toMatch(/│ flow\s+│ succeeded │ 2\/2/);
+    expect((await cli('workflow', 'runs', '--workflow', 'other')).stdout).toBe(
+      'No runs of a workflow named "other"\n',
+    );
 
     writeFileSync(join(home, 'flow.yaml'), FLOW.replace('Two steps', 'Still two steps'));
     const updated = json(await cli('workflow', 'update', 'flow', '--file', 'flow.yaml', '--json'));

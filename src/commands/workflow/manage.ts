@@ -107,6 +107,8 @@ export function createWorkflowRunsCommand(deps: CommandDeps): Command {
     });
     const rows = runs.map((run) => toRunJson(run, workflows.status(run)));
     ctx.output.result(rows, (data) => {
+      if (data.length === 0 && input.workflow)
+        return ctx.output.info(`No runs of a workflow named "${input.workflow}"`);
       if (data.length === 0)
         return ctx.output.info('No runs yet: prompt-runner workflow run <name>');
       ctx.output.table(
