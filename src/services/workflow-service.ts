@@ -58,8 +58,17 @@ export class WorkflowService {
   async validate(text: string, scope: PromptScope): Promise<ValidationResult> {
     // Stored prompts are looked up only when a step could name one.
     if (!/\bprompt\s*:/.test(text)) return validateWorkflow(text);
-    const names = new Set((await this.deps.prompts.list(scope, { all: true })).map((p) => p.name));
-    return validateWorkflow(text, { promptExists: (name) => names.has(name) });
+    const prompts = new Map(
+      (await this.deps.prompts.list(scope, { all: true })).map((p) => [p.name, p]),
+    );
+    return validateWorkflow(text, {
+      promptExists: (name) => prompts.has(name),
+      promptRequires: (name) =>
+        prompts
+          .get(name)
+          ?.latest.variables.filter((v) => v.required && v.default === undefined)
+          .map((v) => v.name),
+    });
   }
 
   private async checked(text: string, scope: PromptScope): Promise<ValidatedWorkflow> {

@@ -37,6 +37,8 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Whether a stored prompt of that name exists (skipped when not given). */
   promptExists?: (name: string) => boolean;
+  /** The variables a stored prompt requires (no default), when known. */
+  promptRequires?: (name: string) => string[] | undefined;
 }
 
 type PathPart = string | number;
@@ -138,6 +140,19 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     }
     if (step.prompt !== undefined && options.promptExists && !options.promptExists(step.prompt)) {
       report(at('prompt'), `no stored prompt "${step.prompt}"`);
+    } else if (step.prompt !== undefined) {
+      // A stored prompt is rendered with the inputs, the step's vars, `inputs` and `steps`.
+      const given = new Set([...Object.keys(file.inputs ?? {}), ...Object.keys(step.vars ?? {})]);
+      const missing = (options.promptRequires?.(step.prompt) ?? []).filter(
+        (name) => !given.has(name) && name !== 'inputs' && name !== 'steps',
+      );
+      if (missing.length > 0) {
+        const list = missing.map((name) => `"${name}"`).join(', ');
+        report(
+          at('prompt'),
+          `stored prompt "${step.prompt}" needs ${list}: give ${missing.length > 1 ? 'them' : 'it'} in vars or as inputs`,
+        );
+      }
     }
     if (step.schema && step.output !== 'json') {
       report(at('schema'), 'a schema needs output: json');

@@ -100,6 +100,19 @@ steps:
     ]);
   });
 
+  it('names the variables a stored prompt needs that neither vars nor inputs give', () => {
+    const requires = (name: string) => (name === 'joiner' ? ['a', 'b', 'c', 'topic'] : []);
+    const result = validateWorkflow(VALID, { promptExists: () => true, promptRequires: requires });
+    expect(result.problems.map((p) => `${p.line}:${p.path}: ${p.message}`)).toEqual([
+      '18:steps[3].prompt: stored prompt "joiner" needs "c": give it in vars or as inputs',
+    ]);
+    const satisfied = validateWorkflow(VALID, {
+      promptExists: () => true,
+      promptRequires: () => ['a', 'b', 'topic', 'tone'],
+    });
+    expect(satisfied.problems).toEqual([]);
+  });
+
   it('names a cycle', () => {
     const text = `name: loop
 steps:
