@@ -182,6 +182,7 @@ export class RunService {
     const cached = keys.length > 0 ? await this.deps.cache.getMany(keys) : new Map();
 
     const limit = pLimit(options.concurrency);
+    const answered = new Map<string, Promise<CachedAnswer | null>>();
     const results: (BatchResult | undefined)[] = new Array(cases.length);
     let next = 0;
     let done = 0;
@@ -203,13 +204,32 @@ export class RunService {
           failedCase(line, 'cancelled before it started', { model, cancelled: true }),
         );
       }
+      // Lines that repeat a call of this batch wait for its answer and take it as a hit.
+      const { cacheRead, cacheWrite } = item.call.settings;
+      let share: ((answer: CachedAnswer | null) => void) | undefined;
       try {
-        const hit = cached.get(item.key) ?? null;
-        const result = await this.executeWith(item.call, item.key, hit, writer, {
-          signal: options.signal,
-        });
+        let hit = cached.get(item.key) ?? null;
+        const pending = hit || !cacheRead ? undefined : answered.get(item.key);
+        // Claimed before any wait, so that a line starting meanwhile waits for this one.
+        if (!hit && !pending && cacheRead && cacheWrite) {
+          answered.set(item.key, new Promise((resolve) => (share = resolve)));
+        }
+        if (pending) hit = await pending;
+        const result = await this.executeWith(
+          item.call,
+          item.key,
+          hit,
+          writer,
+          { signal: options.signal },
+          share,
+        );
         settle(index, { line, error: null, ...result });
       } catch (error) {
+        if (share) {
+          // Lines waiting for this call make their own.
+          answered.delete(item.key);
+          share(null);
+        }
         if (!(error instanceof AppError)) throw error;
         const recorded = error instanceof ModelCallError || error instanceof CancelledError;
         const executionId = recorded ? (error.details.executionId ?? null) : null;
@@ -231,6 +251,7 @@ export class RunService {
     hit: CachedAnswer | null,
     writer: RecordWriter,
     options: ExecuteOptions,
+    onAnswer?: (answer: CachedAnswer) => void,
   ): Promise<RunResult> {
     const { settings, rendered } = call;
     const started = performance.now();
@@ -314,6 +335,7 @@ export class RunService {
         }
       : undefined;
     await writer.add({ execution, answer });
+    if (answer) onAnswer?.(answer);
     return result;
   }
 

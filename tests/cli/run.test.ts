@@ -144,6 +144,41 @@ describe('prompt run', () => {
     expect(rows[2]).toMatchObject({ model: null, executionId: null });
   });
 
+  it('asks once for lines that repeat a call of the batch; the others are cache hits', async () => {
+    const { cli, home, server } = await setup((body) =>
+      body.messages[0]?.content.includes('Bad')
+        ? { status: 400, message: 'refused' }
+        : { content: 'ok', delayMs: 30 },
+    );
+    const lines = ['A', 'A', 'B', 'A', 'Bad', 'Bad'].map((name) => JSON.stringify({ name }));
+    writeFileSync(join(home, 'cases.jsonl'), `${lines.join('\n')}\n`);
+    const result = await cli(['prompt', 'run', 'greet', '--input-file', 'cases.jsonl', '--json']);
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((r) => [r.status, r.cached])).toEqual([
+      ['success', false],
+      ['success', true],
+      ['success', false],
+      ['success', true],
+      ['error', false],
+      ['error', false],
+    ]);
+    // A, B, and each Bad (errors are never shared or cached).
+    expect(server.requests).toHaveLength(4);
+    const noCache = await cli([
+      'prompt',
+      'run',
+      'greet',
+      '--input-file',
+      'cases.jsonl',
+      '--no-cache',
+    ]);
+    expect(noCache.code).toBe(1);
+    expect(server.requests).toHaveLength(10);
+  });
+
   it('fails with one line, exit 1 and a recorded execution when the model fails', async () => {
     const { cli } = await setup(() => ({ status: 401, message: 'invalid api key' }));
     const result = await cli(['prompt', 'run', 'greet', '--var', 'name=Ada']);
