@@ -220,13 +220,17 @@ export class PromptService {
         tags: changes.tags,
       });
     }
-    if (versionChanged) {
-      await this.deps.prompts.addVersion(prompt.id, { ...next, message: changes.message ?? null });
-    }
+    // The version this update wrote: another process may have added a later one since.
+    const added = versionChanged
+      ? await this.deps.prompts.addVersion(prompt.id, {
+          ...next,
+          message: changes.message ?? null,
+        })
+      : null;
     const updated = await this.find(scope, prompt.name);
     return {
       prompt: updated,
-      version: updated.latest,
+      version: added ?? latest,
       changed: versionChanged || promptChanged,
     };
   }

@@ -83,6 +83,18 @@ describe('PromptService', () => {
     ]);
   });
 
+  it('reports the version each of several concurrent updates wrote', async () => {
+    const { service, scope } = await setup();
+    await service.create(scope, 'race', { body: 'v1' });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((body) => service.update(scope, 'race', { body })),
+    );
+    for (const [index, result] of results.entries()) {
+      expect(result.version.body).toBe(['a', 'b', 'c', 'd'][index]);
+    }
+    expect(new Set(results.map((r) => r.version.version)).size).toBe(4);
+  });
+
   it('renders system and user text with defaults, naming every missing variable', async () => {
     const { service, scope } = await setup();
     await service.create(scope, 'p', {
