@@ -85,6 +85,12 @@ export class OrchestrationRepository {
       _count: { _all: true },
       _sum: { inputTokens: true, outputTokens: true, costUsd: true, latencyMs: true },
     });
+    // In the order the phases run.
+    const rank = (phase: string) => {
+      const at = ['plan', 'analyze', 'implement'].indexOf(phase);
+      return at < 0 ? 3 : at;
+    };
+    rows.sort((a, b) => rank(a.phase ?? '') - rank(b.phase ?? ''));
     return rows.map((row) => ({
       phase: row.phase ?? 'unknown',
       calls: row._count._all,
