@@ -34,6 +34,7 @@ import type {
   Preparer,
   RunResult,
 } from './run-types.js';
+import { failedCase } from './run-types.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;
@@ -47,31 +48,6 @@ export interface RunServiceDeps {
 async function defaultClient(settings: ModelClientSettings & { keyName: string }) {
   const { createModelClient } = await import('../core/model-client/client.js');
   return createModelClient(settings);
-}
-
-/** A line that failed, in the shape of a line that succeeded (the call's fields empty). */
-function failedCase(
-  line: number,
-  error: string,
-  { executionId = null, model = null, cancelled = false } = {} as {
-    executionId?: string | null;
-    model?: string | null;
-    cancelled?: boolean;
-  },
-): BatchResult {
-  return {
-    line,
-    error,
-    executionId,
-    output: null,
-    model,
-    status: cancelled ? 'cancelled' : 'error',
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    latencyMs: null,
-    cached: false,
-  };
 }
 
 export class RunService {

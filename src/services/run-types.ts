@@ -1,4 +1,4 @@
-// What running prompts takes and gives: results, prepared calls, batch cases.
+// What running prompts takes and gives: results (and a failed batch line's), prepared calls, batch cases.
 import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
 import type { PromptScope, RenderedPrompt } from './prompt-service.js';
@@ -69,3 +69,28 @@ export type BatchResult =
 export type Preparer = ((variables: Record<string, unknown>) => PreparedCall) & {
   variables: VariableSpec[];
 };
+
+/** A line that failed, in the shape of a line that succeeded (the call's fields empty). */
+export function failedCase(
+  line: number,
+  error: string,
+  { executionId = null, model = null, cancelled = false } = {} as {
+    executionId?: string | null;
+    model?: string | null;
+    cancelled?: boolean;
+  },
+): BatchResult {
+  return {
+    line,
+    error,
+    executionId,
+    output: null,
+    model,
+    status: cancelled ? 'cancelled' : 'error',
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    latencyMs: null,
+    cached: false,
+  };
+}
