@@ -1,4 +1,4 @@
-// What running prompts takes and gives: results (and a failed batch line's), prepared calls, batch cases.
+// What running prompts takes and gives: results (a failed batch line's too), prepared calls.
 import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
 import type { PromptScope, RenderedPrompt } from './prompt-service.js';
