@@ -1,16 +1,22 @@
 // Files a user names for a command to write (-o, --dir): checked before any work is done,
 // their folders created, and file-system failures turned into one-line errors.
-import { mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 
-function reason(error: unknown): string {
+function cannotWrite(path: string, error: unknown): ValidationError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
-  if (code === 'ENOSPC') return 'the disk is full';
-  return (error as Error).message;
+  const reason =
+    code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a part of the path is a file, not a folder'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : (error as Error).message;
+  return new ValidationError(`Cannot write ${path}: ${reason}`);
 }
 
 /**
@@ -18,37 +24,19 @@ function reason(error: unknown): string {
  * Called before a command does its work (a model call, say), so nothing is done in vain.
  */
 export function assertWritablePath(path: string): void {
-  let current = path;
-  for (;;) {
+  // Up to the nearest part that exists: a missing folder will be created.
+  for (let current = path; ; current = dirname(current)) {
     try {
       const stats = statSync(current);
       if (current === path && stats.isDirectory()) {
         throw new ValidationError(`Cannot write ${path}: it is a directory`);
       }
-      if (current !== path && !stats.isDirectory()) {
-        throw new ValidationError(`Cannot write ${path}: ${current} is a file, not a folder`);
-      }
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        if (error instanceof ValidationError) throw error;
-        throw new ValidationError(`Cannot write ${path}: ${reason(error)}`);
-      }
-      const parent = dirname(current);
-      if (parent === current) return;
-      current = parent;
+      if (error instanceof ValidationError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(path, error);
+      if (dirname(current) === current) return;
     }
-  }
-}
-
-/** Writes `content` to `path`, creating its folder. */
-export function writeOutputFile(path: string, content: string): void {
-  assertWritablePath(path);
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  } catch (error) {
-    throw new ValidationError(`Cannot write ${path}: ${reason(error)}`);
   }
 }
 
@@ -59,6 +47,18 @@ export function openOutputFile(path: string): number {
     mkdirSync(dirname(path), { recursive: true });
     return openSync(path, 'w');
   } catch (error) {
-    throw new ValidationError(`Cannot write ${path}: ${reason(error)}`);
+    throw cannotWrite(path, error);
+  }
+}
+
+/** Writes `content` to `path`, creating its folder. */
+export function writeOutputFile(path: string, content: string): void {
+  const fd = openOutputFile(path);
+  try {
+    writeFileSync(fd, content);
+  } catch (error) {
+    throw cannotWrite(path, error);
+  } finally {
+    closeSync(fd);
   }
 }

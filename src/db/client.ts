@@ -192,7 +192,7 @@ function inspect(file: string, known: string[]): MigrationState {
         hint: 'restore a backup of the file',
       });
     }
-    if (state.applied.length === 0 && state.failed.length === 0 && hasTables(db)) {
+    if (state.applied.length === 0 && hasTables(db)) {
       throw new DatabaseError(`${file} is the SQLite database of another application`, {
         code: 'FOREIGN_DATABASE',
         hint: 'point PROMPT_RUNNER_DB or --db at another file; this one was left unchanged',

@@ -289,14 +289,9 @@ describe('orchestrate', () => {
     // A prompt of the project that happens to have a phase template's name is left alone.
     await cli('prompt', 'create', 'orchestration-analysis', '--body', 'mine {{x}}');
     writeFileSync(join(home, 'analysis.hbs'), 'Analyse {{codebaseContext}}');
-    const clash = await cli(
-      'orchestrate',
-      'templates',
-      'set',
-      'analysis',
-      '--file',
-      'analysis.hbs',
-    );
+    const setAnalysis = (file: string) =>
+      cli('orchestrate', 'templates', 'set', 'analysis', '--file', file);
+    const clash = await setAnalysis('analysis.hbs');
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/A prompt named "orchestration-analysis" already exists/);
     expect((await cli('orchestrate', 'templates', 'reset', 'analysis')).stdout).toContain(
@@ -305,14 +300,7 @@ describe('orchestrate', () => {
     expect((await cli('prompt', 'show', 'orchestration-analysis')).stdout).toContain('mine {{x}}');
     await cli('prompt', 'delete', 'orchestration-analysis', '--yes');
     writeFileSync(join(home, 'unknown.hbs'), 'Analyse {{codebaseContext}} for {{ticket}}');
-    const unknown = await cli(
-      'orchestrate',
-      'templates',
-      'set',
-      'analysis',
-      '--file',
-      'unknown.hbs',
-    );
+    const unknown = await setAnalysis('unknown.hbs');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
       'Error: The analysis template uses variables its phase does not provide: ticket (it is rendered with featureRequest, project, fileTree, codebaseContext)\n',

@@ -66,25 +66,15 @@ describe('resolveInputs', () => {
     );
   });
 
-  it('says what is wrong with text that does not read as its type', () => {
-    expect(failure({ topic: 'x', count: 'twelve' }).message).toBe(
-      'Input "count" must be a number, not "twelve"',
-    );
-    expect(failure({ topic: 'x', count: '  ' }).message).toBe(
-      'Input "count" must be a number, not "  "',
-    );
-    expect(failure({ topic: 'x', draft: 'yes' }).message).toBe(
-      'Input "draft" must be true or false, not "yes"',
-    );
-    expect(failure({ topic: 'x', options: '[1]' }).message).toBe(
-      'Input "options" must be a JSON object',
-    );
-    expect(failure({ topic: 'x', tags: '{"a":1}' }).message).toBe(
-      'Input "tags" must be a JSON array',
-    );
-    expect(failure({ topic: 'x', tags: 'not json' }).message).toBe(
-      'Input "tags" must be a JSON array',
-    );
+  it.each([
+    ['count', 'twelve', 'Input "count" must be a number, not "twelve"'],
+    ['count', '  ', 'Input "count" must be a number, not "  "'],
+    ['draft', 'yes', 'Input "draft" must be true or false, not "yes"'],
+    ['options', '[1]', 'Input "options" must be a JSON object'],
+    ['tags', '{"a":1}', 'Input "tags" must be a JSON array'],
+    ['tags', 'not json', 'Input "tags" must be a JSON array'],
+  ])('says what is wrong with --input %s=%j', (name, text, message) => {
+    expect(failure({ topic: 'x', [name]: text }).message).toBe(message);
   });
 
   it('names every unknown input, then every missing one, at once', () => {
