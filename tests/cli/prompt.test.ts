@@ -276,6 +276,11 @@ describe('prompt commands', () => {
     expect(exported.stdout).toContain(`Exported sum v1 to ${join(home, 'sum.prompt')}`);
     expect((await cli(['prompt', 'export', 'sum', '-o', 'sum.prompt'])).code).toBe(1);
     expect((await cli(['prompt', 'export', 'sum', '-o', 'sum.prompt', '--force'])).code).toBe(0);
+    const intoDir = await cli(['prompt', 'export', 'sum', '-o', '.']);
+    expect(intoDir).toMatchObject({
+      code: 2,
+      stderr: `Error: Cannot write ${home}: it is a directory\n`,
+    });
     const text = readFileSync(join(home, 'sum.prompt'), 'utf8');
     expect((await cli(['prompt', 'export', 'sum'])).stdout).toBe(text);
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
-import { writeOutputFile } from '../output-files.js';
+import { assertWritablePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
@@ -35,6 +35,7 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
     const content = exportPromptFile(view);
     const path = input.output ? resolve(ctx.cwd, input.output) : null;
     if (path) {
+      assertWritablePath(path);
       if (existsSync(path) && !input.force) {
         throw new ConflictError(`${input.output} already exists`, {
           hint: 'pass --force to overwrite',
