@@ -1,5 +1,16 @@
 #!/usr/bin/env node
-import { run } from './cli.js';
+// The CLI itself is one bundle beside this file, loaded through a code cache
+// (core/code-cache.ts) so that each run does not compile it again.
+import { fileURLToPath } from 'node:url';
+import type * as Cli from './cli.js';
+import { codeCacheDir, codeCacheKey, loadBundle } from './core/code-cache.js';
+
+const argv = process.argv.slice(2);
+const cli = loadBundle<typeof Cli>(
+  fileURLToPath(new URL('./cli-bundle.js', import.meta.url)),
+  codeCacheDir(process.env),
+  codeCacheKey(argv),
+);
 
 // A reader that stops early (`prompt-runner … | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,7 +18,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await run(process.argv.slice(2), {
+process.exitCode = await cli.exports.run(argv, {
   env: process.env,
   cwd: process.cwd(),
   stdout: process.stdout,
@@ -25,3 +36,4 @@ process.exitCode = await run(process.argv.slice(2), {
     return () => process.off('SIGINT', listener);
   },
 });
+if (process.exitCode === 0) cli.save();
