@@ -29,8 +29,9 @@ export interface LoadedBundle<T> {
   save(): void;
 }
 
-// Each command's cache file is about 1 MB; past this many the oldest go.
-const MAX_CACHE_FILES = 24;
+// A command's cache is about 1 MB: past these counts the oldest go.
+const MAX_CACHE_FILES = 16;
+const MAX_BUILDS = 3;
 
 /**
  * Where caches go: `NODE_COMPILE_CACHE` when set (the directory Node 22 uses for its own), else
@@ -54,6 +55,19 @@ export function codeCacheKey(argv: readonly string[]): string {
 }
 
 /**
+ * The cache file of a command for one build of the bundle. A build is named by its size and
+ * time: a cache made for another is never offered to V8, which checks only the source's length.
+ */
+export function codeCacheFile(dir: string, file: string, key: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return join(
+    dir,
+    `${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`,
+    `${key}.bin`,
+  );
+}
+
+/**
  * Runs the bundle, through the cache in `dir` under `key`. The bundle is CommonJS already
  * wrapped in Node's module function (the build's banner and footer), so its text is the
  * script as it is, and ASCII outside comments (esbuild escapes the rest), so it is read as
@@ -61,12 +75,7 @@ export function codeCacheKey(argv: readonly string[]): string {
  */
 export function loadBundle<T>(file: string, dir: string | undefined, key: string): LoadedBundle<T> {
   const source = readFileSync(file, 'latin1');
-  // A build is named by its size and time: a cache made for another is never offered to V8,
-  // which checks only the source's length.
-  const stat = statSync(file);
-  const buildDir =
-    dir && join(dir, `${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}`);
-  const cacheFile = buildDir && join(buildDir, `${key}.bin`);
+  const cacheFile = dir && codeCacheFile(dir, file, key);
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
 
   const script = new vm.Script(source, { filename: file, cachedData });
@@ -83,9 +92,9 @@ export function loadBundle<T>(file: string, dir: string | undefined, key: string
         ? 'rejected'
         : 'hit';
   const save = () => {
-    if (!buildDir || !cacheFile || (cache !== 'miss' && cache !== 'rejected')) return;
+    if (!cacheFile || (cache !== 'miss' && cache !== 'rejected')) return;
     try {
-      writeCache(buildDir, cacheFile, script.createCachedData());
+      writeCache(cacheFile, script.createCachedData());
     } catch {
       // A cache that cannot be written costs the next run time, nothing else.
     }
@@ -101,7 +110,8 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-function writeCache(buildDir: string, cacheFile: string, data: Buffer): void {
+function writeCache(cacheFile: string, data: Buffer): void {
+  const buildDir = dirname(cacheFile);
   mkdirSync(buildDir, { recursive: true });
   // Written aside and renamed: a process reading at the same moment sees all of it or none.
   const partial = `${cacheFile}.${process.pid}.tmp`;
@@ -110,15 +120,20 @@ function writeCache(buildDir: string, cacheFile: string, data: Buffer): void {
   prune(buildDir);
 }
 
-/** Removes the caches of other builds, and the oldest files of this one past the limit. */
+/**
+ * Keeps the newest few builds' caches (two installed versions used in turn keep theirs) and
+ * the newest files of each.
+ */
 function prune(buildDir: string): void {
-  const parent = dirname(buildDir);
-  for (const name of readdirSync(parent)) {
-    const path = join(parent, name);
-    if (path !== buildDir) rmSync(path, { recursive: true, force: true });
+  for (const path of newestFirst(dirname(buildDir)).slice(MAX_BUILDS)) {
+    rmSync(path, { recursive: true, force: true });
   }
-  const files = readdirSync(buildDir)
-    .map((name) => ({ path: join(buildDir, name), time: statSync(join(buildDir, name)).mtimeMs }))
-    .sort((a, b) => b.time - a.time);
-  for (const { path } of files.slice(MAX_CACHE_FILES)) rmSync(path, { force: true });
+  for (const path of newestFirst(buildDir).slice(MAX_CACHE_FILES)) rmSync(path, { force: true });
+}
+
+function newestFirst(dir: string): string[] {
+  return readdirSync(dir)
+    .map((name) => ({ path: join(dir, name), time: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time)
+    .map(({ path }) => path);
 }

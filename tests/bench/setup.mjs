@@ -9,9 +9,20 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const bin = join(root, 'dist', 'bin.js');
 export const runs = Number(process.env.BENCH_RUNS ?? 25);
 
+/** NO_CODE_CACHE: the environment of a run without the CLI's code cache (a first run). */
+export const NO_CODE_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
+
 export function benchHome(extraEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), 'prompt-runner-bench-'));
-  const env = { ...process.env, PROMPT_RUNNER_HOME: home, NO_COLOR: '1', ...extraEnv };
+  // The CLI's code cache starts empty in each benchmark and leaves the user's alone; the
+  // warm-up runs make it.
+  const env = {
+    ...process.env,
+    PROMPT_RUNNER_HOME: home,
+    XDG_CACHE_HOME: join(home, 'cache'),
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
   const cli = (...args) => {
     const result = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`prompt-runner ${args.join(' ')}: ${result.stderr}`);

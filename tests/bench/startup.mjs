@@ -2,7 +2,7 @@
 // better-sqlite3 script reading the same rows.
 import { join } from 'node:path';
 import { compare, report } from './harness.mjs';
-import { benchHome, bin, root, runs } from './setup.mjs';
+import { benchHome, bin, NO_CODE_CACHE, root, runs } from './setup.mjs';
 
 export function benchStartup() {
   const { env, cli, db, remove } = benchHome();
@@ -12,6 +12,12 @@ export function benchStartup() {
       [
         { name: 'node -e 0', command: 'node', args: ['-e', '0'], env },
         { name: 'prompt-runner --version', command: 'node', args: [bin, '--version'], env },
+        {
+          name: 'prompt-runner --version, no code cache',
+          command: 'node',
+          args: [bin, '--version'],
+          env: { ...env, ...NO_CODE_CACHE },
+        },
       ],
       { runs },
     );
