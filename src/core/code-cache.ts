@@ -115,8 +115,12 @@ function writeCache(cacheFile: string, data: Buffer): void {
   mkdirSync(buildDir, { recursive: true });
   // Written aside and renamed: a process reading at the same moment sees all of it or none.
   const partial = `${cacheFile}.${process.pid}.tmp`;
-  writeFileSync(partial, data);
-  renameSync(partial, cacheFile);
+  try {
+    writeFileSync(partial, data);
+    renameSync(partial, cacheFile);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   prune(buildDir);
 }
 
