@@ -34,7 +34,7 @@ import type {
   Preparer,
   RunResult,
 } from './run-types.js';
-import { failedCase } from './run-types.js';
+import { failedCase, failedRun, failedRunOf } from './run-types.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;
@@ -207,10 +207,10 @@ export class RunService {
           share(null);
         }
         if (!(error instanceof AppError)) throw error;
-        const recorded = error instanceof ModelCallError || error instanceof CancelledError;
-        const executionId = recorded ? (error.details.executionId ?? null) : null;
-        const cancelled = error instanceof CancelledError;
-        settle(index, failedCase(line, error.message, { executionId, model, cancelled }));
+        settle(index, {
+          line,
+          ...(failedRunOf(error, model) ?? failedRun(error.message, { model })),
+        });
       }
     };
     try {

@@ -1,4 +1,5 @@
 // What running prompts takes and gives: results (a failed batch line's too), prepared calls.
+import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
 import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
 import type { PromptScope, RenderedPrompt } from './prompt-service.js';
@@ -49,39 +50,40 @@ export interface BatchCase {
   error?: string;
 }
 
+/** A call that failed, in the shape of one that succeeded (the call's fields empty). */
+export interface FailedRun {
+  error: string;
+  executionId: string | null;
+  output: null;
+  model: string | null;
+  status: 'error' | 'cancelled';
+  inputTokens: null;
+  outputTokens: null;
+  costUsd: null;
+  latencyMs: null;
+  cached: false;
+}
+
 export type BatchResult =
   | ({ line: number; error: null } & RunResult)
-  | {
-      line: number;
-      error: string;
-      executionId: string | null;
-      output: null;
-      model: string | null;
-      status: 'error' | 'cancelled';
-      inputTokens: null;
-      outputTokens: null;
-      costUsd: null;
-      latencyMs: null;
-      cached: false;
-    };
+  | ({ line: number } & FailedRun);
 
 /** Renders a call per set of variables; knows the variables its prompt version declares. */
 export type Preparer = ((variables: Record<string, unknown>) => PreparedCall) & {
   variables: VariableSpec[];
 };
 
-/** A line that failed, in the shape of a line that succeeded (the call's fields empty). */
-export function failedCase(
-  line: number,
+interface FailureDetails {
+  executionId?: string | null;
+  model?: string | null;
+  cancelled?: boolean;
+}
+
+export function failedRun(
   error: string,
-  { executionId = null, model = null, cancelled = false } = {} as {
-    executionId?: string | null;
-    model?: string | null;
-    cancelled?: boolean;
-  },
-): BatchResult {
+  { executionId = null, model = null, cancelled = false }: FailureDetails = {},
+): FailedRun {
   return {
-    line,
     error,
     executionId,
     output: null,
@@ -93,4 +95,19 @@ export function failedCase(
     latencyMs: null,
     cached: false,
   };
+}
+
+/** A batch line that failed. */
+export function failedCase(line: number, error: string, details?: FailureDetails): BatchResult {
+  return { line, ...failedRun(error, details) };
+}
+
+/** The failed run a call's error stands for, if the call was made (and recorded). */
+export function failedRunOf(error: unknown, model: string): FailedRun | undefined {
+  if (!(error instanceof ModelCallError || error instanceof CancelledError)) return undefined;
+  return failedRun(error.message, {
+    executionId: error.details.executionId ?? null,
+    model,
+    cancelled: error instanceof CancelledError,
+  });
 }

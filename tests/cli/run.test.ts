@@ -144,6 +144,38 @@ describe('prompt run', () => {
     expect(rows[2]).toMatchObject({ model: null, executionId: null });
   });
 
+  it('renders each batch line with --dry-run, calls nothing, exit 2 if a line cannot be', async () => {
+    const { cli, home, server } = await setup();
+    const lines = [JSON.stringify({ name: 'A' }), JSON.stringify({ other: 1 }), '[1]'];
+    writeFileSync(join(home, 'cases.jsonl'), lines.join('\n'));
+    const result = await cli([
+      'prompt',
+      'run',
+      'greet',
+      '--input-file',
+      'cases.jsonl',
+      '--dry-run',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('Error: 2 of 3 cases cannot be rendered\n');
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows[0]).toEqual({
+      line: 1,
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Say hello to A' }],
+    });
+    expect(rows[1]).toMatchObject({ line: 2, error: expect.stringMatching(/name/) });
+    expect(rows[2]).toEqual({ line: 3, error: 'line 3 is not a JSON object of variables' });
+    expect(server.requests).toHaveLength(0);
+
+    writeFileSync(join(home, 'good.jsonl'), lines[0] as string);
+    const good = await cli(['prompt', 'run', 'greet', '--input-file', 'good.jsonl', '--dry-run']);
+    expect(good.code).toBe(0);
+  });
+
   it('asks once for lines that repeat a call of the batch; the others are cache hits', async () => {
     const { cli, home, server } = await setup((body) =>
       body.messages[0]?.content.includes('Bad')
@@ -192,6 +224,26 @@ describe('prompt run', () => {
       attempts: 1,
       error: 'authentication failed (401): invalid api key',
     });
+
+    // With --json, stdout still holds one document: the run's shape, failed.
+    const scripted = await cli(['prompt', 'run', 'greet', '--var', 'name=Ada', '--json']);
+    expect(scripted.code).toBe(1);
+    expect(scripted.stderr).toMatch(/^Error: authentication failed \(401\)[^\n]*\n$/);
+    const failed = json(scripted);
+    expect(failed).toEqual({
+      error: 'authentication failed (401): invalid api key',
+      executionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      output: null,
+      model: 'gpt-4o-mini',
+      status: 'error',
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+      latencyMs: null,
+      cached: false,
+    });
+    const recorded = json(await cli(['execution', 'show', failed.executionId, '--json']));
+    expect(recorded.status).toBe('error');
   });
 
   it('refuses to run without a key for a remote endpoint, naming the variable', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { AppError, ModelError, ValidationError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
+import { failedRunOf } from '../../services/run-types.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import {
   addScopeOptions,
@@ -82,15 +83,20 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     if (input.inputFile) {
       const cases = parseCases(readTextFile(ctx, input.inputFile, 'input file'));
       if (input.dryRun) {
+        let bad = 0;
         for (const item of cases) {
           const variables = item.variables;
           const call = variables ? attempt(() => prepare({ ...base, ...variables })) : null;
-          const line =
-            call instanceof Error || call === null
+          const failed = call instanceof Error || call === null;
+          if (failed) bad++;
+          ctx.output.jsonLine(
+            failed
               ? { line: item.line, error: call?.message ?? item.error }
-              : { line: item.line, model: call.settings.model, messages: call.rendered.messages };
-          ctx.output.jsonLine(line);
+              : { line: item.line, model: call.settings.model, messages: call.rendered.messages },
+          );
         }
+        if (bad > 0)
+          throw new ValidationError(`${bad} of ${cases.length} cases cannot be rendered`);
         return;
       }
       const signal = ctx.interruptSignal();
@@ -145,6 +151,9 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     } catch (error) {
       spinner?.stop();
       if (streaming) ctx.output.stream('\n');
+      // A script reading --json gets the failed call's shape too; the error line follows.
+      const failed = ctx.options.json ? failedRunOf(error, call.settings.model) : undefined;
+      if (failed) ctx.output.json(failed);
       throw error;
     }
   });
