@@ -1,7 +1,7 @@
 // Files a user names for a command to write (-o, --dir): checked before any work is done,
 // their folders created, and file-system failures turned into one-line errors.
 import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 
 function cannotWrite(path: string, error: unknown): ValidationError {
@@ -17,6 +17,11 @@ function cannotWrite(path: string, error: unknown): ValidationError {
             ? 'the disk is full'
             : (error as Error).message;
   return new ValidationError(`Cannot write ${path}: ${reason}`);
+}
+
+/** The file an `-o` option names, from the working directory; `-` names stdout, as usual. */
+export function outputFilePath(cwd: string, option: string | undefined): string | null {
+  return option && option !== '-' ? resolve(cwd, option) : null;
 }
 
 /**

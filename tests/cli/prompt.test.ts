@@ -1,5 +1,5 @@
 // The prompt commands in-process, against a real database in a temp directory.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess, testEnv } from '../support/cli.js';
@@ -283,6 +283,8 @@ describe('prompt commands', () => {
     });
     const text = readFileSync(join(home, 'sum.prompt'), 'utf8');
     expect((await cli(['prompt', 'export', 'sum'])).stdout).toBe(text);
+    expect((await cli(['prompt', 'export', 'sum', '-o', '-'])).stdout).toBe(text);
+    expect(existsSync(join(home, '-'))).toBe(false);
 
     const imported = await cli(['prompt', 'import', 'sum.prompt', '-p', 'copy']);
     expect(imported.stdout).toContain('✓ Created sum v1');

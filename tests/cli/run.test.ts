@@ -392,6 +392,9 @@ describe('execution commands', () => {
     const { cli, home } = await withHistory();
     const jsonl = (await cli(['execution', 'export'])).stdout.trim().split('\n');
     expect(jsonl).toHaveLength(5);
+    expect((await cli(['execution', 'export', '-o', '-'])).stdout.trim().split('\n')).toEqual(
+      jsonl,
+    );
     expect(JSON.parse(jsonl[0] ?? '{}')).toHaveProperty('messages');
     expect(
       (await cli(['execution', 'export', '--format', 'csv', '-o', 'calls.csv'])).stdout,

@@ -1,8 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { openOutputFile } from '../output-files.js';
+import { openOutputFile, outputFilePath } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toExecutionJson } from './render.js';
 
@@ -53,7 +52,7 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const input = await parseInput(exportSchema, options, cmd);
       const executions = await (await ctx.services()).executions();
-      const path = input.output ? resolve(ctx.cwd, input.output) : undefined;
+      const path = outputFilePath(ctx.cwd, input.output);
       // `--json` without a file: one JSON array, as every --json command prints one document.
       if (ctx.options.json && !path) {
         const all = [];

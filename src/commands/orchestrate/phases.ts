@@ -1,8 +1,7 @@
 // orchestrate plan / analyze / implement.
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
-import { assertWritablePath, writeOutputFile } from '../output-files.js';
+import { assertWritablePath, outputFilePath, writeOutputFile } from '../output-files.js';
 import { collect } from '../prompt/inputs.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject } from '../workflow/shared.js';
@@ -161,7 +160,7 @@ export function createImplementCommand(deps: CommandDeps): Command {
       const ctx = await deps.context(cmd);
       const input = await parseInput(implementSchema, { session, ...options }, cmd);
       // The plan costs a model call: a path it cannot be written to is refused first.
-      const output = input.output ? resolve(ctx.cwd, input.output) : null;
+      const output = outputFilePath(ctx.cwd, input.output);
       if (output) assertWritablePath(output);
       const orchestration = await (await ctx.services()).orchestration();
       if (input.promptOnly) {

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
-import { assertWritablePath, writeOutputFile } from '../output-files.js';
+import { assertWritablePath, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
@@ -33,7 +32,7 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
     const view = await prompts.get(scope, input.name, input.version);
     const { exportPromptFile } = await import('../../services/prompt-transfer.js');
     const content = exportPromptFile(view);
-    const path = input.output ? resolve(ctx.cwd, input.output) : null;
+    const path = outputFilePath(ctx.cwd, input.output);
     if (path) {
       assertWritablePath(path);
       if (existsSync(path) && !input.force) {
