@@ -74,8 +74,16 @@ export async function setTemplate(
   body: string,
 ) {
   const provided: readonly string[] = PHASE_VARIABLES[phase];
-  const unknown = analyzeTemplate(body, `${phase} template`)
-    .variables.map((v) => v.name)
+  const analysis = analyzeTemplate(body, `${phase} template`);
+  // Phases render their templates on their own, without the project's prompts.
+  if (analysis.partials.length > 0) {
+    throw new ValidationError(
+      `The ${phase} template includes other prompts (${analysis.partials.map((p) => `{{> ${p}}}`).join(', ')}): a phase template cannot`,
+      { hint: 'put their text in the template itself' },
+    );
+  }
+  const unknown = analysis.variables
+    .map((v) => v.name)
     .filter((variable) => !provided.includes(variable));
   if (unknown.length > 0) {
     throw new ValidationError(

@@ -5,13 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  AppError,
-  ConflictError,
-  ModelError,
-  NotFoundError,
-  ValidationError,
-} from '../core/errors.js';
+import { ConflictError, ModelError, NotFoundError, ValidationError } from '../core/errors.js';
 import { compileTemplate } from '../core/templating/engine.js';
 import type {
   OrchestrationRepository,
@@ -90,10 +84,11 @@ export class OrchestrationService {
   }
 
   /** The orchestrator prompt for a feature: what `plan` sends, and `plan --dry-run` shows. */
-  async planPrompt(project: ProjectRecord, featureRequest: string): Promise<string> {
-    const template = await resolveTemplate(this.deps.prompts, { project }, 'orchestrator');
+  async planPrompt(project: ProjectRecord, featureRequest: string, body?: string): Promise<string> {
+    const template =
+      body ?? (await resolveTemplate(this.deps.prompts, { project }, 'orchestrator')).body;
     const fileTree = await this.shortTree(project);
-    return compileTemplate(template.body)({
+    return compileTemplate(template)({
       featureRequest,
       project: projectVariables(project),
       fileTree,
@@ -107,22 +102,21 @@ export class OrchestrationService {
     options: PhaseOptions,
   ): Promise<SessionRecord> {
     this.preflight(project, options);
-    let session: SessionRecord;
-    if (request.session) {
-      session = await this.find(request.session);
-      this.checkOrder(session, 'planning', options.force);
-    } else {
-      const featureRequest = request.featureRequest?.trim();
-      if (!featureRequest) throw new ValidationError('Describe the feature to plan');
-      session = await this.deps.sessions.create({
+    const existing = request.session ? await this.find(request.session) : undefined;
+    if (existing) this.checkOrder(existing, 'planning', options.force);
+    const featureRequest = existing?.featureRequest ?? request.featureRequest?.trim();
+    if (!featureRequest) throw new ValidationError('Describe the feature to plan');
+    // Rendered before a session is created: a template that fails leaves nothing behind.
+    const template = await resolveTemplate(this.deps.prompts, { project }, 'orchestrator');
+    const prompt = await this.planPrompt(project, featureRequest, template.body);
+    const session =
+      existing ??
+      (await this.deps.sessions.create({
         sessionId: randomUUID(),
         projectId: project.id,
         featureRequest,
         model: options.flags?.model ?? null,
-      });
-    }
-    const prompt = await this.planPrompt(project, session.featureRequest);
-    const template = await resolveTemplate(this.deps.prompts, { project }, 'orchestrator');
+      }));
     let question = prompt;
     let answer = '';
     try {
@@ -296,8 +290,13 @@ export class OrchestrationService {
     error: unknown,
     extra: { planResponse?: string | null } = {},
   ) {
-    if (!(error instanceof AppError)) return;
-    await this.deps.sessions.update(session.sessionId, { lastError: error.message, ...extra });
+    // An unexpected error too: the session shows that its phase failed, and why.
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      await this.deps.sessions.update(session.sessionId, { lastError: message, ...extra });
+    } catch {
+      // The phase's own error is the one to report.
+    }
   }
 
   private async project(session: SessionRecord): Promise<ProjectRecord> {

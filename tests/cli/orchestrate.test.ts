@@ -273,6 +273,20 @@ describe('orchestrate', () => {
     expect((await cli('orchestrate', 'templates', 'show', 'orchestrator')).stdout).toContain(
       'Custom plan for',
     );
+    // A phase renders its template alone: one that includes a prompt is refused.
+    await cli('prompt', 'create', 'house-style', '--body', 'Be brief.');
+    writeFileSync(join(home, 'partial.hbs'), 'Plan {{featureRequest}} {{> house-style}}');
+    const partial = await cli(
+      'orchestrate',
+      'templates',
+      'set',
+      'orchestrator',
+      '-f',
+      'partial.hbs',
+    );
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/includes other prompts \(\{\{> house-style\}\}\)/);
+    await cli('prompt', 'delete', 'house-style', '--yes');
     await cli('orchestrate', 'plan', 'add search');
     expect(server.requests.at(-1)?.body.messages[0]?.content).toBe(
       'Custom plan for add search <analysis_template> please',
