@@ -141,6 +141,13 @@ async function streamOnce(
       controller.abort();
     }, settings.idleTimeoutMs);
   };
+  // The client's own timeout ends when the answer starts; a stream that keeps sending is
+  // bounded here.
+  let overdue = false;
+  const deadline = setTimeout(() => {
+    overdue = true;
+    controller.abort();
+  }, settings.timeoutMs);
   let text = '';
   let finishReason: string | null = null;
   let inputTokens: number | null = null;
@@ -148,6 +155,14 @@ async function streamOnce(
   let started = false;
   const silent = () =>
     new AttemptError(`the stream went silent for ${settings.idleTimeoutMs / 1000}s`, true);
+  const tooLong = () =>
+    new AttemptError(
+      `the answer took longer than the ${settings.timeoutMs / 1000}s timeout`,
+      false,
+      {
+        hint: 'raise it with --timeout or `config set timeout`',
+      },
+    );
   try {
     const stream = await client.chat.completions.create(
       { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
@@ -170,6 +185,7 @@ async function streamOnce(
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
+    if (overdue) throw tooLong();
     if (idle) throw silent();
     if (started && !signal?.aborted) {
       const reason = rootCause(error).message;
@@ -181,8 +197,10 @@ async function streamOnce(
     throw error;
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
     signal?.removeEventListener('abort', forward);
   }
+  if (overdue) throw tooLong();
   if (idle) throw silent();
   if (finishReason === null) {
     throw new AttemptError('the stream ended before the answer was complete', true);

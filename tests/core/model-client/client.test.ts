@@ -172,6 +172,19 @@ describe('createModelClient', () => {
     expect(error.details.partialText).toBe('a ');
   });
 
+  it('fails a stream that keeps sending past the timeout, without retrying', async () => {
+    const server = await modelServer(() => ({ content: 'a b c d e f g h', chunkDelayMs: 60 }));
+    const error = await failure(
+      client(server.url, { timeoutMs: 200, idleTimeoutMs: 1000 }).complete(request, {
+        stream: true,
+      }),
+    );
+    expect(error.message).toMatch(/took longer than the 0\.2s timeout/);
+    expect(error.details.partialText.length).toBeGreaterThan(0);
+    expect(error.details.partialText.length).toBeLessThan('a b c d e f g h'.length);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('reports a malformed body without retrying', async () => {
     const server = await modelServer(() => ({ raw: '{"choices": [oops' }));
     const error = await failure(client(server.url).complete(request));
