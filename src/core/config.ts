@@ -29,7 +29,7 @@ export const CONFIG_KEYS = {
     schema: z
       .string()
       .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
-    description: 'Environment variable that holds the API key (default OPENAI_API_KEY)',
+    description: 'Environment variable that holds the API key',
   },
   temperature: {
     schema: z.coerce.number().check(z.minimum(0), z.maximum(2)),
@@ -70,6 +70,17 @@ export type Config = { [K in ConfigKey]?: z.output<(typeof CONFIG_KEYS)[K]['sche
 
 export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+/** What applies when neither the config file nor the environment sets a key. */
+export const CONFIG_DEFAULTS = {
+  model: 'gpt-4o-mini',
+  baseUrl: 'https://api.openai.com/v1',
+  apiKeyEnv: 'OPENAI_API_KEY',
+  timeout: 300,
+  maxRetries: 2,
+  concurrency: 4,
+  cache: true,
+} as const satisfies Config;
+
 export function assertConfigKey(key: string): asserts key is ConfigKey {
   if (!Object.hasOwn(CONFIG_KEYS, key)) {
     throw new ValidationError(`Unknown config key "${key}"`, {
@@ -104,7 +115,7 @@ export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): C
 export interface ConfigEntry {
   key: ConfigKey;
   value: unknown;
-  source: 'config' | 'env' | null;
+  source: 'config' | 'env' | 'default' | null;
   description: string;
 }
 
@@ -128,7 +139,7 @@ export class ConfigStore {
     return parseConfigValue(key, value);
   }
 
-  /** A key's effective value: the config file first, then its environment variable. */
+  /** A key's effective value: the config file, its environment variable, its default. */
   entry(key: ConfigKey): ConfigEntry {
     const spec = CONFIG_KEYS[key];
     const description = spec.description;
@@ -136,6 +147,8 @@ export class ConfigStore {
     if (stored !== undefined) return { key, value: stored, source: 'config', description };
     const fromEnv = 'env' in spec ? this.env[spec.env] : undefined;
     if (fromEnv) return { key, value: fromEnv, source: 'env', description };
+    const fallback = (CONFIG_DEFAULTS as Config)[key];
+    if (fallback !== undefined) return { key, value: fallback, source: 'default', description };
     return { key, value: null, source: null, description };
   }
 

@@ -1,7 +1,7 @@
 // Which model, endpoint, key and parameters a call uses. Precedence (SPEC §3): flag >
 // prompt or step > project > config > environment > built-in default.
 import { createHash } from 'node:crypto';
-import type { Config } from '../core/config.js';
+import { CONFIG_DEFAULTS, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { hostOf } from '../core/model-client/host.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
@@ -13,11 +13,11 @@ import type {
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
 import type { PromptParameters } from '../db/repositories/prompt-repository.js';
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-export const DEFAULT_TIMEOUT_S = 300;
+export const DEFAULT_MODEL = CONFIG_DEFAULTS.model;
+export const DEFAULT_BASE_URL = CONFIG_DEFAULTS.baseUrl;
+export const DEFAULT_TIMEOUT_S = CONFIG_DEFAULTS.timeout;
 export const DEFAULT_IDLE_TIMEOUT_S = 60;
-export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_MAX_RETRIES = CONFIG_DEFAULTS.maxRetries;
 const MAX_RETRY_DELAY_MS = 30_000;
 const BASE_RETRY_DELAY_MS = 500;
 
@@ -81,12 +81,12 @@ export function resolveSettings({
 
   const baseURL = config.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL;
   const baseUrlHost = hostOf(baseURL);
-  const keyName = config.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const keyName = config.apiKeyEnv ?? CONFIG_DEFAULTS.apiKeyEnv;
   const hostname = baseUrlHost.replace(/:\d+$/, '');
   // A local server needs no real key, but the client insists on one.
   const apiKey = env[keyName] || (LOCAL_HOSTS.test(hostname) ? 'no-key-needed' : undefined);
   const timeoutS = flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_S;
-  const cacheEnabled = config.cache ?? true;
+  const cacheEnabled = config.cache ?? CONFIG_DEFAULTS.cache;
   return {
     model,
     parameters,

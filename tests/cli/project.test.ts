@@ -178,6 +178,17 @@ describe('config commands', () => {
     expect((await cli(['config', 'list'])).stdout).toContain(join(home, 'config.json'));
     await cli(['config', 'unset', 'temperature']);
     expect((await cli(['config', 'get', 'temperature'])).stdout).toBe('\n');
+    // Unset keys with a built-in default show it, and say so.
+    const defaults = JSON.parse((await cli(['config', 'list', '--json'])).stdout);
+    expect(defaults.find((e: { key: string }) => e.key === 'concurrency')).toMatchObject({
+      value: 4,
+      source: 'default',
+    });
+    await cli(['config', 'set', 'concurrency', '8']);
+    expect(
+      JSON.parse((await cli(['config', 'get', 'concurrency', '--json'])).stdout),
+    ).toMatchObject({ value: 8, source: 'config' });
+    expect((await cli(['config', 'list'])).stdout).toMatch(/│ model\s+│ gpt-4o-mini\s+│ default/);
   });
 
   it('refuses unknown keys and bad values and changes nothing', async () => {

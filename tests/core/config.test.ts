@@ -128,5 +128,6 @@ describe('ConfigStore', () => {
     await store.set('model', 'from-config');
     expect(store.entry('model')).toMatchObject({ value: 'from-config', source: 'config' });
     expect(store.entry('temperature')).toMatchObject({ value: null, source: null });
+    expect(store.entry('timeout')).toMatchObject({ value: 300, source: 'default' });
   });
 });

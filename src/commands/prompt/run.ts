@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { CONFIG_DEFAULTS } from '../../core/config.js';
 import { AppError, ModelError, ValidationError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import { failedRunOf } from '../../services/run-types.js';
@@ -109,7 +110,8 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
         })),
         prepare,
         {
-          concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
+          concurrency:
+            input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
           signal,
           onResult: (result) => lines.write(result),
           onProgress: (done) => progress.update(done),

@@ -1,5 +1,6 @@
 // workflow run / resume: drive a run with live progress; Ctrl-C cancels it cleanly.
 import { Command } from 'commander';
+import { CONFIG_DEFAULTS } from '../../core/config.js';
 import { AppError, ModelError, NotFoundError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import type { RunSummary } from '../../services/workflow-service.js';
@@ -98,7 +99,8 @@ export function createWorkflowRunCommand(deps: CommandDeps): Command {
       const progress = await startRunProgress(ctx);
       try {
         const summary = await workflows.run(project, source, given, {
-          concurrency: input.concurrency ?? ctx.config.get('concurrency') ?? 4,
+          concurrency:
+            input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
           flags: { model: input.model, noCache: input.cache === false },
           signal: ctx.interruptSignal(),
           onStart: (stepIds) => progress.start(stepIds),
@@ -146,7 +148,9 @@ export function createWorkflowResumeCommand(deps: CommandDeps): Command {
         summary = await workflows.resume(runId, {
           project,
           force: options.force,
-          concurrency: Number(options.concurrency ?? ctx.config.get('concurrency') ?? 4),
+          concurrency: Number(
+            options.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
+          ),
           signal: ctx.interruptSignal(),
           onEvent: (event) => progress.onEvent(event),
         });
