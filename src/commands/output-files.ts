@@ -1,22 +1,12 @@
 // Files a user names for a command to write (-o, --dir): checked before any work is done,
 // their folders created, and file-system failures turned into one-line errors.
-import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
+import { cannotWriteReason, makeDirectory } from '../core/fs.js';
 
 function cannotWrite(path: string, error: unknown): ValidationError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'EISDIR'
-      ? 'it is a directory'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'a part of the path is a file, not a folder'
-          : code === 'ENOSPC'
-            ? 'the disk is full'
-            : (error as Error).message;
-  return new ValidationError(`Cannot write ${path}: ${reason}`);
+  return new ValidationError(`Cannot write ${path}: ${cannotWriteReason(error)}`);
 }
 
 /** The file an `-o` option names, from the working directory; `-` names stdout, as usual. */
@@ -49,7 +39,7 @@ export function assertWritablePath(path: string): void {
 export function openOutputFile(path: string): number {
   assertWritablePath(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     return openSync(path, 'w');
   } catch (error) {
     throw cannotWrite(path, error);

@@ -5,19 +5,12 @@
 // made after a command has run and holds every function it compiled. Runs of different
 // commands compile different functions: each command has its own cache file. Every failure to
 // read or write a cache is ignored; the bundle then compiles as usual.
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import envPaths from 'env-paths';
+import { makeDirectory } from './fs.js';
 
 /** What became of the cache: none found, used, or refused by V8 (another Node or build). */
 export type CacheStatus = 'off' | 'miss' | 'hit' | 'rejected';
@@ -112,7 +105,7 @@ function readIfPresent(file: string): Buffer | undefined {
 
 function writeCache(cacheFile: string, data: Buffer): void {
   const buildDir = dirname(cacheFile);
-  mkdirSync(buildDir, { recursive: true });
+  makeDirectory(buildDir);
   // Written aside and renamed: a process reading at the same moment sees all of it or none.
   const partial = `${cacheFile}.${process.pid}.tmp`;
   try {

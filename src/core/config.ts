@@ -1,8 +1,9 @@
 // The config file: a JSON object of known keys, each validated with zod. Values arrive as
 // strings from `config set`; each key says how to read one.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ValidationError } from './errors.js';
+import { cannotWriteReason, makeDirectory } from './fs.js';
 import * as z from './zod.js';
 import { issueReason } from './zod-issue.js';
 
@@ -216,22 +217,40 @@ export class ConfigStore {
    * change. Other keys are kept as they are, so a bad value can be fixed by setting it.
    */
   async #write(change: (raw: Record<string, unknown>) => void): Promise<void> {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const { default: lockfile } = await import('proper-lockfile');
-    const release = await lockfile.lock(this.file, {
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 200, minTimeout: 10, maxTimeout: 50 },
-    });
+    const release = await this.#lock();
     try {
       const raw = this.#readObject();
       change(raw);
       const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
-      renameSync(temp, this.file);
+      try {
+        writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
+        renameSync(temp, this.file);
+      } catch (error) {
+        throw this.#cannotWrite(error);
+      }
     } finally {
       await release();
     }
     this.#values = undefined;
+  }
+
+  async #lock(): Promise<() => Promise<void>> {
+    try {
+      makeDirectory(dirname(this.file));
+      const { default: lockfile } = await import('proper-lockfile');
+      return await lockfile.lock(this.file, {
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 200, minTimeout: 10, maxTimeout: 50 },
+      });
+    } catch (error) {
+      throw this.#cannotWrite(error);
+    }
+  }
+
+  #cannotWrite(error: unknown): ValidationError {
+    return new ValidationError(
+      `Cannot write config file ${this.file}: ${cannotWriteReason(error)}`,
+    );
   }
 }

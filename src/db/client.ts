@@ -1,20 +1,13 @@
 // Opens the SQLite store: refuses files that are not SQLite or come from a newer version,
 // applies pending migrations (loading the schema engine only then), sets WAL, and connects
 // Prisma through the better-sqlite3 adapter.
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
-import { ConflictError, DatabaseError, NotFoundError } from '../core/errors.js';
+import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../core/errors.js';
+import { cannotWriteReason, makeDirectory } from '../core/fs.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import {
   listMigrationNames,
@@ -124,7 +117,11 @@ function lazyClient(create: () => Promise<PrismaClient>): {
 /** Brings the database at `file` up to date; creates it when missing. */
 export async function migrateDatabase(file: string): Promise<MigrateResult> {
   assertSqliteFile(file);
-  mkdirSync(dirname(file), { recursive: true });
+  try {
+    makeDirectory(dirname(file));
+  } catch (error) {
+    throw cannotUse(file, error);
+  }
   const known = listMigrationNames();
   const state = inspect(file, known);
   if (state.pending.length === 0) return { applied: [], total: known.length };
@@ -166,7 +163,11 @@ export function backupDatabase(file: string, target: string): void {
   if (existsSync(target)) {
     throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
   }
-  mkdirSync(dirname(target), { recursive: true });
+  try {
+    makeDirectory(dirname(target));
+  } catch (error) {
+    throw new ValidationError(`Cannot write ${target}: ${cannotWriteReason(error)}`);
+  }
   const db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
   try {
     db.prepare('VACUUM INTO ?').run(target);
@@ -241,7 +242,8 @@ export function assertSqliteFile(file: string): void {
     size = stats.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if (error instanceof DatabaseError) throw error;
+    throw cannotUse(file, error);
   }
   if (size === 0) return;
   const header = Buffer.alloc(SQLITE_HEADER.length);
@@ -252,6 +254,12 @@ export function assertSqliteFile(file: string): void {
     closeSync(fd);
   }
   if (header.toString('latin1') !== SQLITE_HEADER) throw notSqlite(file);
+}
+
+function cannotUse(file: string, error: unknown): DatabaseError {
+  return new DatabaseError(`Cannot use the database at ${file}: ${cannotWriteReason(error)}`, {
+    hint: 'point PROMPT_RUNNER_HOME, PROMPT_RUNNER_DB or --db at a folder you can write',
+  });
 }
 
 function notSqlite(file: string): DatabaseError {

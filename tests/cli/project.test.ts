@@ -1,6 +1,6 @@
 // The project, config and db commands driven in-process through `run`, against a real
 // database file in a temp directory.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listMigrationNames } from '../../src/db/migrations.js';
@@ -189,6 +189,20 @@ describe('config commands', () => {
       JSON.parse((await cli(['config', 'get', 'concurrency', '--json'])).stdout),
     ).toMatchObject({ value: 8, source: 'config' });
     expect((await cli(['config', 'list'])).stdout).toMatch(/│ model\s+│ gpt-4o-mini\s+│ default/);
+  });
+
+  it('says in one line when its home is below a file', async () => {
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, '');
+    const env = testEnv(join(file, 'home'));
+    const list = await runInProcess(['project', 'list'], { env });
+    expect(list).toMatchObject({ code: 1, stdout: '' });
+    expect(list.stderr).toBe(
+      `Error: Cannot use the database at ${join(file, 'home', 'prompt-runner.db')}: a part of the path is a file, not a folder (point PROMPT_RUNNER_HOME, PROMPT_RUNNER_DB or --db at a folder you can write)\n`,
+    );
+    const set = await runInProcess(['config', 'set', 'model', 'x'], { env });
+    expect(set.code).toBe(2);
+    expect(set.stderr).toMatch(/^Error: Cannot write config file .*: a part of the path is a file/);
   });
 
   it('refuses unknown keys and bad values and changes nothing', async () => {
