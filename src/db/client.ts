@@ -55,10 +55,7 @@ export async function openDatabase(file: string): Promise<Database> {
     return connection;
   };
   const prisma = lazyClient(async () => {
-    // Prisma's query compiler is a 1.7 MB wasm module. By default V8 also recompiles it with
-    // TurboFan on background threads, and the process waits ~60 ms for that at exit; the
-    // baseline code plans a query in well under a millisecond, so that work is wasted.
-    (await import('node:v8')).setFlagsFromString('--liftoff-only');
+    // The built CLI runs with V8's --liftoff-only (bin.ts), so this wasm compiles once.
     const { PrismaClient } = await import('../generated/prisma/client.js');
     return new PrismaClient({
       adapter: { provider: factory.provider, adapterName: factory.adapterName, connect },

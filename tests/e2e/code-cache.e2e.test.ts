@@ -32,6 +32,14 @@ describe('code cache of the built CLI', () => {
     // Refused, it would have been written again (a new file, renamed into place).
     expect(statSync(file).ino).toBe(made.ino);
     expect(statSync(file).mtimeMs).toBe(made.mtimeMs);
+
+    // A command that loads Prisma (and its wasm) too: V8's flags are the same when the cache
+    // is made and when it is read.
+    await runBinary(['prompt', 'list', '-p', 'demo'], { env });
+    const prisma = cacheFile(home, 'prompt-list') as string;
+    const prismaMade = statSync(prisma);
+    expect((await runBinary(['prompt', 'list', '-p', 'demo'], { env })).code).toBe(0);
+    expect(statSync(prisma).ino).toBe(prismaMade.ino);
   });
 
   it('is not written by a command that fails', async () => {
