@@ -23,6 +23,11 @@ async function setup(reply?: Reply) {
 }
 
 const json = (result: { stdout: string }) => JSON.parse(result.stdout);
+const jsonLines = (result: { stdout: string }) =>
+  result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 describe('prompt run', () => {
   it('prints the answer, and the SPEC shape with --json', async () => {
@@ -125,10 +130,7 @@ describe('prompt run', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('Error: 2 of 4 cases failed\n');
-    const rows = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const rows = jsonLines(result);
     expect(rows.map((r) => [r.line, r.status])).toEqual([
       [1, 'success'],
       [3, 'error'],
@@ -158,10 +160,7 @@ describe('prompt run', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('Error: 2 of 3 cases cannot be rendered\n');
-    const rows = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const rows = jsonLines(result);
     expect(rows[0]).toEqual({
       line: 1,
       model: 'gpt-4o-mini',
@@ -185,10 +184,7 @@ describe('prompt run', () => {
     const lines = ['A', 'A', 'B', 'A', 'Bad', 'Bad'].map((name) => JSON.stringify({ name }));
     writeFileSync(join(home, 'cases.jsonl'), `${lines.join('\n')}\n`);
     const result = await cli(['prompt', 'run', 'greet', '--input-file', 'cases.jsonl', '--json']);
-    const rows = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const rows = jsonLines(result);
     expect(rows.map((r) => [r.status, r.cached])).toEqual([
       ['success', false],
       ['success', true],

@@ -1,28 +1,15 @@
 // Orchestration sessions against a real database, when a phase fails in ways the model server
 // cannot produce.
 import { describe, expect, it } from 'vitest';
-import { CacheRepository } from '../../src/db/repositories/cache-repository.js';
-import { ExecutionRepository } from '../../src/db/repositories/execution-repository.js';
 import { OrchestrationRepository } from '../../src/db/repositories/orchestration-repository.js';
-import { ProjectRepository } from '../../src/db/repositories/project-repository.js';
-import { PromptRepository } from '../../src/db/repositories/prompt-repository.js';
 import { OrchestrationService } from '../../src/services/orchestration-service.js';
-import { PromptService } from '../../src/services/prompt-service.js';
-import { RunService } from '../../src/services/run-service.js';
-import { testDatabase } from '../support/db.js';
+import { testServices } from '../support/services.js';
 
 async function setup() {
-  const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma, db.sql);
-  const project = await projects.create({ name: 'shop' });
-  const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
-  const runs = new RunService({
-    prompts,
-    executions: new ExecutionRepository(db.prisma, db.sql),
-    cache: new CacheRepository(db.prisma, db.sql),
-    config: { maxRetries: 0 },
-    env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+  const { db, projects, prompts, runs } = await testServices({
+    OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
   });
+  const project = await projects.create({ name: 'shop' });
   const sessions = new OrchestrationRepository(db.prisma);
   const orchestration = new OrchestrationService({ sessions, prompts, runs, cwd: '/' });
   return { project, runs, sessions, orchestration };

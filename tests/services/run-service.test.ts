@@ -3,30 +3,21 @@ import type { Config } from '../../src/core/config.js';
 import { CancelledError, ModelCallError } from '../../src/core/model-client/errors.js';
 import { CacheRepository } from '../../src/db/repositories/cache-repository.js';
 import { ExecutionRepository } from '../../src/db/repositories/execution-repository.js';
-import { ProjectRepository } from '../../src/db/repositories/project-repository.js';
-import { PromptRepository } from '../../src/db/repositories/prompt-repository.js';
-import { PromptService } from '../../src/services/prompt-service.js';
 import { RunService } from '../../src/services/run-service.js';
 import type { BatchResult } from '../../src/services/run-types.js';
-import { testDatabase } from '../support/db.js';
 import { modelServer } from '../support/model.js';
 import type { Reply } from '../support/model-server.mjs';
+import { testServices } from '../support/services.js';
 
 async function setup(reply?: Reply, config: Config = {}) {
   const server = await modelServer(reply);
-  const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma, db.sql);
+  const { db, projects, prompts, runs } = await testServices(
+    { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-secret-test-key' },
+    { maxRetries: 2, ...config },
+  );
   await projects.create({ name: 'app' });
-  const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   const scope = await prompts.scope('app');
   await prompts.create(scope, 'greet', { body: 'Hello {{name}}', model: 'gpt-4o-mini' });
-  const runs = new RunService({
-    prompts,
-    executions: new ExecutionRepository(db.prisma, db.sql),
-    cache: new CacheRepository(db.prisma, db.sql),
-    config: { maxRetries: 2, ...config },
-    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-secret-test-key' },
-  });
   const prepare = (name: string, flags = {}) => runs.prepare(scope, 'greet', { name }, { flags });
   return { server, db, runs, prepare, scope, prompts };
 }

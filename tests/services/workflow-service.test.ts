@@ -1,31 +1,16 @@
 // Workflows against a real database and the local model server.
 import { describe, expect, it } from 'vitest';
-import { CacheRepository } from '../../src/db/repositories/cache-repository.js';
-import { ExecutionRepository } from '../../src/db/repositories/execution-repository.js';
-import { ProjectRepository } from '../../src/db/repositories/project-repository.js';
-import { PromptRepository } from '../../src/db/repositories/prompt-repository.js';
 import { WorkflowRepository } from '../../src/db/repositories/workflow-repository.js';
-import { PromptService } from '../../src/services/prompt-service.js';
-import { RunService } from '../../src/services/run-service.js';
 import { WorkflowService } from '../../src/services/workflow-service.js';
 import type { StepEvent } from '../../src/workflows/engine.js';
-import { testDatabase } from '../support/db.js';
 import { modelServer } from '../support/model.js';
 import type { Reply } from '../support/model-server.mjs';
+import { testServices } from '../support/services.js';
 
 async function setup(reply: Reply) {
   const server = await modelServer(reply);
-  const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma, db.sql);
+  const { db, projects, prompts, runs } = await testServices({ OPENAI_BASE_URL: server.url });
   const project = await projects.create({ name: 'app' });
-  const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
-  const runs = new RunService({
-    prompts,
-    executions: new ExecutionRepository(db.prisma, db.sql),
-    cache: new CacheRepository(db.prisma, db.sql),
-    config: { maxRetries: 0 },
-    env: { OPENAI_BASE_URL: server.url },
-  });
   const workflows = new WorkflowService({
     workflows: new WorkflowRepository(db.prisma, db.sql),
     prompts,
