@@ -19,7 +19,12 @@ async function setup(reply?: Reply) {
   await cli(['project', 'create', 'app']);
   await cli(['project', 'use', 'app']);
   await cli(['prompt', 'create', 'greet', '--body', 'Say hello to {{name}}']);
-  return { server, home, env, cli };
+  /** Runs `greet` once per line (lines written to cases.jsonl). */
+  const batch = (lines: string[], ...flags: string[]) => {
+    writeFileSync(join(home, 'cases.jsonl'), `${lines.join('\n')}\n`);
+    return cli(['prompt', 'run', 'greet', '--input-file', 'cases.jsonl', ...flags]);
+  };
+  return { server, home, env, cli, batch };
 }
 
 const json = (result: { stdout: string }) => JSON.parse(result.stdout);
@@ -106,7 +111,7 @@ describe('prompt run', () => {
   });
 
   it('runs a batch file: JSON lines in input order, failures reported, exit 1', async () => {
-    const { cli, home } = await setup((body) =>
+    const { batch } = await setup((body) =>
       body.messages[0]?.content.includes('Bad')
         ? { status: 400, message: 'refused' }
         : { content: 'ok' },
@@ -118,16 +123,7 @@ describe('prompt run', () => {
       'not json',
       JSON.stringify({ name: 'C' }),
     ];
-    writeFileSync(join(home, 'cases.jsonl'), `${lines.join('\n')}\n`);
-    const result = await cli([
-      'prompt',
-      'run',
-      'greet',
-      '--input-file',
-      'cases.jsonl',
-      '--concurrency',
-      '2',
-    ]);
+    const result = await batch(lines, '--concurrency', '2');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('Error: 2 of 4 cases failed\n');
     const rows = jsonLines(result);
@@ -147,17 +143,9 @@ describe('prompt run', () => {
   });
 
   it('renders each batch line with --dry-run, calls nothing, exit 2 if a line cannot be', async () => {
-    const { cli, home, server } = await setup();
+    const { batch, server } = await setup();
     const lines = [JSON.stringify({ name: 'A' }), JSON.stringify({ other: 1 }), '[1]'];
-    writeFileSync(join(home, 'cases.jsonl'), lines.join('\n'));
-    const result = await cli([
-      'prompt',
-      'run',
-      'greet',
-      '--input-file',
-      'cases.jsonl',
-      '--dry-run',
-    ]);
+    const result = await batch(lines, '--dry-run');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('Error: 2 of 3 cases cannot be rendered\n');
     const rows = jsonLines(result);
@@ -170,20 +158,17 @@ describe('prompt run', () => {
     expect(rows[2]).toEqual({ line: 3, error: 'line 3 is not a JSON object of variables' });
     expect(server.requests).toHaveLength(0);
 
-    writeFileSync(join(home, 'good.jsonl'), lines[0] as string);
-    const good = await cli(['prompt', 'run', 'greet', '--input-file', 'good.jsonl', '--dry-run']);
-    expect(good.code).toBe(0);
+    expect((await batch(lines.slice(0, 1), '--dry-run')).code).toBe(0);
   });
 
   it('asks once for lines that repeat a call of the batch; the others are cache hits', async () => {
-    const { cli, home, server } = await setup((body) =>
+    const { batch, server } = await setup((body) =>
       body.messages[0]?.content.includes('Bad')
         ? { status: 400, message: 'refused' }
         : { content: 'ok', delayMs: 30 },
     );
     const lines = ['A', 'A', 'B', 'A', 'Bad', 'Bad'].map((name) => JSON.stringify({ name }));
-    writeFileSync(join(home, 'cases.jsonl'), `${lines.join('\n')}\n`);
-    const result = await cli(['prompt', 'run', 'greet', '--input-file', 'cases.jsonl', '--json']);
+    const result = await batch(lines, '--json');
     const rows = jsonLines(result);
     expect(rows.map((r) => [r.status, r.cached])).toEqual([
       ['success', false],
@@ -195,14 +180,7 @@ describe('prompt run', () => {
     ]);
     // A, B, and each Bad (errors are never shared or cached).
     expect(server.requests).toHaveLength(4);
-    const noCache = await cli([
-      'prompt',
-      'run',
-      'greet',
-      '--input-file',
-      'cases.jsonl',
-      '--no-cache',
-    ]);
+    const noCache = await batch(lines, '--no-cache');
     expect(noCache.code).toBe(1);
     expect(server.requests).toHaveLength(10);
   });
