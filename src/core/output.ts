@@ -68,6 +68,17 @@ export class Output {
     else human(data);
   }
 
+  /**
+   * The result of a list command: a JSON array with --json, the keys alone with --quiet (one a
+   * line, for `$(…)` and `xargs`), otherwise whatever `human` prints.
+   */
+  list<T>(rows: T[], key: (row: T) => string, human: (rows: T[]) => void): void {
+    if (this.options.json) this.json(rows);
+    else if (this.options.quiet) {
+      if (rows.length > 0) this.options.stdout.write(`${rows.map(key).join('\n')}\n`);
+    } else human(rows);
+  }
+
   /** Text that is the command's product (a path, a rendered prompt): printed even with --quiet. */
   text(text: string): void {
     if (this.options.json) return;

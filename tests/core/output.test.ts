@@ -63,6 +63,23 @@ describe('Output', () => {
     expect(stderr.text).toBe('Error: shown\n');
   });
 
+  it('prints a list as JSON, as its keys alone with --quiet, or for people', () => {
+    const rows = [{ id: 'a1' }, { id: 'b2' }];
+    const human = (list: { id: string }[]) => `table of ${list.length}`;
+    const modes = [{ json: true }, { quiet: true }, {}];
+    const printed = modes.map((mode) => {
+      const { output, stdout } = makeOutput(mode);
+      output.list(rows, (r) => r.id, (list) => output.info(human(list)));
+      return stdout.text;
+    });
+    expect(JSON.parse(printed[0] ?? '')).toEqual(rows);
+    expect(printed[1]).toBe('a1\nb2\n');
+    expect(printed[2]).toBe('table of 2\n');
+    const empty = makeOutput({ quiet: true });
+    empty.output.list([], (r: { id: string }) => r.id, () => {});
+    expect(empty.stdout.text).toBe('');
+  });
+
   it('colours only when asked', () => {
     const plain = makeOutput();
     plain.output.success('x');

@@ -3,9 +3,10 @@
 //   <!-- readme-test: file NAME -->   the next code block is saved as NAME in the working folder
 //   <!-- readme-test: skip REASON -->  the next code block is not run (installs, contributor steps)
 // The example endpoints' addresses stand for the local server (see STAND_INS).
+
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, testEnv } from '../support/cli.js';
 import { modelServer } from '../support/model.js';
@@ -22,7 +23,7 @@ interface Block {
 }
 
 /** The fenced code blocks of a Markdown text, with the directive comment just above each. */
-export function codeBlocks(markdown: string): Block[] {
+function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   let directive: Block['directive'];
@@ -57,7 +58,9 @@ Start with the data model.`;
 
 /** Answers shaped like what each example asks for; anything else is echoed. */
 function reply(body: { messages: { role: string; content: unknown }[] }) {
-  const text = body.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+  const text = body.messages
+    .map((m) => (typeof m.content === 'string' ? m.content : ''))
+    .join('\n');
   if (text.includes('<analysis_template>')) return { content: PLAN };
   if (text.startsWith('Analyse'))
     return { content: 'Touches the mailer.\nComplexity: medium\nTime estimate: 2-3 days' };
@@ -71,7 +74,9 @@ function reply(body: { messages: { role: string; content: unknown }[] }) {
 describe('README examples', () => {
   it('finds the examples it runs', () => {
     const blocks = codeBlocks(README);
-    expect(blocks.filter((b) => b.lang === 'sh' && b.directive?.kind !== 'skip').length).toBeGreaterThan(5);
+    expect(
+      blocks.filter((b) => b.lang === 'sh' && b.directive?.kind !== 'skip').length,
+    ).toBeGreaterThan(5);
     expect(blocks.some((b) => b.directive?.kind === 'file')).toBe(true);
   });
 
@@ -83,7 +88,10 @@ describe('README examples', () => {
     const bin = join(home, 'bin');
     mkdirSync(work, { recursive: true });
     mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'prompt-runner'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    writeFileSync(
+      join(bin, 'prompt-runner'),
+      `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+    );
     chmodSync(join(bin, 'prompt-runner'), 0o755);
     // A small codebase to plan features in, with a change for `git diff` to show.
     const git = (...args: string[]) => spawnSync('git', args, { cwd: work, encoding: 'utf8' });
@@ -119,21 +127,23 @@ describe('README examples', () => {
       parts.push(`echo "@@ README.md:${block.line}" >&2\n${body}`);
     }
     // Asynchronous: the model server answers from this process.
-    const result = await new Promise<{ status: number | null; signal: string | null; stderr: string }>(
-      (done) => {
-        const child = spawn('bash', ['-euo', 'pipefail', '-c', parts.join('\n')], {
-          cwd: work,
-          env,
-          stdio: ['ignore', 'ignore', 'pipe'],
-          timeout: 240_000,
-        });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
-        child.on('close', (status, signal) => done({ status, signal, stderr }));
-      },
-    );
+    const result = await new Promise<{
+      status: number | null;
+      signal: string | null;
+      stderr: string;
+    }>((done) => {
+      const child = spawn('bash', ['-euo', 'pipefail', '-c', parts.join('\n')], {
+        cwd: work,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 240_000,
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (status, signal) => done({ status, signal, stderr }));
+    });
     const failedAt = [...result.stderr.matchAll(/^@@ (README\.md:\d+)$/gm)].at(-1)?.[1];
     expect(
       { status: result.status, signal: result.signal },

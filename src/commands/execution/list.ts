@@ -36,8 +36,10 @@ export function createExecutionListCommand(deps: CommandDeps): Command {
         since: input.since ? executions.since(input.since) : undefined,
         projectId: project?.id,
       });
-      ctx.output.result(rows.map(toExecutionSummaryJson), (data) =>
-        printExecutionTable(ctx.output, data),
+      ctx.output.list(
+        rows.map(toExecutionSummaryJson),
+        (e) => e.id,
+        (data) => printExecutionTable(ctx.output, data),
       );
     });
   return withExamples(command, [

@@ -18,7 +18,11 @@ export function createExecutionSearchCommand(deps: CommandDeps): Command {
       const input = await parseInput(searchSchema, { query, ...options }, cmd);
       const executions = await (await ctx.services()).executions();
       const hits = await executions.search(input.query, input.limit);
-      ctx.output.result(hits.map(toSearchJson), () => printSearchHits(ctx.output, hits));
+      ctx.output.list(
+        hits.map(toSearchJson),
+        (h) => h.id,
+        () => printSearchHits(ctx.output, hits),
+      );
     });
   return withExamples(command, [
     'execution search invoice',

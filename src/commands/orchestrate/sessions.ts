@@ -30,8 +30,9 @@ export function createListSessionsCommand(deps: CommandDeps): Command {
       status: input.status,
       limit: input.limit,
     });
-    ctx.output.result(
+    ctx.output.list(
       sessions.map((s) => toSessionJson(s)),
+      (s) => s.sessionId,
       (rows) => printSessions(ctx.output, rows),
     );
   });

@@ -11,7 +11,11 @@ export function createProjectListCommand(deps: CommandDeps): Command {
       const { projects } = await ctx.services();
       const current = ctx.projectName();
       const rows = (await projects.list()).map((p) => toProjectJson(p, current));
-      ctx.output.result(rows, (data) => printProjectTable(ctx.output, data));
+      ctx.output.list(
+        rows,
+        (p) => p.name,
+        (data) => printProjectTable(ctx.output, data),
+      );
     });
   return withExamples(command, ['project list', 'project list --json']);
 }

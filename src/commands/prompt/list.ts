@@ -16,7 +16,11 @@ export function createPromptListCommand(deps: CommandDeps): Command {
     const rows = (await prompts.list(scope, { all: options.all })).map((p) =>
       toPromptSummaryJson(p, scope),
     );
-    ctx.output.result(rows, (data) => printPromptTable(ctx.output, data));
+    ctx.output.list(
+      rows,
+      (p) => p.name,
+      (data) => printPromptTable(ctx.output, data),
+    );
   });
   return withExamples(command, [
     'prompt list',

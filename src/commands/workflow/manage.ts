@@ -19,16 +19,20 @@ export function createWorkflowListCommand(deps: CommandDeps): Command {
     const project = await currentProject(ctx, options.project);
     const workflows = await (await ctx.services()).workflows();
     const rows = (await workflows.list(project)).map((w) => toWorkflowJson(w));
-    ctx.output.result(rows, (data) => {
-      if (data.length === 0)
-        return ctx.output.info(
-          'No workflows yet: prompt-runner workflow create <name> --file wf.yaml',
+    ctx.output.list(
+      rows,
+      (w) => w.name,
+      (data) => {
+        if (data.length === 0)
+          return ctx.output.info(
+            'No workflows yet: prompt-runner workflow create <name> --file wf.yaml',
+          );
+        ctx.output.table(
+          ['Name', 'Version', 'Runs', 'Description', 'Updated'],
+          data.map((w) => [w.name, w.version, w.runs, w.description, formatDate(w.updatedAt)]),
         );
-      ctx.output.table(
-        ['Name', 'Version', 'Runs', 'Description', 'Updated'],
-        data.map((w) => [w.name, w.version, w.runs, w.description, formatDate(w.updatedAt)]),
-      );
-    });
+      },
+    );
   });
   return withExamples(command, ['workflow list', 'workflow list -p myapp --json']);
 }
@@ -106,22 +110,26 @@ export function createWorkflowRunsCommand(deps: CommandDeps): Command {
       limit: input.limit,
     });
     const rows = runs.map((run) => toRunJson(run, workflows.status(run)));
-    ctx.output.result(rows, (data) => {
-      if (data.length === 0 && input.workflow)
-        return ctx.output.info(`No runs of a workflow named "${input.workflow}"`);
-      if (data.length === 0)
-        return ctx.output.info('No runs yet: prompt-runner workflow run <name>');
-      ctx.output.table(
-        ['Run', 'Workflow', 'Status', 'Steps', 'Started'],
-        data.map((r) => [
-          r.runId.slice(0, 8),
-          r.workflow,
-          r.status,
-          `${r.steps.filter((s) => s.status === 'succeeded').length}/${r.steps.length}`,
-          formatDate(r.startedAt),
-        ]),
-      );
-    });
+    ctx.output.list(
+      rows,
+      (r) => r.runId,
+      (data) => {
+        if (data.length === 0 && input.workflow)
+          return ctx.output.info(`No runs of a workflow named "${input.workflow}"`);
+        if (data.length === 0)
+          return ctx.output.info('No runs yet: prompt-runner workflow run <name>');
+        ctx.output.table(
+          ['Run', 'Workflow', 'Status', 'Steps', 'Started'],
+          data.map((r) => [
+            r.runId.slice(0, 8),
+            r.workflow,
+            r.status,
+            `${r.steps.filter((s) => s.status === 'succeeded').length}/${r.steps.length}`,
+            formatDate(r.startedAt),
+          ]),
+        );
+      },
+    );
   });
   return withExamples(command, ['workflow runs', 'workflow runs --workflow article --json']);
 }
