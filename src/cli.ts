@@ -112,6 +112,15 @@ OPENAI_API_KEY, OPENAI_BASE_URL, NO_COLOR.`,
   );
 
   configureTree(program, deps);
+  // Only the program's own --version writes exactly this text; with --json it is a document.
+  program.configureOutput({
+    writeOut: (text) =>
+      deps.stdout.write(
+        text === `${VERSION}\n` && argv.includes('--json')
+          ? `${JSON.stringify({ version: VERSION })}\n`
+          : text,
+      ),
+  });
   return { program, context: () => context };
 }
 

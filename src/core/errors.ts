@@ -26,6 +26,23 @@ export class AppError extends Error {
   }
 }
 
+/** An error as `--json` prints it: on stdout after a failure, and in each failed call. */
+export interface ErrorJson {
+  message: string;
+  code: string;
+  exitCode: number;
+  hint: string | null;
+}
+
+export function errorJson(error: AppError): ErrorJson {
+  return {
+    message: error.message,
+    code: error.code,
+    exitCode: error.exitCode,
+    hint: error.hint ?? null,
+  };
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super(message, { code: 'NOT_FOUND', ...options });

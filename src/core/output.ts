@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
+import type { ErrorJson } from './errors.js';
 
 /**
  * Whether a stream can show live lines (spinners, bars): a terminal that reports its width.
@@ -48,6 +49,8 @@ export type Style = ReturnType<typeof createStyle>;
 
 export class Output {
   readonly style: Style;
+  /** Whether stdout has had JSON: a failure then adds no second document. */
+  private printedJson = false;
 
   constructor(readonly options: OutputOptions) {
     this.style = createStyle(options.color);
@@ -59,6 +62,7 @@ export class Output {
 
   /** The JSON document of a `--json` command; printed once, whatever the mode. */
   json(data: unknown): void {
+    this.printedJson = true;
     this.options.stdout.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`);
   }
 
@@ -87,6 +91,7 @@ export class Output {
 
   /** One JSON document on its own line, in every mode: records of a batch, an export. */
   jsonLine(data: unknown): void {
+    this.printedJson = true;
     this.options.stdout.write(`${JSON.stringify(data, jsonReplacer)}\n`);
   }
 
@@ -101,6 +106,7 @@ export class Output {
     const flush = () => {
       scheduled = false;
       if (pending.length === 0) return;
+      this.printedJson = true;
       stdout.write(pending.join(''));
       pending = [];
     };
@@ -147,6 +153,15 @@ export class Output {
   warn(message: string): void {
     if (this.options.quiet) return;
     this.options.stderr.write(`${this.style.warn('Warning:')} ${message}\n`);
+  }
+
+  /**
+   * A command's failure: the error line on stderr and, with `--json`, the error object on
+   * stdout, unless the command already printed its JSON (which then carries the error).
+   */
+  failure(error: ErrorJson): void {
+    this.error(error.message, error.hint ?? undefined);
+    if (this.options.json && !this.printedJson) this.json({ error });
   }
 
   error(message: string, hint?: string): void {

@@ -4,7 +4,7 @@
 // (`prompt-runner.tags`); a system text is written with Dotprompt's `{{role}}` markers.
 import { parseDocument, stringify } from 'yaml';
 import { ValidationError } from '../core/errors.js';
-import { describeYamlError } from '../core/yaml-error.js';
+import { describeYamlError, yamlValue } from '../core/yaml-error.js';
 import * as z from '../core/zod.js';
 import { issueReason } from '../core/zod-issue.js';
 import type {
@@ -70,7 +70,9 @@ export function parsePromptFile(text: string, fileName: string): PromptFileData 
       `${fileName}: front matter is not valid YAML at ${describeYamlError(yamlError)}`,
     );
   }
-  const parsed = frontMatterSchema.safeParse(document.toJS() ?? {});
+  const parsed = frontMatterSchema.safeParse(
+    yamlValue(document, `${fileName}: front matter`) ?? {},
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') || '(front matter)';

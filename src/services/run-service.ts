@@ -2,8 +2,8 @@
 // was attempted becomes an execution row, whether it succeeded, failed or was cancelled.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
-import { AppError } from '../core/errors.js';
-import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
+import { AppError, ValidationError } from '../core/errors.js';
+import { CancelledError, EXIT_CANCELLED, ModelCallError } from '../core/model-client/errors.js';
 import { costOf } from '../core/model-client/pricing.js';
 import type {
   ModelClient,
@@ -145,17 +145,22 @@ export class RunService {
     const { default: pLimit } = await import('p-limit');
     const writer = new RecordWriter(this.deps, true);
     const prepared = cases.map((item): BatchResult | { call: PreparedCall; key: string } => {
-      if (item.error || !item.variables) return failedCase(item.line, item.error ?? 'no variables');
+      if (item.error || !item.variables) {
+        return failedCase(item.line, new ValidationError(item.error ?? 'no variables'));
+      }
       try {
         const call = prepare(item.variables);
         return { call, key: cacheKey(call.settings, call.rendered.messages) };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        return failedCase(item.line, error.message);
+        return failedCase(item.line, error);
       }
     });
     const keys = prepared.flatMap((p) => ('key' in p && p.call.settings.cacheRead ? [p.key] : []));
     const cached = keys.length > 0 ? await this.deps.cache.getMany(keys) : new Map();
+    // A batch that must call the model is refused without its key, as a single run is.
+    const uncached = prepared.find((p) => 'key' in p && !cached.has(p.key));
+    if (uncached && 'call' in uncached) requireApiKey(uncached.call.settings);
 
     const limit = pLimit(options.concurrency);
     const answered = new Map<string, Promise<CachedAnswer | null>>();
@@ -177,7 +182,17 @@ export class RunService {
       if (options.signal?.aborted) {
         return settle(
           index,
-          failedCase(line, 'cancelled before it started', { model, cancelled: true }),
+          failedCase(
+            line,
+            new AppError('cancelled before it started', {
+              code: 'CANCELLED',
+              exitCode: EXIT_CANCELLED,
+            }),
+            {
+              model,
+              cancelled: true,
+            },
+          ),
         );
       }
       // Lines that repeat a call of this batch wait for its answer and take it as a hit.
@@ -209,7 +224,7 @@ export class RunService {
         if (!(error instanceof AppError)) throw error;
         settle(index, {
           line,
-          ...(failedRunOf(error, model) ?? failedRun(error.message, { model })),
+          ...(failedRunOf(error, model) ?? failedRun(error, { model })),
         });
       }
     };

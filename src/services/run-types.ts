@@ -1,4 +1,5 @@
 // What running prompts takes and gives: results (a failed batch line's too), prepared calls.
+import { type AppError, type ErrorJson, errorJson } from '../core/errors.js';
 import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
 import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
@@ -52,7 +53,7 @@ export interface BatchCase {
 
 /** A call that failed, in the shape of one that succeeded (the call's fields empty). */
 export interface FailedRun {
-  error: string;
+  error: ErrorJson;
   executionId: string | null;
   output: null;
   model: string | null;
@@ -80,11 +81,11 @@ interface FailureDetails {
 }
 
 export function failedRun(
-  error: string,
+  error: AppError,
   { executionId = null, model = null, cancelled = false }: FailureDetails = {},
 ): FailedRun {
   return {
-    error,
+    error: errorJson(error),
     executionId,
     output: null,
     model,
@@ -98,14 +99,14 @@ export function failedRun(
 }
 
 /** A batch line that failed. */
-export function failedCase(line: number, error: string, details?: FailureDetails): BatchResult {
+export function failedCase(line: number, error: AppError, details?: FailureDetails): BatchResult {
   return { line, ...failedRun(error, details) };
 }
 
 /** The failed run a call's error stands for, if the call was made (and recorded). */
 export function failedRunOf(error: unknown, model: string): FailedRun | undefined {
   if (!(error instanceof ModelCallError || error instanceof CancelledError)) return undefined;
-  return failedRun(error.message, {
+  return failedRun(error, {
     executionId: error.details.executionId ?? null,
     model,
     cancelled: error instanceof CancelledError,

@@ -1,8 +1,9 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
 import { LineCounter, parseDocument } from 'yaml';
+import { ValidationError } from '../core/errors.js';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
-import { describeYamlError } from '../core/yaml-error.js';
+import { describeYamlError, yamlValue } from '../core/yaml-error.js';
 import { issueReason } from '../core/zod-issue.js';
 import { findReferences } from './references.js';
 import {
@@ -75,7 +76,13 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   const report = (path: PathPart[], message: string) =>
     problems.push({ path: formatPath(path) || '(file)', line: lineOf(path), message });
 
-  const raw = document.toJS();
+  let raw: unknown;
+  try {
+    raw = yamlValue(document, 'The file');
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { workflow: null, problems: [{ path: '(file)', line: null, message: error.message }] };
+  }
   const parsed = workflowFileSchema.safeParse(raw);
   // A file with structural problems still gets every other check, on the parts that pass.
   const salvaged = parsed.success ? null : salvageWorkflowFile(raw);

@@ -133,8 +133,19 @@ describe('prompt run', () => {
       [4, 'error'],
       [5, 'success'],
     ]);
-    expect(rows[1].error).toMatch(/400: refused/);
-    expect(rows[2].error).toMatch(/line 4 is not valid JSON/);
+    // A failed line carries the same error object as a failed command's --json.
+    expect(rows[1].error).toEqual({
+      message: expect.stringMatching(/400: refused/),
+      code: 'MODEL',
+      exitCode: 1,
+      hint: expect.any(String),
+    });
+    expect(rows[2].error).toEqual({
+      message: expect.stringMatching(/line 4 is not valid JSON/),
+      code: 'VALIDATION',
+      exitCode: 2,
+      hint: null,
+    });
     // Every line has the same keys, whatever became of it.
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(Object.keys(rows[0]).sort());
     expect(rows[1]).toMatchObject({ model: 'gpt-4o-mini', cached: false, costUsd: null });
@@ -154,8 +165,19 @@ describe('prompt run', () => {
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Say hello to A' }],
     });
-    expect(rows[1]).toMatchObject({ line: 2, error: expect.stringMatching(/name/) });
-    expect(rows[2]).toEqual({ line: 3, error: 'line 3 is not a JSON object of variables' });
+    expect(rows[1]).toMatchObject({
+      line: 2,
+      error: { message: expect.stringMatching(/name/), exitCode: 2 },
+    });
+    expect(rows[2]).toEqual({
+      line: 3,
+      error: {
+        message: 'line 3 is not a JSON object of variables',
+        code: 'VALIDATION',
+        exitCode: 2,
+        hint: null,
+      },
+    });
     expect(server.requests).toHaveLength(0);
 
     expect((await batch(lines.slice(0, 1), '--dry-run')).code).toBe(0);
@@ -205,7 +227,12 @@ describe('prompt run', () => {
     expect(scripted.stderr).toMatch(/^Error: authentication failed \(401\)[^\n]*\n$/);
     const failed = json(scripted);
     expect(failed).toEqual({
-      error: 'authentication failed (401): invalid api key',
+      error: {
+        message: 'authentication failed (401): invalid api key',
+        code: 'MODEL',
+        exitCode: 1,
+        hint: expect.stringMatching(/^check OPENAI_API_KEY; see `prompt-runner execution show/),
+      },
       executionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       output: null,
       model: 'gpt-4o-mini',

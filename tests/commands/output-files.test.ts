@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assertWritablePath,
+  checkOutputFile,
   openOutputFile,
   writeOutputFile,
 } from '../../src/commands/output-files.js';
@@ -22,7 +22,7 @@ describe('output files', () => {
     mkdirSync(join(dir, 'folder'));
     const refused = (path: string) => {
       try {
-        assertWritablePath(path);
+        checkOutputFile(path, false);
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
         return (error as Error).message;

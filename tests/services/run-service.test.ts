@@ -146,15 +146,18 @@ describe('RunService', () => {
     expect(results.slice(0, 10).every((r) => r.status === 'success')).toBe(true);
     expect(results[10]).toMatchObject({
       status: 'error',
-      error: expect.stringMatching(/400: bad case/),
+      error: { message: expect.stringMatching(/400: bad case/) },
     });
     expect(results[10]?.executionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(results[11]).toMatchObject({
       status: 'error',
       executionId: null,
-      error: 'line 12 is not valid JSON',
+      error: { message: 'line 12 is not valid JSON', code: 'VALIDATION', exitCode: 2 },
     });
-    expect(results[12]).toMatchObject({ status: 'error', error: 'Missing variable: "name"' });
+    expect(results[12]).toMatchObject({
+      status: 'error',
+      error: { message: 'Missing variable: "name"', code: 'MISSING_VARIABLES' },
+    });
     expect(server.requests).toHaveLength(11);
   });
 });

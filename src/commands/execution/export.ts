@@ -1,7 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { openOutputFile, outputFilePath } from '../output-files.js';
+import {
+  checkOutputFile,
+  type OutputFile,
+  openOutputFile,
+  outputFilePath,
+} from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { toExecutionJson } from './render.js';
 
@@ -9,6 +14,7 @@ const exportSchema = (z: Zod) =>
   z.object({
     format: z.enum(['jsonl', 'csv']),
     output: z.optional(z.string()),
+    overwrite: z.optional(z.boolean()),
   });
 
 const CSV_COLUMNS = [
@@ -48,11 +54,13 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
     .description('Write every execution as JSON lines or CSV (to stdout or a file)')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--overwrite', 'replace an existing file or symlink at the output path')
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const input = await parseInput(exportSchema, options, cmd);
-      const executions = await (await ctx.services()).executions();
       const path = outputFilePath(ctx.cwd, input.output);
+      if (path) checkOutputFile(path, Boolean(input.overwrite));
+      const executions = await (await ctx.services()).executions();
       // `--json` without a file: one JSON array, as every --json command prints one document.
       if (ctx.options.json && !path) {
         const all = [];
@@ -60,9 +68,8 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
         ctx.output.json(all);
         return;
       }
-      const stream: Writable = path
-        ? createWriteStream(path, { fd: openOutputFile(path) })
-        : ctx.deps.stdout;
+      const file: OutputFile | null = path ? openOutputFile(path) : null;
+      const stream: Writable = file ? createWriteStream('', { fd: file.fd }) : ctx.deps.stdout;
       const { stringify } = await import('csv-stringify/sync');
       const csvOptions = { cast: { boolean: (value: boolean) => String(value) } };
       if (input.format === 'csv') await write(stream, stringify([[...CSV_COLUMNS]]));
@@ -80,10 +87,14 @@ export function createExecutionExportCommand(deps: CommandDeps): Command {
           await write(stream, stringify([cells], csvOptions));
         }
       }
-      if (path) {
+      if (path && file) {
         await new Promise<void>((done, fail) =>
           stream.end((error?: Error | null) => (error ? fail(error) : done())),
-        );
+        ).catch((error: unknown) => {
+          file.discard();
+          throw error;
+        });
+        file.commit();
         ctx.output.result({ path, format: input.format, count }, (d) =>
           ctx.output.success(`Exported ${d.count} executions to ${d.path}`),
         );

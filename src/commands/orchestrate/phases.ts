@@ -1,7 +1,7 @@
 // orchestrate plan / analyze / implement.
 import { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
-import { assertWritablePath, outputFilePath, writeOutputFile } from '../output-files.js';
+import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { collect } from '../prompt/inputs.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject } from '../workflow/shared.js';
@@ -147,6 +147,7 @@ const implementSchema = (z: Zod) =>
     output: z.optional(z.string()),
     promptOnly: z.optional(z.boolean()),
     force: z.optional(z.boolean()),
+    overwrite: z.optional(z.boolean()),
   });
 
 export function createImplementCommand(deps: CommandDeps): Command {
@@ -156,12 +157,13 @@ export function createImplementCommand(deps: CommandDeps): Command {
     .option('-o, --output <file>', 'also write the plan to a Markdown file')
     .option('--prompt-only', 'print the implementation prompt (for a coding agent); change nothing')
     .option('--force', 'write the plan again, replacing it')
+    .option('--overwrite', 'replace an existing file or symlink at the output path')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const input = await parseInput(implementSchema, { session, ...options }, cmd);
       // The plan costs a model call: a path it cannot be written to is refused first.
       const output = outputFilePath(ctx.cwd, input.output);
-      if (output) assertWritablePath(output);
+      if (output) checkOutputFile(output, Boolean(input.overwrite));
       const orchestration = await (await ctx.services()).orchestration();
       if (input.promptOnly) {
         const { prompt } = await orchestration.implement(input.session, { promptOnly: true });

@@ -1,7 +1,7 @@
 // orchestrate list-sessions / show / export / delete.
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { writeOutputFile } from '../output-files.js';
+import { checkOutputDir, checkOutputFile, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption } from '../workflow/shared.js';
 import { exportFiles, printSession, printSessions, toSessionJson } from './render.js';
@@ -61,13 +61,17 @@ export function createExportSessionCommand(deps: CommandDeps): Command {
     .description('Write plan.md, analysis.md, implementation.md and session.json')
     .argument('<session>', 'session id (a unique prefix of 4+ characters)')
     .option('--dir <dir>', 'where to write (default: ./session-<id>)')
-    .action(async (id: string, options: { dir?: string }, cmd: Command) => {
+    .option('--overwrite', 'replace existing files (and write into a symlinked folder)')
+    .action(async (id: string, options: { dir?: string; overwrite?: boolean }, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const orchestration = await (await ctx.services()).orchestration();
       const session = await orchestration.find(id);
       const json = toSessionJson(session, await orchestration.usage(session));
       const dir = resolve(ctx.cwd, options.dir ?? `session-${session.sessionId.slice(0, 8)}`);
       const files = exportFiles(json);
+      const overwrite = Boolean(options.overwrite);
+      checkOutputDir(dir, overwrite);
+      for (const name of Object.keys(files)) checkOutputFile(join(dir, name), overwrite);
       for (const [name, content] of Object.entries(files))
         writeOutputFile(join(dir, name), content);
       ctx.output.result({ dir, files: Object.keys(files) }, (d) =>

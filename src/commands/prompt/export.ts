@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConflictError } from '../../core/errors.js';
-import { assertWritablePath, outputFilePath, writeOutputFile } from '../output-files.js';
+import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addScopeOptions, resolveScope } from './inputs.js';
 import { versionOption } from './show.js';
@@ -10,6 +8,7 @@ const exportSchema = (z: Zod) =>
   z.object({
     name: z.string(),
     output: z.optional(z.string()),
+    overwrite: z.optional(z.boolean()),
     force: z.optional(z.boolean()),
     version: versionOption(z),
     project: z.optional(z.string()),
@@ -22,26 +21,20 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
       .description('Write a prompt as a .prompt file (Dotprompt front matter and body)')
       .argument('<name>', 'prompt name')
       .option('-o, --output <file>', 'write to a file instead of stdout')
-      .option('--force', 'overwrite the output file if it exists')
+      .option('--overwrite', 'replace an existing file or symlink at the output path')
+      .option('--force', 'the same as --overwrite')
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
     const input = await parseInput(exportSchema, { name, ...options }, cmd);
+    const path = outputFilePath(ctx.cwd, input.output);
+    if (path) checkOutputFile(path, Boolean(input.overwrite || input.force));
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, input);
     const view = await prompts.get(scope, input.name, input.version);
     const { exportPromptFile } = await import('../../services/prompt-transfer.js');
     const content = exportPromptFile(view);
-    const path = outputFilePath(ctx.cwd, input.output);
-    if (path) {
-      assertWritablePath(path);
-      if (existsSync(path) && !input.force) {
-        throw new ConflictError(`${input.output} already exists`, {
-          hint: 'pass --force to overwrite',
-        });
-      }
-      writeOutputFile(path, content);
-    }
+    if (path) writeOutputFile(path, content);
     const data = { name: view.prompt.name, version: view.version.version, path, content };
     ctx.output.result(data, (d) => {
       if (d.path) ctx.output.success(`Exported ${d.name} v${d.version} to ${d.path}`);

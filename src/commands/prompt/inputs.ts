@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
-import { describeYamlError } from '../../core/yaml-error.js';
+import { describeYamlError, yamlValue } from '../../core/yaml-error.js';
 import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
 import type { PromptScope, PromptService } from '../../services/prompt-service.js';
 import type { Zod } from '../shared.js';
@@ -20,7 +20,7 @@ export const promptFieldsSchema = (z: Zod) =>
     model: z.optional(z.string()),
     temperature: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
     maxTokens: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    tag: z.optional(z.array(z.string())),
+    tag: z.optional(z.array(z.string().check(z.trim(), z.minLength(1, 'a tag cannot be empty')))),
     default: z.optional(z.array(z.string())),
     message: z.optional(z.string()),
     project: z.optional(z.string()),
@@ -143,7 +143,7 @@ export async function readVarsFile(
       `${Kind} ${path} is not valid JSON or YAML at ${describeYamlError(error)}`,
     );
   }
-  const value = document.toJS();
+  const value = yamlValue(document, `${Kind} ${path}`);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValidationError(`${Kind} ${path} must hold an object of name: value pairs`);
   }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CONFIG_DEFAULTS } from '../../core/config.js';
-import { AppError, ModelError, ValidationError } from '../../core/errors.js';
+import { AppError, errorJson, ModelError, ValidationError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import { failedRunOf } from '../../services/run-types.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
@@ -92,7 +92,14 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
           if (failed) bad++;
           ctx.output.jsonLine(
             failed
-              ? { line: item.line, error: call?.message ?? item.error }
+              ? {
+                  line: item.line,
+                  error: errorJson(
+                    call instanceof AppError
+                      ? call
+                      : new ValidationError(call?.message ?? item.error ?? 'no variables'),
+                  ),
+                }
               : { line: item.line, model: call.settings.model, messages: call.rendered.messages },
           );
         }

@@ -1,5 +1,9 @@
 // Helpers for prompt work. Each takes Handlebars' options object as its last argument.
 import type { HelperDelegate } from 'handlebars';
+import { ValidationError } from '../errors.js';
+
+/** The widest `indent` a template may ask for: a bigger count is a mistake, not a prompt. */
+export const MAX_INDENT = 100;
 
 type Options = { hash?: Record<string, unknown>; fn?: (context: unknown) => string };
 
@@ -27,7 +31,14 @@ export const HELPERS: Record<string, HelperDelegate> = {
     const options = list.at(-1) as Options;
     const params = args(list);
     const [body, width] = options.fn ? [options.fn(this), params[0]] : params;
-    const pad = ' '.repeat(typeof width === 'number' ? width : 2);
+    const count = typeof width === 'number' ? width : 2;
+    if (!Number.isInteger(count) || count < 0 || count > MAX_INDENT) {
+      throw new ValidationError(
+        `Template helper indent: the count must be a whole number from 0 to ${MAX_INDENT} (got ${count})`,
+        { code: 'TEMPLATE_RENDER' },
+      );
+    }
+    const pad = ' '.repeat(count);
     return text(body)
       .split('\n')
       .map((line) => (line ? pad + line : line))
