@@ -1,7 +1,7 @@
 // The file tree shown to the model, summarised from the list of paths. File names are data: a
 // name that could pass for a line, a heading or a different name is shown JSON-quoted.
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const UNSAFE = /[\p{Cc}\u2028\u2029]/u;
 
 function unsafeSegment(segment: string): boolean {
   return segment.startsWith('#') || segment !== segment.trim() || UNSAFE.test(segment);
