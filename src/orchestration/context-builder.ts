@@ -1,13 +1,22 @@
 // Codebase context for the analysis phase: the file tree (git's file list in a repository,
 // else a walk that honours .gitignore), key files (README, manifests, configs) and files
 // matching --context globs, within a character budget. Binaries, lock files, build output and
-// secrets are never read.
+// secrets are never read, and nothing is read through a symlink or outside the root.
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { displayPath, summarizeTree } from './file-tree.js';
+import {
+  ENV_TEMPLATE,
+  holdsPrivateKey,
+  KEY_PROBE_BYTES,
+  secretByName,
+  withoutValues,
+} from './secret-files.js';
 
 export const DEFAULT_MAX_CONTEXT_CHARS = 60_000;
 const TREE_LINES = 200;
@@ -46,8 +55,6 @@ const LOCK_FILES = new Set([
   'go.sum',
   'uv.lock',
 ]);
-const SECRET =
-  /(^|\/)(\.env(\..*)?|.*\.(pem|key|p12|pfx|keystore|jks)|id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|secrets?\.(json|ya?ml|toml))$/i;
 const BUILD_OUTPUT = /(^|\/)(dist|build|out|target|coverage)\/|\.min\.(js|css)$|\.map$/;
 const BINARY_EXTENSIONS =
   /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|exe|dll|so|dylib|a|o|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|webm|wav|flac|ogg|sqlite|db|pyc)$/i;
@@ -67,7 +74,7 @@ const KEY_FILES = [
   /^dockerfile$/i,
   /^docker-compose\.ya?ml$/,
   /^makefile$/i,
-  /^\.env\.example$/,
+  /^\.env\.(example|sample|template|dist)$/,
   /^(contributing|architecture)\.md$/i,
 ];
 
@@ -90,6 +97,9 @@ export interface CodebaseContext {
   /** How the file list was made. */
   source: 'git' | 'walk';
   totalFiles: number;
+  /** Every path listed, and those of them that are symlinks (listed, never followed). */
+  paths: string[];
+  symlinks: string[];
   fileTree: string;
   codebaseContext: string;
   files: IncludedFile[];
@@ -128,7 +138,7 @@ function ignored(scopes: Rules[], path: string): boolean {
   });
 }
 
-/** Every file under root, skipping ignored paths and the usual dependency and build folders. */
+/** Every file and symlink under root (symlinks are not entered), skipping ignored paths and the usual dependency and build folders. */
 async function walk(root: string): Promise<string[]> {
   const files: string[] = [];
   const visit = async (dir: string, scopes: Rules[]) => {
@@ -142,7 +152,7 @@ async function walk(root: string): Promise<string[]> {
         if (!SKIPPED_DIRS.has(entry.name) && !ignored(here, `${path}/`)) {
           await visit(join(dir, entry.name), here);
         }
-      } else if (entry.isFile() && !ignored(here, path)) {
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(here, path)) {
         files.push(path);
       }
     }
@@ -152,7 +162,7 @@ async function walk(root: string): Promise<string[]> {
 }
 
 /** isbinaryfile is CommonJS: its function sits on the default export once bundled. */
-async function binaryCheck(): Promise<(path: string) => Promise<boolean>> {
+async function binaryCheck(): Promise<(bytes: Buffer, size: number) => Promise<boolean>> {
   const module = (await import('isbinaryfile')) as typeof import('isbinaryfile') & {
     default?: typeof import('isbinaryfile');
   };
@@ -162,45 +172,56 @@ async function binaryCheck(): Promise<(path: string) => Promise<boolean>> {
 /** Why a file's contents must not be read, if they must not. */
 function unreadable(path: string): string | null {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  if (SECRET.test(path) && name !== '.env.example') return 'may hold secrets';
+  if (secretByName(path)) return 'may hold secrets';
   if (LOCK_FILES.has(name)) return 'lock file';
   if (BUILD_OUTPUT.test(path)) return 'build output';
   if (BINARY_EXTENSIONS.test(name)) return 'binary';
   return null;
 }
 
-/** The tree as indented lines; past the limit, folders are summed up with their file counts. */
-export function summarizeTree(paths: string[], maxLines = TREE_LINES): string {
-  if (paths.length <= maxLines) return paths.join('\n');
-  const counts = new Map<string, number>();
-  const rootFiles: string[] = [];
-  for (const path of paths) {
-    const slash = path.indexOf('/');
-    if (slash < 0) rootFiles.push(path);
-    else counts.set(path.slice(0, slash), (counts.get(path.slice(0, slash)) ?? 0) + 1);
+type Read = { text: string } | { skipped: string };
+
+/**
+ * A file's text, only if it is a regular file whose real path is the one under the real root
+ * (no symlink on the way, to a file or a folder), opened without following a link.
+ */
+async function readInside(root: string, realRoot: string, path: string): Promise<Read> {
+  const full = join(root, path);
+  const info = await lstat(full).catch(() => null);
+  if (!info) return { skipped: 'missing' };
+  if (info.isSymbolicLink()) return { skipped: 'symlink, not followed' };
+  if (!info.isFile()) return { skipped: 'not a regular file' };
+  const real = await realpath(full).catch(() => null);
+  if (real !== join(realRoot, path)) return { skipped: 'reached through a symlink' };
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  if (!handle) return { skipped: 'cannot be read' };
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile()) return { skipped: 'not a regular file' };
+    if (opened.size > MAX_FILE_BYTES) return { skipped: 'too large' };
+    const bytes = await handle.readFile();
+    if (await (await binaryCheck())(bytes, bytes.length).catch(() => true))
+      return { skipped: 'binary' };
+    const text = bytes.toString('utf8');
+    if (holdsPrivateKey(text.slice(0, KEY_PROBE_BYTES))) return { skipped: 'may hold secrets' };
+    return { text: ENV_TEMPLATE.test(path) ? withoutValues(text) : text };
+  } finally {
+    await handle.close();
   }
-  const lines = [...rootFiles.slice(0, maxLines / 2)];
-  if (rootFiles.length > maxLines / 2)
-    lines.push(`… ${rootFiles.length - maxLines / 2} more files at the root`);
-  const dirs = [...counts].sort((a, b) => a[0].localeCompare(b[0]));
-  const room = Math.max(1, Math.floor((maxLines - lines.length) / Math.max(1, dirs.length)));
-  for (const [dir, count] of dirs) {
-    lines.push(`${dir}/ (${count} files)`);
-    const inside = paths.filter((p) => p.startsWith(`${dir}/`));
-    for (const path of inside.slice(0, room - 1)) lines.push(`  ${path.slice(dir.length + 1)}`);
-    if (inside.length > room - 1 && room > 1) lines.push(`  …`);
-    if (lines.length >= maxLines * 1.5) break;
-  }
-  return lines.join('\n');
 }
 
 export async function gatherContext(options: ContextOptions): Promise<CodebaseContext> {
   const { root } = options;
+  const realRoot = await realpath(root);
   const budget = options.maxChars ?? DEFAULT_MAX_CONTEXT_CHARS;
   const fromGit = await gitFiles(root);
   const paths = (fromGit ?? (await walk(root))).filter(
     (path) => !path.split('/').some((part) => SKIPPED_DIRS.has(part)),
   );
+  const links = await Promise.all(
+    paths.map(async (path) => (await lstat(join(root, path)).catch(() => null))?.isSymbolicLink()),
+  );
+  const symlinks = paths.filter((_, index) => links[index]);
   const isKey = (path: string) => !path.includes('/') && KEY_FILES.some((re) => re.test(path));
   const matchers = (options.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
   const wanted: { path: string; reason: IncludedFile['reason'] }[] = [
@@ -224,18 +245,13 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
       skipped.push({ path, reason: 'over the context budget' });
       continue;
     }
-    const full = join(root, path);
-    const size = (await stat(full).catch(() => null))?.size ?? 0;
-    if (size > MAX_FILE_BYTES) {
-      skipped.push({ path, reason: 'too large' });
+    const read = await readInside(root, realRoot, path);
+    if ('skipped' in read) {
+      skipped.push({ path, reason: read.skipped });
       continue;
     }
-    if (await (await binaryCheck())(full).catch(() => true)) {
-      skipped.push({ path, reason: 'binary' });
-      continue;
-    }
-    const content = await readFile(full, 'utf8');
-    const header = `=== ${path} ===\n`;
+    const content = read.text;
+    const header = `=== ${displayPath(path)} ===\n`;
     const room = budget - used - header.length;
     const truncated = content.length > room;
     const body = truncated ? `${content.slice(0, Math.max(0, room))}\n… (truncated)` : content;
@@ -247,7 +263,9 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     root,
     source: fromGit ? 'git' : 'walk',
     totalFiles: paths.length,
-    fileTree: summarizeTree(paths),
+    paths,
+    symlinks,
+    fileTree: summarizeTree(paths, TREE_LINES, new Set(symlinks)),
     codebaseContext: sections.join('\n'),
     files,
     skipped,

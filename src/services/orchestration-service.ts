@@ -14,8 +14,9 @@ import type {
   SessionStatus,
 } from '../db/repositories/orchestration-repository.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
-import { gatherContext, summarizeTree } from '../orchestration/context-builder.js';
+import { gatherContext } from '../orchestration/context-builder.js';
 import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
+import { summarizeTree } from '../orchestration/file-tree.js';
 import { resolveTemplate } from '../orchestration/phase-templates.js';
 import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
@@ -322,6 +323,7 @@ export class OrchestrationService {
     if (!project.rootPath || !existsSync(project.rootPath))
       return '(the project has no root directory)';
     const context = await gatherContext({ root: project.rootPath, maxChars: 0 });
-    return summarizeTree(context.fileTree.split('\n'), 60);
+    // From the paths, once: the analysis tree's lines are not paths.
+    return summarizeTree(context.paths, 60, new Set(context.symlinks));
   }
 }

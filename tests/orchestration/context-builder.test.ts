@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gatherContext, summarizeTree } from '../../src/orchestration/context-builder.js';
+import { gatherContext } from '../../src/orchestration/context-builder.js';
+import { summarizeTree } from '../../src/orchestration/file-tree.js';
 import { tempDir } from '../support/temp.js';
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -110,7 +111,7 @@ describe('gatherContext', () => {
 
 describe('summarizeTree', () => {
   it('lists a small tree whole and sums up a large one by folder', () => {
-    expect(summarizeTree(['a.ts', 'b/c.ts'])).toBe('a.ts\nb/c.ts');
+    expect(summarizeTree(['a.ts', 'b/c.ts'], 200)).toBe('a.ts\nb/c.ts');
     const many = Array.from({ length: 500 }, (_, i) => `src/module${i}/index.ts`).concat([
       'README.md',
     ]);
