@@ -1,9 +1,19 @@
 // Opens the SQLite store: refuses files that are not SQLite or come from a newer version,
 // applies pending migrations (loading the schema engine only then), sets WAL, and connects
 // Prisma through the better-sqlite3 adapter.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../core/errors.js';
@@ -165,11 +175,53 @@ export function backupDatabase(file: string, target: string): void {
   } catch (error) {
     throw new ValidationError(`Cannot write ${target}: ${cannotWriteReason(error)}`);
   }
+  removeStaleBackups(target);
+  // The copy is written under a temporary name beside the target and linked into place when
+  // complete, so a backup killed mid-way leaves no partial file at the name the user chose.
+  const partial = partialBackupName(target, process.pid);
   const db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
   try {
-    db.prepare('VACUUM INTO ?').run(target);
+    db.prepare('VACUUM INTO ?').run(partial);
+    linkSync(partial, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
+    }
+    throw error;
   } finally {
     db.close();
+    rmSync(partial, { force: true });
+    rmSync(`${partial}-journal`, { force: true });
+  }
+}
+
+function partialBackupName(target: string, pid: number): string {
+  return join(dirname(target), `.${basename(target)}.${pid}.partial`);
+}
+
+/** Removes the partial copies that killed backups to the same target left behind. */
+function removeStaleBackups(target: string): void {
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)\.partial(?:-journal)?$/.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
