@@ -49,8 +49,14 @@ export interface MigrateResult {
   total: number;
 }
 
-export async function openDatabase(file: string): Promise<Database> {
-  const { applied } = await migrateDatabase(file);
+export interface OpenOptions {
+  /** Create missing folders above the file: only for the default location, so a mistyped
+   * --db path is refused instead of starting an empty database somewhere unexpected. */
+  createFolder?: boolean;
+}
+
+export async function openDatabase(file: string, options: OpenOptions = {}): Promise<Database> {
+  const { applied } = await migrateDatabase(file, options);
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const factory = new PrismaBetterSqlite3({
     url: `file:${file}`,
@@ -122,13 +128,23 @@ function lazyClient(create: () => Promise<PrismaClient>): {
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */
-export async function migrateDatabase(file: string): Promise<MigrateResult> {
+export async function migrateDatabase(
+  file: string,
+  options: OpenOptions = {},
+): Promise<MigrateResult> {
   assertSqliteFile(file);
-  try {
-    makeDirectory(dirname(file));
-  } catch (error) {
-    throw cannotUse(file, error);
+  if (options.createFolder ?? true) {
+    try {
+      makeDirectory(dirname(file));
+    } catch (error) {
+      throw cannotUse(file, error);
+    }
+  } else if (!existsSync(dirname(file))) {
+    throw new ValidationError(`No folder ${dirname(file)} for the database ${file}`, {
+      hint: 'create the folder first, or check the --db path or PROMPT_RUNNER_DB',
+    });
   }
+  createDatabaseFile(file);
   const known = listMigrationNames();
   const state = inspect(file, known);
   if (state.pending.length === 0) return { applied: [], total: known.length };
@@ -192,6 +208,28 @@ export function backupDatabase(file: string, target: string): void {
     db.close();
     rmSync(partial, { force: true });
     rmSync(`${partial}-journal`, { force: true });
+  }
+}
+
+/**
+ * Creates a new database file whole: written under a temporary name and linked into place, so
+ * no process ever sees an empty file at the database path (an empty file is refused).
+ */
+function createDatabaseFile(file: string): void {
+  if (existsSync(file)) return;
+  const fresh = join(dirname(file), `.${basename(file)}.${process.pid}.new`);
+  try {
+    const db = new BetterSqlite3(fresh, { nativeBinding: nativeBinding() });
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    linkSync(fresh, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotUse(file, error);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fresh}${suffix}`, { force: true });
   }
 }
 
@@ -282,7 +320,7 @@ function nativeBinding(): string | undefined {
   }
 }
 
-/** A non-empty file must start with SQLite's header; anything else is left untouched. */
+/** A file must start with SQLite's header (an empty one too); anything else is left untouched. */
 export function assertSqliteFile(file: string): void {
   let size: number;
   try {
@@ -294,7 +332,12 @@ export function assertSqliteFile(file: string): void {
     if (error instanceof DatabaseError) throw error;
     throw cannotUse(file, error);
   }
-  if (size === 0) return;
+  if (size === 0) {
+    throw new DatabaseError(`${file} is an empty file, not a prompt-runner database`, {
+      code: 'NOT_SQLITE',
+      hint: 'use another file with --db, or remove the empty file',
+    });
+  }
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, 'r');
   try {
