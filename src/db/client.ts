@@ -11,6 +11,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -150,12 +151,7 @@ export async function migrateDatabase(
   if (state.pending.length === 0) return { applied: [], total: known.length };
 
   // Two processes may meet a fresh database at once: one migrates, the other waits.
-  const { default: lockfile } = await import('proper-lockfile');
-  const release = await lockfile.lock(file, {
-    realpath: false,
-    stale: 60_000,
-    retries: { retries: 600, minTimeout: 20, maxTimeout: 100 },
-  });
+  const release = await lockForMigration(file);
   try {
     const current = inspect(file, known);
     if (current.pending.length === 0) return { applied: [], total: known.length };
@@ -175,6 +171,62 @@ export async function migrateDatabase(
   } finally {
     await release();
   }
+}
+
+/**
+ * Takes the migration lock (a `<file>.lock` folder beside a `<file>.lock.pid` naming its
+ * holder). A lock whose holder has died is taken over at once instead of waiting for it to
+ * go stale; one that cannot be had is one clear error.
+ */
+async function lockForMigration(file: string): Promise<() => Promise<void>> {
+  const lockDir = `${file}.lock`;
+  const pidFile = `${lockDir}.pid`;
+  removeDeadLock(lockDir, pidFile);
+  const { default: lockfile } = await import('proper-lockfile');
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      lockfilePath: lockDir,
+      stale: 60_000,
+      retries: { retries: 600, minTimeout: 20, maxTimeout: 100 },
+      // A lock taken over by another process must not end this one with an uncaught error.
+      onCompromised: () => {},
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new DatabaseError(`Another prompt-runner process is migrating ${file}`, {
+        code: 'DB_BUSY',
+        hint: 'wait for it to finish and run the command again',
+      });
+    }
+    throw cannotUse(file, error);
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return async () => {
+    rmSync(pidFile, { force: true });
+    await release().catch(() => {});
+  };
+}
+
+function removeDeadLock(lockDir: string, pidFile: string): void {
+  let lockedAt: number;
+  try {
+    lockedAt = statSync(lockDir).mtimeMs;
+  } catch {
+    return;
+  }
+  let holder: number | undefined;
+  try {
+    holder = Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
+  } catch {
+    holder = undefined;
+  }
+  // Without a pid the holder may be between taking the lock and naming itself: give it time.
+  const dead = holder ? !isAlive(holder) : Date.now() - lockedAt > 5_000;
+  if (!dead) return;
+  rmSync(pidFile, { force: true });
+  rmSync(lockDir, { recursive: true, force: true });
 }
 
 /** Writes a consistent, compacted copy of the database to `target` (which must not exist). */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,5 +90,21 @@ describe('database and config files', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/disk is full/);
     expect(readdirSync(home).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('takes over at once a migration lock left by a killed process', async () => {
+    const home = tempDir();
+    const db = join(home, 'store.db');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    mkdirSync(`${db}.lock`);
+    writeFileSync(`${db}.lock.pid`, String(dead));
+    const result = await runBinary(['--db', db, 'project', 'list', '--json'], {
+      env: testEnv(home),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+    expect(existsSync(`${db}.lock`)).toBe(false);
+    expect(existsSync(`${db}.lock.pid`)).toBe(false);
   });
 });
