@@ -1,6 +1,6 @@
 // The config file: a JSON object of known keys, each validated with zod. Values arrive as
 // strings from `config set`; each key says how to read one.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ValidationError } from './errors.js';
 import { cannotWriteReason, makeDirectory } from './fs.js';
@@ -226,6 +226,11 @@ export class ConfigStore {
         writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`);
         renameSync(temp, this.file);
       } catch (error) {
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // The write error below is what the user needs to see.
+        }
         throw this.#cannotWrite(error);
       }
     } finally {

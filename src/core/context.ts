@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
-import type { Database } from '../db/client.js';
+import type { Database, OpenOptions } from '../db/client.js';
 import type { Services } from '../services/index.js';
 import { ConfigStore } from './config.js';
 import { ValidationError } from './errors.js';
@@ -18,7 +18,7 @@ export interface CliDeps {
   stdout: Stream<Writable>;
   stderr: Stream<Writable>;
   stdin: Stream<Readable>;
-  openDatabase?: (file: string) => Promise<Database>;
+  openDatabase?: (file: string, options?: OpenOptions) => Promise<Database>;
   /** Calls `handler` on Ctrl-C; returns a function that stops listening. */
   onInterrupt?: (handler: () => void) => () => void;
 }
@@ -75,7 +75,7 @@ export class AppContext {
     this.#db ??= (async () => {
       this.output.debug(`database ${this.paths.dbFile}`);
       const open = this.deps.openDatabase ?? (await import('../db/client.js')).openDatabase;
-      const db = await open(this.paths.dbFile);
+      const db = await open(this.paths.dbFile, { createFolder: !this.paths.dbNamed });
       if (db.migrated.length > 0)
         this.output.debug(`applied migrations: ${db.migrated.join(', ')}`);
       return db;

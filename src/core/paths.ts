@@ -6,6 +6,8 @@ import envPaths from 'env-paths';
 export interface Paths {
   configFile: string;
   dbFile: string;
+  /** The database file was named by --db or PROMPT_RUNNER_DB (its folder must exist). */
+  dbNamed: boolean;
 }
 
 export const DB_FILE_NAME = 'prompt-runner.db';
@@ -21,7 +23,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, dbFlag?: strin
   const dbFile = dbSource
     ? absolute(dbSource, cwd)
     : join(home ?? platform?.data ?? '', DB_FILE_NAME);
-  return { configFile, dbFile };
+  return { configFile, dbFile, dbNamed: Boolean(dbSource) };
 }
 
 function absolute(path: string, cwd: string): string {

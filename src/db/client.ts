@@ -1,9 +1,20 @@
 // Opens the SQLite store: refuses files that are not SQLite or come from a newer version,
 // applies pending migrations (loading the schema engine only then), sets WAL, and connects
 // Prisma through the better-sqlite3 adapter.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../core/errors.js';
@@ -39,8 +50,14 @@ export interface MigrateResult {
   total: number;
 }
 
-export async function openDatabase(file: string): Promise<Database> {
-  const { applied } = await migrateDatabase(file);
+export interface OpenOptions {
+  /** Create missing folders above the file: only for the default location, so a mistyped
+   * --db path is refused instead of starting an empty database somewhere unexpected. */
+  createFolder?: boolean;
+}
+
+export async function openDatabase(file: string, options: OpenOptions = {}): Promise<Database> {
+  const { applied } = await migrateDatabase(file, options);
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const factory = new PrismaBetterSqlite3({
     url: `file:${file}`,
@@ -112,24 +129,29 @@ function lazyClient(create: () => Promise<PrismaClient>): {
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */
-export async function migrateDatabase(file: string): Promise<MigrateResult> {
+export async function migrateDatabase(
+  file: string,
+  options: OpenOptions = {},
+): Promise<MigrateResult> {
   assertSqliteFile(file);
-  try {
-    makeDirectory(dirname(file));
-  } catch (error) {
-    throw cannotUse(file, error);
+  if (options.createFolder ?? true) {
+    try {
+      makeDirectory(dirname(file));
+    } catch (error) {
+      throw cannotUse(file, error);
+    }
+  } else if (!existsSync(dirname(file))) {
+    throw new ValidationError(`No folder ${dirname(file)} for the database ${file}`, {
+      hint: 'create the folder first, or check the --db path or PROMPT_RUNNER_DB',
+    });
   }
+  createDatabaseFile(file);
   const known = listMigrationNames();
   const state = inspect(file, known);
   if (state.pending.length === 0) return { applied: [], total: known.length };
 
   // Two processes may meet a fresh database at once: one migrates, the other waits.
-  const { default: lockfile } = await import('proper-lockfile');
-  const release = await lockfile.lock(file, {
-    realpath: false,
-    stale: 60_000,
-    retries: { retries: 600, minTimeout: 20, maxTimeout: 100 },
-  });
+  const release = await lockForMigration(file);
   try {
     const current = inspect(file, known);
     if (current.pending.length === 0) return { applied: [], total: known.length };
@@ -151,6 +173,62 @@ export async function migrateDatabase(file: string): Promise<MigrateResult> {
   }
 }
 
+/**
+ * Takes the migration lock (a `<file>.lock` folder beside a `<file>.lock.pid` naming its
+ * holder). A lock whose holder has died is taken over at once instead of waiting for it to
+ * go stale; one that cannot be had is one clear error.
+ */
+async function lockForMigration(file: string): Promise<() => Promise<void>> {
+  const lockDir = `${file}.lock`;
+  const pidFile = `${lockDir}.pid`;
+  removeDeadLock(lockDir, pidFile);
+  const { default: lockfile } = await import('proper-lockfile');
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      lockfilePath: lockDir,
+      stale: 60_000,
+      retries: { retries: 600, minTimeout: 20, maxTimeout: 100 },
+      // A lock taken over by another process must not end this one with an uncaught error.
+      onCompromised: () => {},
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new DatabaseError(`Another prompt-runner process is migrating ${file}`, {
+        code: 'DB_BUSY',
+        hint: 'wait for it to finish and run the command again',
+      });
+    }
+    throw cannotUse(file, error);
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return async () => {
+    rmSync(pidFile, { force: true });
+    await release().catch(() => {});
+  };
+}
+
+function removeDeadLock(lockDir: string, pidFile: string): void {
+  let lockedAt: number;
+  try {
+    lockedAt = statSync(lockDir).mtimeMs;
+  } catch {
+    return;
+  }
+  let holder: number | undefined;
+  try {
+    holder = Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
+  } catch {
+    holder = undefined;
+  }
+  // Without a pid the holder may be between taking the lock and naming itself: give it time.
+  const dead = holder ? !isAlive(holder) : Date.now() - lockedAt > 5_000;
+  if (!dead) return;
+  rmSync(pidFile, { force: true });
+  rmSync(lockDir, { recursive: true, force: true });
+}
+
 /** Writes a consistent, compacted copy of the database to `target` (which must not exist). */
 export function backupDatabase(file: string, target: string): void {
   if (!existsSync(file)) {
@@ -165,11 +243,75 @@ export function backupDatabase(file: string, target: string): void {
   } catch (error) {
     throw new ValidationError(`Cannot write ${target}: ${cannotWriteReason(error)}`);
   }
+  removeStaleBackups(target);
+  // The copy is written under a temporary name beside the target and linked into place when
+  // complete, so a backup killed mid-way leaves no partial file at the name the user chose.
+  const partial = partialBackupName(target, process.pid);
   const db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
   try {
-    db.prepare('VACUUM INTO ?').run(target);
+    db.prepare('VACUUM INTO ?').run(partial);
+    linkSync(partial, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
+    }
+    throw error;
   } finally {
     db.close();
+    rmSync(partial, { force: true });
+    rmSync(`${partial}-journal`, { force: true });
+  }
+}
+
+/**
+ * Creates a new database file whole: written under a temporary name and linked into place, so
+ * no process ever sees an empty file at the database path (an empty file is refused).
+ */
+function createDatabaseFile(file: string): void {
+  if (existsSync(file)) return;
+  const fresh = join(dirname(file), `.${basename(file)}.${process.pid}.new`);
+  try {
+    const db = new BetterSqlite3(fresh, { nativeBinding: nativeBinding() });
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    linkSync(fresh, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotUse(file, error);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fresh}${suffix}`, { force: true });
+  }
+}
+
+function partialBackupName(target: string, pid: number): string {
+  return join(dirname(target), `.${basename(target)}.${pid}.partial`);
+}
+
+/** Removes the partial copies that killed backups to the same target left behind. */
+function removeStaleBackups(target: string): void {
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)\.partial(?:-journal)?$/.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -230,7 +372,7 @@ function nativeBinding(): string | undefined {
   }
 }
 
-/** A non-empty file must start with SQLite's header; anything else is left untouched. */
+/** A file must start with SQLite's header (an empty one too); anything else is left untouched. */
 export function assertSqliteFile(file: string): void {
   let size: number;
   try {
@@ -242,7 +384,12 @@ export function assertSqliteFile(file: string): void {
     if (error instanceof DatabaseError) throw error;
     throw cannotUse(file, error);
   }
-  if (size === 0) return;
+  if (size === 0) {
+    throw new DatabaseError(`${file} is an empty file, not a prompt-runner database`, {
+      code: 'NOT_SQLITE',
+      hint: 'use another file with --db, or remove the empty file',
+    });
+  }
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, 'r');
   try {

@@ -7,6 +7,7 @@ describe('resolvePaths', () => {
     expect(resolvePaths({ PROMPT_RUNNER_HOME: '/srv/pr' }, '/work')).toEqual({
       configFile: '/srv/pr/config.json',
       dbFile: '/srv/pr/prompt-runner.db',
+      dbNamed: false,
     });
   });
 

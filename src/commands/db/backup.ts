@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
 import { type CommandDeps, withExamples } from '../shared.js';
 
 export function createDbBackupCommand(deps: CommandDeps): Command {
@@ -8,6 +9,11 @@ export function createDbBackupCommand(deps: CommandDeps): Command {
     .description('Write a consistent copy of the database to a new file (safe while in use)')
     .argument('<file>', 'where to write the copy (must not exist)')
     .action(async (file: string, _options: object, cmd: Command) => {
+      if (!file.trim()) {
+        throw new ValidationError('db backup needs a file name', {
+          hint: 'prompt-runner db backup <file>',
+        });
+      }
       const ctx = await deps.context(cmd);
       const target = resolve(ctx.cwd, file);
       const { backupDatabase } = await import('../../db/client.js');

@@ -7,7 +7,9 @@ export function createDbMigrateCommand(deps: CommandDeps): Command {
     .action(async (_options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const { migrateDatabase } = await import('../../db/client.js');
-      const result = await migrateDatabase(ctx.paths.dbFile);
+      const result = await migrateDatabase(ctx.paths.dbFile, {
+        createFolder: !ctx.paths.dbNamed,
+      });
       const data = { path: ctx.paths.dbFile, applied: result.applied, total: result.total };
       ctx.output.result(data, () => {
         if (result.applied.length === 0) {
