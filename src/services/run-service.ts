@@ -10,6 +10,7 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
+import { redactSecret, redactSecretIn } from '../core/secrets.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionData,
@@ -304,7 +305,7 @@ export class RunService {
       ? {
           key,
           model: settings.model,
-          response: response.text,
+          response: execution.response ?? '',
           finishReason: response.finishReason,
           inputTokens: response.inputTokens,
           outputTokens: response.outputTokens,
@@ -364,9 +365,16 @@ export class RunService {
       error: outcome.error ?? null,
       ...outcome,
     };
+    // Nothing recorded, cached or printed holds the API key, wherever it came from.
+    const key = settings.apiKey;
+    execution.response = execution.response && redactSecret(execution.response, key);
+    execution.error = execution.error && redactSecret(execution.error, key);
+    execution.system = execution.system && redactSecret(execution.system, key);
+    execution.messages = redactSecretIn(execution.messages, key);
+    execution.variables = redactSecretIn(execution.variables, key);
     const result: RunResult = {
       executionId: id,
-      output: outcome.response ?? '',
+      output: execution.response ?? '',
       model: settings.model,
       status: 'success',
       inputTokens: outcome.inputTokens,
