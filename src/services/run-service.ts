@@ -2,7 +2,7 @@
 // was attempted becomes an execution row, whether it succeeded, failed or was cancelled.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
-import { AppError } from '../core/errors.js';
+import { AppError, DatabaseError, reasonOf, UnrecordedAnswerError } from '../core/errors.js';
 import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
 import { costOf } from '../core/model-client/pricing.js';
 import type {
@@ -53,6 +53,7 @@ async function defaultClient(settings: ModelClientSettings & { keyName: string }
 
 export class RunService {
   private readonly clients = new WeakMap<ResolvedSettings, Promise<ModelClient>>();
+  private writable: Promise<void> | undefined;
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -249,6 +250,7 @@ export class RunService {
       return result;
     }
     const apiKey = requireApiKey(settings);
+    await this.checkWritable();
     const client = await this.client(settings, apiKey);
     let response: ModelResponse;
     try {
@@ -311,9 +313,24 @@ export class RunService {
           outputTokens: response.outputTokens,
         }
       : undefined;
-    await writer.add({ execution, answer });
+    try {
+      await writer.add({ execution, answer });
+    } catch (error) {
+      throw new UnrecordedAnswerError(result, error);
+    }
     if (answer) onAnswer?.(answer);
     return result;
+  }
+
+  /** A paid call is made only when its answer can be recorded: checked once per process. */
+  private checkWritable(): Promise<void> {
+    this.writable ??= this.deps.executions.checkWritable().catch((error: unknown) => {
+      throw new DatabaseError(
+        `The database cannot be written, so no model was called: ${reasonOf(error)}`,
+        { hint: 'check that the database file and its folder can be written' },
+      );
+    });
+    return this.writable;
   }
 
   /** One client per settings: the calls of a batch share its connections. */
