@@ -1,6 +1,7 @@
 // Writes what calls produce (execution rows, cached answers, cache hits) in groups: a batch
 // of a thousand calls makes a few dozen writes instead of thousands. Single runs flush at
 // once; a batch flushes every FLUSH_ROWS rows or FLUSH_MS milliseconds, and at its end.
+import { DatabaseError, reasonOf } from '../core/errors.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionData,
@@ -45,7 +46,11 @@ export class RecordWriter {
     await this.write();
     const failure = this.failure;
     this.failure = undefined;
-    if (failure !== undefined) throw failure;
+    if (failure === undefined) return;
+    if (!this.grouped) throw failure;
+    throw new DatabaseError(
+      `Some calls could not be recorded in the database: ${reasonOf(failure)}`,
+    );
   }
 
   /** Writes one group, in order after the others; never rejects (keeps the error). */
