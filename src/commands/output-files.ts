@@ -64,7 +64,10 @@ function assertCreatable(path: string): void {
  */
 export function checkOutputFile(path: string, overwrite: boolean): void {
   const stats = lstatOrNull(path);
-  if (!stats) return assertCreatable(path);
+  if (!stats) {
+    assertCreatable(path);
+    return;
+  }
   if (stats.isSymbolicLink()) {
     if (!overwrite) throw refused(path, 'is a symlink');
     return;
@@ -76,7 +79,10 @@ export function checkOutputFile(path: string, overwrite: boolean): void {
 /** The same for a folder to write into (`--dir`): a symlinked folder needs `overwrite`. */
 export function checkOutputDir(dir: string, overwrite: boolean): void {
   const stats = lstatOrNull(dir);
-  if (!stats) return assertCreatable(dir);
+  if (!stats) {
+    assertCreatable(dir);
+    return;
+  }
   if (stats.isSymbolicLink() && !overwrite) throw refused(dir, 'is a symlink');
   if (!statSync(dir).isDirectory()) {
     throw new ValidationError(`Cannot write into ${dir}: it is not a folder`);

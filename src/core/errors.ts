@@ -78,3 +78,20 @@ export class DatabaseError extends AppError {
     this.name = 'DatabaseError';
   }
 }
+
+/** A call was answered but its record could not be written: the answer is still shown. */
+export class UnrecordedAnswerError<T = unknown> extends DatabaseError {
+  constructor(
+    readonly answer: T,
+    cause: unknown,
+  ) {
+    super(`The answer could not be recorded in the database: ${reasonOf(cause)}`, {
+      hint: 'check that the database file and its folder can be written and the disk has room',
+    });
+    this.name = 'UnrecordedAnswerError';
+  }
+}
+
+export function reasonOf(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).split('\n')[0] ?? '';
+}

@@ -15,6 +15,8 @@ import type {
 import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
 import { buildVariables, withDefaults } from './prompt-variables.js';
 
+const MAX_UPDATE_ATTEMPTS = 20;
+
 export { ORCHESTRATION_CATEGORY };
 
 /** Where prompts live: a project, or the global scope when `project` is null. */
@@ -194,23 +196,7 @@ export class PromptService {
         hint: 'give --file, --body, --system, --model, a parameter, --description or --tag',
       });
     }
-    const prompt = await this.findOwn(scope, name);
-    const latest = prompt.latest;
-    const body = changes.body ?? latest.body;
-    const system = changes.system !== undefined ? changes.system : latest.system;
-    const templates = checkTemplates(body, system);
-    const next = {
-      ...templates,
-      variables: buildVariables(templates, changes.variables ?? declaredOf(latest.variables)),
-      model: changes.model !== undefined ? changes.model : latest.model,
-      parameters: changes.parameters ?? latest.parameters,
-    };
-    const versionChanged =
-      next.body !== latest.body ||
-      next.system !== latest.system ||
-      next.model !== latest.model ||
-      !sameJson(next.parameters, latest.parameters) ||
-      !sameJson(next.variables, latest.variables);
+    let prompt = await this.findOwn(scope, name);
     const promptChanged =
       (changes.description !== undefined && changes.description !== prompt.description) ||
       (changes.tags !== undefined && !sameJson(changes.tags, prompt.tags));
@@ -220,19 +206,39 @@ export class PromptService {
         tags: changes.tags,
       });
     }
-    // The version this update wrote: another process may have added a later one since.
-    const added = versionChanged
-      ? await this.deps.prompts.addVersion(prompt.id, {
-          ...next,
-          message: changes.message ?? null,
-        })
-      : null;
-    const updated = await this.find(scope, prompt.name);
-    return {
-      prompt: updated,
-      version: added ?? latest,
-      changed: versionChanged || promptChanged,
-    };
+    // The new version is built on the latest one and takes the number after it; when another
+    // process took that number meanwhile, the change is made again on top of its version, so
+    // neither change is lost.
+    for (let attempt = 0; ; attempt++) {
+      const latest = prompt.latest;
+      const next = nextVersion(latest, changes);
+      const versionChanged =
+        next.body !== latest.body ||
+        next.system !== latest.system ||
+        next.model !== latest.model ||
+        !sameJson(next.parameters, latest.parameters) ||
+        !sameJson(next.variables, latest.variables);
+      const added = versionChanged
+        ? await this.deps.prompts.addVersion(
+            prompt.id,
+            { ...next, message: changes.message ?? null },
+            latest.version,
+          )
+        : latest;
+      if (added) {
+        return {
+          prompt: await this.find(scope, prompt.name),
+          version: added,
+          changed: versionChanged || promptChanged,
+        };
+      }
+      if (attempt >= MAX_UPDATE_ATTEMPTS) {
+        throw new ConflictError(`Prompt '${name}' is being changed by another process`, {
+          hint: `run \`prompt-runner prompt update ${name}\` again`,
+        });
+      }
+      prompt = await this.findOwn(scope, name);
+    }
   }
 
   async versions(scope: PromptScope, name: string): Promise<VersionSummary[]> {
@@ -345,6 +351,19 @@ export class PromptService {
 }
 
 /** Parses both templates (so a broken one is refused when saved); refuses an empty body. */
+/** The settings of a version made by applying the changes to `latest`. */
+function nextVersion(latest: PromptVersionRecord, changes: PromptChanges) {
+  const body = changes.body ?? latest.body;
+  const system = changes.system !== undefined ? changes.system : latest.system;
+  const templates = checkTemplates(body, system);
+  return {
+    ...templates,
+    variables: buildVariables(templates, changes.variables ?? declaredOf(latest.variables)),
+    model: changes.model !== undefined ? changes.model : latest.model,
+    parameters: changes.parameters ?? latest.parameters,
+  };
+}
+
 function checkTemplates(body: string, system: string | null) {
   if (body.trim() === '') {
     throw new ValidationError('The prompt body is empty', {

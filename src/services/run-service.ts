@@ -2,7 +2,13 @@
 // was attempted becomes an execution row, whether it succeeded, failed or was cancelled.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
-import { AppError, ValidationError } from '../core/errors.js';
+import {
+  AppError,
+  DatabaseError,
+  reasonOf,
+  UnrecordedAnswerError,
+  ValidationError,
+} from '../core/errors.js';
 import { CancelledError, EXIT_CANCELLED, ModelCallError } from '../core/model-client/errors.js';
 import { costOf } from '../core/model-client/pricing.js';
 import type {
@@ -10,6 +16,7 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
+import { redactSecret, redactSecretIn } from '../core/secrets.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionData,
@@ -52,6 +59,7 @@ async function defaultClient(settings: ModelClientSettings & { keyName: string }
 
 export class RunService {
   private readonly clients = new WeakMap<ResolvedSettings, Promise<ModelClient>>();
+  private writable: Promise<void> | undefined;
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -263,6 +271,7 @@ export class RunService {
       return result;
     }
     const apiKey = requireApiKey(settings);
+    await this.checkWritable();
     const client = await this.client(settings, apiKey);
     let response: ModelResponse;
     try {
@@ -319,15 +328,30 @@ export class RunService {
       ? {
           key,
           model: settings.model,
-          response: response.text,
+          response: execution.response ?? '',
           finishReason: response.finishReason,
           inputTokens: response.inputTokens,
           outputTokens: response.outputTokens,
         }
       : undefined;
-    await writer.add({ execution, answer });
+    try {
+      await writer.add({ execution, answer });
+    } catch (error) {
+      throw new UnrecordedAnswerError(result, error);
+    }
     if (answer) onAnswer?.(answer);
     return result;
+  }
+
+  /** A paid call is made only when its answer can be recorded: checked once per process. */
+  private checkWritable(): Promise<void> {
+    this.writable ??= this.deps.executions.checkWritable().catch((error: unknown) => {
+      throw new DatabaseError(
+        `The database cannot be written, so no model was called: ${reasonOf(error)}`,
+        { hint: 'check that the database file and its folder can be written' },
+      );
+    });
+    return this.writable;
   }
 
   /** One client per settings: the calls of a batch share its connections. */
@@ -379,9 +403,16 @@ export class RunService {
       error: outcome.error ?? null,
       ...outcome,
     };
+    // Nothing recorded, cached or printed holds the API key, wherever it came from.
+    const key = settings.apiKey;
+    execution.response = execution.response && redactSecret(execution.response, key);
+    execution.error = execution.error && redactSecret(execution.error, key);
+    execution.system = execution.system && redactSecret(execution.system, key);
+    execution.messages = redactSecretIn(execution.messages, key);
+    execution.variables = redactSecretIn(execution.variables, key);
     const result: RunResult = {
       executionId: id,
-      output: outcome.response ?? '',
+      output: execution.response ?? '',
       model: settings.model,
       status: 'success',
       inputTokens: outcome.inputTokens,

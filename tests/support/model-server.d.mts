@@ -27,7 +27,11 @@ export interface ReplyScript {
   usage?: false;
 }
 
-export type Reply = (request: ChatRequestBody, index: number) => ReplyScript | Promise<ReplyScript>;
+export type Reply = (
+  request: ChatRequestBody,
+  index: number,
+  headers: Record<string, string | string[] | undefined>,
+) => ReplyScript | Promise<ReplyScript>;
 
 export interface RecordedRequest {
   body: ChatRequestBody;

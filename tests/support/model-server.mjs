@@ -30,7 +30,7 @@ function errorBody(status, message) {
 }
 
 /**
- * reply(request, index) returns a script for one request:
+ * reply(request, index, headers) returns a script for one request:
  *   { content }                    a normal answer (JSON, or SSE when the request streams)
  *   { status, message, headers }   an error status with an OpenAI-style error body
  *   { delayMs }                    wait before answering
@@ -78,7 +78,7 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
       }
       const index = requests.length;
       requests.push({ body: request, headers: req.headers, at: Date.now() });
-      const plan = (await script(request, index)) ?? {};
+      const plan = (await script(request, index, req.headers)) ?? {};
       if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
       if (res.destroyed) return;
       if (plan.raw !== undefined) {

@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { CONFIG_DEFAULTS } from '../../core/config.js';
-import { AppError, errorJson, ModelError, ValidationError } from '../../core/errors.js';
+import {
+  AppError,
+  errorJson,
+  ModelError,
+  UnrecordedAnswerError,
+  ValidationError,
+} from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
+import type { RunResult } from '../../services/run-types.js';
 import { failedRunOf } from '../../services/run-types.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import {
@@ -159,6 +166,10 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       printRunResult(ctx, result, streaming);
     } catch (error) {
       spinner?.stop();
+      if (error instanceof UnrecordedAnswerError) {
+        printRunResult(ctx, error.answer as RunResult, streaming);
+        throw error;
+      }
       if (streaming) ctx.output.stream('\n');
       // A script reading --json gets the failed call's shape too; the error line follows.
       const failed = ctx.options.json ? failedRunOf(error, call.settings.model) : undefined;

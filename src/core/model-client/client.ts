@@ -8,6 +8,7 @@ import OpenAI, {
   APIError,
   APIUserAbortError,
 } from 'openai';
+import { redactSecret } from '../secrets.js';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
 import { nodeFetch } from './transport.js';
@@ -63,7 +64,7 @@ export function createModelClient(
           if (options.signal?.aborted) throw new CancelledError({ attempts: attempt, partialText });
           const error = classify(thrown, { host, model: request.model, settings });
           // A server may quote the key back ("invalid key sk-…"): it is never shown or stored.
-          error.message = redact(error.message, settings.apiKey);
+          error.message = redactSecret(error.message, settings.apiKey);
           // Text already shown to the user cannot be taken back: no retry after it.
           const canRetry = error.retryable && partialText === '' && attempt <= settings.maxRetries;
           if (!canRetry) {
@@ -273,10 +274,6 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     return new AttemptError(`the server sent a malformed answer: ${error.message}`, false);
   }
   throw error;
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length >= 8 ? text.replaceAll(secret, '***') : text;
 }
 
 /** The innermost cause: fetch wraps the socket error (ECONNREFUSED…) in its own. */

@@ -314,6 +314,11 @@ export class ExecutionRepository {
     }
   }
 
+  /** Fails when the database cannot be written (read-only file or folder): a write that changes nothing. */
+  async checkWritable(): Promise<void> {
+    await withBusyRetry(() => this.sql.execute('DELETE FROM "Execution" WHERE 0'));
+  }
+
   count(before?: Date): Promise<number> {
     return this.prisma.execution.count({ where: before ? { createdAt: { lt: before } } : {} });
   }

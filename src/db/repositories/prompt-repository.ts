@@ -146,21 +146,36 @@ export class PromptRepository {
   }
 
   /** Adds version n+1; a concurrent writer taking the same number makes it try the next. */
-  async addVersion(promptId: number, version: VersionData): Promise<PromptVersionRecord> {
+  /**
+   * Adds the version after `parent` (after the latest one without it). Null when `parent`
+   * is no longer the latest: another process added a version meanwhile.
+   */
+  async addVersion(
+    promptId: number,
+    version: VersionData,
+    parent?: number,
+  ): Promise<PromptVersionRecord | null> {
     for (let attempt = 0; ; attempt++) {
-      const last = await this.db.promptVersion.findFirst({
-        where: { promptId },
-        orderBy: { version: 'desc' },
-        select: { version: true },
-      });
+      const last =
+        parent ??
+        (
+          await this.db.promptVersion.findFirst({
+            where: { promptId },
+            orderBy: { version: 'desc' },
+            select: { version: true },
+          })
+        )?.version ??
+        0;
       try {
         const row = await this.db.promptVersion.create({
-          data: { promptId, version: (last?.version ?? 0) + 1, ...versionColumns(version) },
+          data: { promptId, version: last + 1, ...versionColumns(version) },
         });
         await this.db.prompt.update({ where: { id: promptId }, data: { updatedAt: new Date() } });
         return toVersion(row);
       } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 5) throw error;
+        if (!isUniqueViolation(error)) throw error;
+        if (parent !== undefined) return null;
+        if (attempt >= 5) throw error;
       }
     }
   }
