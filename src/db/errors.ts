@@ -53,7 +53,7 @@ export function databaseErrorKind(error: unknown): DatabaseErrorKind | undefined
   if (has('P1008', 'P2034', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SocketTimeout')) return 'busy';
   if (/database is locked|database table is locked/i.test(messages)) return 'busy';
   if (has('SQLITE_READONLY') || /readonly database/i.test(messages)) return 'readonly';
-  if (has('SQLITE_FULL', 'ENOSPC') || /database or disk is full/i.test(messages)) return 'full';
+  if (has('SQLITE_FULL') || /database or disk is full/i.test(messages)) return 'full';
   if (has('SQLITE_CORRUPT', 'SQLITE_NOTADB')) return 'damaged';
   if (/database disk image is malformed|file is not a database/i.test(messages)) return 'damaged';
   if (prismaCode(error) || codes.some((c) => c.startsWith('SQLITE_') || c === 'sqlite')) {
@@ -138,7 +138,7 @@ export function damagedDatabase(file: string | undefined, cause?: unknown): Data
 /** Why `db backup` failed: a full disk or a damaged source said as such. */
 export function backupFailed(file: string, target: string, error: unknown): Error {
   const kind = databaseErrorKind(error);
-  if (kind === 'full') {
+  if (kind === 'full' || (error as NodeJS.ErrnoException).code === 'ENOSPC') {
     return new DatabaseError(`Could not back up to ${target}: the disk is full; no copy was left`, {
       code: 'DB_FULL',
       hint: 'free some space or choose a file on another disk',
