@@ -1,6 +1,7 @@
 // Turns any error into one line on stderr and an exit code. Stack traces only with
 // --verbose, except for errors nobody expected: those are bugs and show where they came from.
 import { CommanderError } from 'commander';
+import { prismaCode, toDatabaseError } from '../db/errors.js';
 import { AppError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, errorJson } from './errors.js';
 import type { Output } from './output.js';
 
@@ -25,19 +26,15 @@ export function handleError(error: unknown, output: Output, verbose: boolean): n
     if (verbose && error.stack) output.debug(stackOf(error));
     return error.exitCode;
   }
-  const prismaCode = (error as { code?: unknown } | null)?.code;
-  if (typeof prismaCode === 'string' && /^P\d{4}$/.test(prismaCode)) {
-    const busy = prismaCode === 'P1008';
-    output.failure({
-      message: busy
-        ? 'The database stayed locked by another process'
-        : `Database error (${prismaCode}): ${firstLine(error)}`,
-      code: 'DATABASE',
-      exitCode: EXIT_FAILURE,
-      hint: busy ? 'try again' : null,
-    });
-    if (verbose) output.debug(stackOf(error));
-    return EXIT_FAILURE;
+  const database = toDatabaseError(error);
+  if (database) {
+    output.failure(errorJson(database));
+    if (verbose) {
+      const code = prismaCode(error);
+      if (code) output.debug(`Prisma error code ${code}`);
+      output.debug(stackOf(error));
+    }
+    return database.exitCode;
   }
   output.failure({
     message: `${firstLine(error)} (this is a bug in prompt-runner; please report it)`,

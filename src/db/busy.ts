@@ -1,21 +1,11 @@
 // SQLite lets one writer at a time. The busy timeout makes a writer wait for the lock; when
 // the wait still runs out (P1008), a short statement is simply tried again.
+import { databaseErrorKind } from './errors.js';
+
 const ATTEMPTS = 8;
 
 function isBusy(error: unknown): boolean {
-  const { code, message, cause } = (error ?? {}) as {
-    code?: string;
-    message?: string;
-    // plain SQL fails with the driver adapter's error, which says what happened in `cause`
-    cause?: { kind?: string; originalCode?: string };
-  };
-  return (
-    code === 'P1008' ||
-    code === 'SQLITE_BUSY' ||
-    cause?.kind === 'SocketTimeout' ||
-    cause?.originalCode?.startsWith('SQLITE_BUSY') === true ||
-    /database is locked|SQLITE_BUSY/i.test(message ?? '')
-  );
+  return databaseErrorKind(error) === 'busy';
 }
 
 export async function withBusyRetry<T>(write: () => Promise<T>): Promise<T> {

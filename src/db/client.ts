@@ -20,6 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../core/errors.js';
 import { cannotWriteReason, makeDirectory } from '../core/fs.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { backupFailed, damagedDatabase, toDatabaseError } from './errors.js';
 import {
   listMigrationNames,
   MIGRATIONS_DIR,
@@ -247,17 +248,18 @@ export function backupDatabase(file: string, target: string): void {
   // The copy is written under a temporary name beside the target and linked into place when
   // complete, so a backup killed mid-way leaves no partial file at the name the user chose.
   const partial = partialBackupName(target, process.pid);
-  const db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+  let db: BetterSqlite3.Database | undefined;
   try {
+    db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
     db.prepare('VACUUM INTO ?').run(partial);
     linkSync(partial, target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
     }
-    throw error;
+    throw backupFailed(file, target, error);
   } finally {
-    db.close();
+    db?.close();
     rmSync(partial, { force: true });
     rmSync(`${partial}-journal`, { force: true });
   }
@@ -343,10 +345,16 @@ function inspect(file: string, known: string[]): MigrationState {
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
     const code = (error as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notSqlite(file);
-    throw new DatabaseError(`Cannot open database ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    // The header was checked: a file SQLite then cannot read is a damaged database.
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) {
+      throw damagedDatabase(file, error);
+    }
+    throw (
+      toDatabaseError(error, file) ??
+      new DatabaseError(`Cannot open database ${file}: ${(error as Error).message}`, {
+        cause: error,
+      })
+    );
   } finally {
     db?.close();
   }

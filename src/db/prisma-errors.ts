@@ -1,7 +1,8 @@
+import { databaseErrorKind } from './errors.js';
+
 /** A unique constraint violation: Prisma's P2002, or the driver adapter's error for plain SQL. */
 export function isUniqueViolation(error: unknown): boolean {
-  const { code, cause } = (error ?? {}) as { code?: string; cause?: { kind?: string } };
-  return code === 'P2002' || cause?.kind === 'UniqueConstraintViolation';
+  return databaseErrorKind(error) === 'unique';
 }
 
 /** SQLite's own message: the driver adapter keeps it on `cause` and reports only its kind. */

@@ -10,6 +10,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import BetterSqlite3 from 'better-sqlite3';
 import type { MigrationFile } from './migrations.js';
 
 // FTS5 tables are written by hand in migration SQL; the engine must not read them as drift.
@@ -21,6 +22,10 @@ export const EXTERNAL_TABLES = [
   'execution_fts_config',
   'execution_fts_content',
 ];
+
+// Partial unique indexes are written by hand too: the schema cannot express them, and the
+// engine fails to describe a database holding one, so the diff drops them first.
+export const EXTERNAL_INDEXES = ['Prompt_global_name_key'];
 
 const LOCKFILE = { path: 'migration_lock.toml', content: 'provider = "sqlite"\n' };
 
@@ -128,14 +133,20 @@ export async function diffMigrations(
   migrations: MigrationFile[],
 ): Promise<string> {
   const scratch = await mkdtemp(join(tmpdir(), 'prompt-runner-migration-'));
+  const url = `file:${join(scratch, 'scratch.db')}`;
   try {
-    return await withEngine(`file:${join(scratch, 'scratch.db')}`, schema, async (engine) => {
-      if (migrations.length > 0) {
-        await engine.applyMigrations({
-          migrationsList: migrationsList(baseDir, migrations),
-          filters,
-        });
+    if (migrations.length > 0) {
+      await withEngine(url, schema, (engine) =>
+        engine.applyMigrations({ migrationsList: migrationsList(baseDir, migrations), filters }),
+      );
+      const db = new BetterSqlite3(join(scratch, 'scratch.db'));
+      try {
+        for (const index of EXTERNAL_INDEXES) db.exec(`DROP INDEX IF EXISTS "${index}"`);
+      } finally {
+        db.close();
       }
+    }
+    return await withEngine(url, schema, async (engine) => {
       const schemaFiles = [{ path: 'schema.prisma', content: schema }];
       const result = await engine.diff({
         from: { tag: 'schemaDatasource', files: schemaFiles, configDir: baseDir },
