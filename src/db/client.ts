@@ -6,7 +6,6 @@ import {
   existsSync,
   linkSync,
   openSync,
-  readdirSync,
   readFileSync,
   readSync,
   rmSync,
@@ -17,10 +16,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
-import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../core/errors.js';
+import { DatabaseError, ValidationError } from '../core/errors.js';
 import { cannotWriteReason, makeDirectory } from '../core/fs.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { backupFailed, damagedDatabase, toDatabaseError } from './errors.js';
+import { damagedDatabase, toDatabaseError } from './errors.js';
 import {
   listMigrationNames,
   MIGRATIONS_DIR,
@@ -230,41 +229,6 @@ function removeDeadLock(lockDir: string, pidFile: string): void {
   rmSync(lockDir, { recursive: true, force: true });
 }
 
-/** Writes a consistent, compacted copy of the database to `target` (which must not exist). */
-export function backupDatabase(file: string, target: string): void {
-  if (!existsSync(file)) {
-    throw new NotFoundError(`No database at ${file} yet`, { hint: 'nothing to back up' });
-  }
-  assertSqliteFile(file);
-  if (existsSync(target)) {
-    throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
-  }
-  try {
-    makeDirectory(dirname(target));
-  } catch (error) {
-    throw new ValidationError(`Cannot write ${target}: ${cannotWriteReason(error)}`);
-  }
-  removeStaleBackups(target);
-  // The copy is written under a temporary name beside the target and linked into place when
-  // complete, so a backup killed mid-way leaves no partial file at the name the user chose.
-  const partial = partialBackupName(target, process.pid);
-  let db: BetterSqlite3.Database | undefined;
-  try {
-    db = new BetterSqlite3(file, { readonly: true, timeout: BUSY_TIMEOUT_MS });
-    db.prepare('VACUUM INTO ?').run(partial);
-    linkSync(partial, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new ConflictError(`${target} already exists`, { hint: 'choose a new file name' });
-    }
-    throw backupFailed(file, target, error);
-  } finally {
-    db?.close();
-    rmSync(partial, { force: true });
-    rmSync(`${partial}-journal`, { force: true });
-  }
-}
-
 /**
  * Creates a new database file whole: written under a temporary name and linked into place, so
  * no process ever sees an empty file at the database path (an empty file is refused).
@@ -287,28 +251,8 @@ function createDatabaseFile(file: string): void {
   }
 }
 
-function partialBackupName(target: string, pid: number): string {
-  return join(dirname(target), `.${basename(target)}.${pid}.partial`);
-}
-
-/** Removes the partial copies that killed backups to the same target left behind. */
-function removeStaleBackups(target: string): void {
-  const prefix = `.${basename(target)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(target));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)\.partial(?:-journal)?$/.exec(name.slice(prefix.length))?.[1]);
-    if (!pid || isAlive(pid)) continue;
-    rmSync(join(dirname(target), name), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
+/** Whether a process of this id runs (EPERM: it does, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

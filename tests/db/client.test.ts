@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backupDatabase, migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { backupDatabase } from '../../src/db/backup.js';
+import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { listMigrationNames } from '../../src/db/migrations.js';
 import { tempDir } from '../support/temp.js';
 

@@ -16,7 +16,7 @@ export function createDbBackupCommand(deps: CommandDeps): Command {
       }
       const ctx = await deps.context(cmd);
       const target = resolve(ctx.cwd, file);
-      const { backupDatabase } = await import('../../db/client.js');
+      const { backupDatabase } = await import('../../db/backup.js');
       backupDatabase(ctx.paths.dbFile, target);
       const data = { source: ctx.paths.dbFile, path: target, sizeBytes: statSync(target).size };
       ctx.output.result(data, () => ctx.output.success(`Backed up the database to ${target}`));
