@@ -20,6 +20,18 @@ export async function currentProject(
   return projects.get(ctx.requireProjectName(flag));
 }
 
+/** The project a run or session is in, from the record; -p, if given, must name it. */
+export async function ownerProject(
+  ctx: AppContext,
+  projectId: number | null,
+  flag: string | undefined,
+  what: string,
+): Promise<ProjectRecord> {
+  if (projectId === null) return currentProject(ctx, flag);
+  const { projects } = await ctx.services();
+  return projects.owner(projectId, flag, what);
+}
+
 export function addInputOptions(command: Command): Command {
   return command
     .option('--input <name=value>', 'a workflow input (repeatable)', collect)
