@@ -46,8 +46,15 @@ export class ProjectService {
    * The project a run or session belongs to, found from the record itself. A project the user
    * names must be that one: an id is never quietly taken from another project.
    */
-  async owner(projectId: number, named: string | undefined, what: string): Promise<ProjectRecord> {
-    const project = await this.deps.repository.findById(projectId);
+  async owner(
+    ref: { id: number } | { name: string },
+    named: string | undefined,
+    what: string,
+  ): Promise<ProjectRecord> {
+    const project =
+      'id' in ref
+        ? await this.deps.repository.findById(ref.id)
+        : await this.deps.repository.findByName(ref.name);
     if (!project) throw new NotFoundError(`The project of ${what} no longer exists`);
     if (named !== undefined && named !== project.name) {
       await this.get(named);

@@ -157,21 +157,30 @@ describe('commands given a run or session id work with no project selected', () 
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'succeeded' });
   });
 
-  it('orchestrate analyze, implement and show take the session id alone', async () => {
+  it('orchestrate plan --session, analyze, show, implement, export and delete take the id alone', async () => {
     const PLAN = `<analysis_template>Analyse {{featureRequest}}:\n{{codebaseContext}}</analysis_template>
 <implementation_template>Plan {{featureRequest}} from {{analysisResults}}</implementation_template>`;
-    const { cli } = await setup((body) => {
+    let planOk = false;
+    const { cli, home } = await setup((body) => {
       const prompt = body.messages.at(-1)?.content ?? '';
-      if (prompt.includes('<analysis_template>')) return { content: PLAN };
+      if (prompt.includes('<analysis_template>'))
+        return { content: planOk ? PLAN : 'no templates' };
       if (prompt.startsWith('Analyse')) return { content: 'Complexity: low' };
       return { content: '1. Edit README.md' };
     });
-    const plan = await cli('orchestrate', 'plan', 'add caching', '-p', 'app', '--json');
-    expect(plan.code).toBe(0);
-    const { sessionId } = JSON.parse(plan.stdout) as { sessionId: string };
+    const failed = await cli('orchestrate', 'plan', 'add caching', '-p', 'app');
+    expect(failed.code).toBe(1);
+    const sessions = JSON.parse(
+      (await cli('orchestrate', 'list-sessions', '-p', 'app', '--json')).stdout,
+    ) as { sessionId: string }[];
+    const sessionId = String(sessions[0]?.sessionId);
     const id = sessionId.slice(0, 8);
+    planOk = true;
+    const plan = await cli('orchestrate', 'plan', '--session', id, '--json');
+    expect(plan.stderr).not.toContain('No project selected');
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ sessionId, status: 'analysis' });
     const analyze = await cli('orchestrate', 'analyze', id, '--json');
-    expect(analyze.stderr).not.toContain('No project selected');
     expect(analyze.code).toBe(0);
     expect(JSON.parse(analyze.stdout)).toMatchObject({ status: 'implementation' });
     const show = await cli('orchestrate', 'show', id, '--json');
@@ -180,5 +189,12 @@ describe('commands given a run or session id work with no project selected', () 
     const implement = await cli('orchestrate', 'implement', id, '--json');
     expect(implement.code).toBe(0);
     expect(JSON.parse(implement.stdout)).toMatchObject({ status: 'completed' });
+    const executions = JSON.parse(
+      (await cli('execution', 'list', '-p', 'app', '--json')).stdout,
+    ) as { id: string }[];
+    const execution = await cli('execution', 'show', String(executions[0]?.id).slice(0, 8));
+    expect(execution.code).toBe(0);
+    expect((await cli('orchestrate', 'export', id, '--dir', join(home, 'out'))).code).toBe(0);
+    expect((await cli('orchestrate', 'delete', id, '--yes')).code).toBe(0);
   });
 });

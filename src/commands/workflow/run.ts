@@ -152,7 +152,7 @@ export function createWorkflowResumeCommand(deps: CommandDeps): Command {
     const run = await workflows.findRun(input.runId);
     const project = await ownerProject(
       ctx,
-      run.projectId,
+      { id: run.projectId },
       input.project,
       `Run ${run.id.slice(0, 8)}`,
     );

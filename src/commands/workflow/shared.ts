@@ -23,13 +23,13 @@ export async function currentProject(
 /** The project a run or session is in, from the record; -p, if given, must name it. */
 export async function ownerProject(
   ctx: AppContext,
-  projectId: number | null,
+  project: { id: number | null } | { name: string },
   flag: string | undefined,
   what: string,
 ): Promise<ProjectRecord> {
-  if (projectId === null) return currentProject(ctx, flag);
+  if ('id' in project && project.id === null) return currentProject(ctx, flag);
   const { projects } = await ctx.services();
-  return projects.owner(projectId, flag, what);
+  return projects.owner(project as { id: number } | { name: string }, flag, what);
 }
 
 export function addInputOptions(command: Command): Command {
