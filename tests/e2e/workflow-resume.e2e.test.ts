@@ -151,6 +151,9 @@ describe('commands given a run or session id work with no project selected', () 
     const wrong = await cli('workflow', 'resume', runId.slice(0, 8), '-p', 'other');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('belongs to project "app", not "other"');
+    const empty = await cli('workflow', 'resume', runId.slice(0, 8), '-p', '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('-p/--project needs a project name');
     const resumed = await cli('workflow', 'resume', runId.slice(0, 8), '--json');
     expect(resumed.stderr).not.toContain('No project selected');
     expect(resumed.code).toBe(0);

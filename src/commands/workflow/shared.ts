@@ -28,6 +28,8 @@ export async function ownerProject(
   what: string,
 ): Promise<ProjectRecord> {
   if ('id' in project && project.id === null) return currentProject(ctx, flag);
+  // An empty -p is refused as everywhere else, not taken for another name.
+  if (flag !== undefined) ctx.projectName(flag);
   const { projects } = await ctx.services();
   return projects.owner(project as { id: number } | { name: string }, flag, what);
 }
