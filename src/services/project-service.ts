@@ -42,6 +42,29 @@ export class ProjectService {
     return project;
   }
 
+  /**
+   * The project a run or session belongs to, found from the record itself. A project the user
+   * names must be that one: an id is never quietly taken from another project.
+   */
+  async owner(
+    ref: { id: number } | { name: string },
+    named: string | undefined,
+    what: string,
+  ): Promise<ProjectRecord> {
+    const project =
+      'id' in ref
+        ? await this.deps.repository.findById(ref.id)
+        : await this.deps.repository.findByName(ref.name);
+    if (!project) throw new NotFoundError(`The project of ${what} no longer exists`);
+    if (named !== undefined && named !== project.name) {
+      await this.get(named);
+      throw new ValidationError(`${what} belongs to project "${project.name}", not "${named}"`, {
+        hint: `leave out -p, or pass -p ${project.name}`,
+      });
+    }
+    return project;
+  }
+
   async create(name: string, input: ProjectInput): Promise<ProjectRecord> {
     const data: ProjectData = { name: validateName('project', name), ...this.#fields(input) };
     if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);

@@ -324,7 +324,8 @@ export class RunService {
       latencyMs: Math.round(performance.now() - started),
       cacheHit: false,
     });
-    const answer = settings.cacheWrite
+    const keep = settings.cacheWrite && (await options.cacheable?.(response.text)) !== false;
+    const answer = keep
       ? {
           key,
           model: settings.model,

@@ -42,6 +42,8 @@ export interface ExecuteOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
   /** Where the records go; by default they are written before `execute` returns. */
   writer?: RecordWriter;
+  /** Whether a fresh answer may be cached (a caller that will reject it says no). */
+  cacheable?: (text: string) => Promise<boolean>;
 }
 
 export interface BatchCase {

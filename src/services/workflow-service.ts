@@ -197,7 +197,12 @@ export class WorkflowService {
       pid: process.pid,
       finishedAt: null,
     });
-    const summary = await this.drive(run.id, scope, workflow, run.inputs, completed, options);
+    const failedBefore = new Set(
+      run.steps.filter((step) => step.status === 'failed').map((step) => step.stepId),
+    );
+    const summary = await this.drive(run.id, scope, workflow, run.inputs, completed, options, {
+      failedBefore,
+    });
     return { ...summary, resumed: true };
   }
 
@@ -283,6 +288,7 @@ export class WorkflowService {
     inputs: Record<string, unknown>,
     completed: Map<string, unknown>,
     options: RunOptions,
+    { failedBefore = new Set<string>() }: { failedBefore?: Set<string> } = {},
   ): Promise<RunSummary> {
     const { file } = workflow;
     const store = this.deps.workflows;
@@ -338,7 +344,7 @@ export class WorkflowService {
       completed,
       concurrency: options.concurrency,
       signal: options.signal,
-      runStep: (step, context) =>
+      runStep: (step, context, attempt) =>
         runWorkflowStep(
           {
             runs: this.deps.runs,
@@ -351,6 +357,7 @@ export class WorkflowService {
           },
           step,
           context,
+          { attempt, failedBefore: failedBefore.has(step.id) },
         ),
       onEvent: (event) => {
         options.onEvent?.(event);

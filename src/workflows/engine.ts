@@ -140,6 +140,11 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
   }
 
   if (signal?.aborted) return { status: 'cancelled', outputs, error: 'cancelled' };
+  // Steps still waiting with nothing running and no failure could never start: the run did
+  // not do its work, so it must not pass for a success.
+  if (!failure && waiting.size > 0) {
+    failure = `${waiting.size} step${waiting.size === 1 ? '' : 's'} could not start: ${[...waiting].join(', ')}`;
+  }
   if (failure) {
     for (const id of waiting) await options.onEvent({ stepId: id, status: 'skipped', attempt: 0 });
     return { status: 'failed', outputs, error: failure };

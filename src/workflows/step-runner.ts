@@ -23,10 +23,18 @@ export interface StepCall {
   writer: RecordWriter;
 }
 
+export interface StepAttempt {
+  /** From 1. */
+  attempt: number;
+  /** The step failed in an earlier run of a resumed run. */
+  failedBefore?: boolean;
+}
+
 export async function runWorkflowStep(
   { runs, runId, scope, file, flags = {}, signal, writer }: StepCall,
   step: WorkflowStep,
   context: StepContext,
+  { attempt, failedBefore = false }: StepAttempt,
 ): Promise<StepResult> {
   const values = templateContext(context);
   const links = { workflowRunId: runId, stepId: step.id };
@@ -57,11 +65,25 @@ export async function runWorkflowStep(
     });
     call = prepare({ ...context.inputs, ...vars, ...values });
   }
-  const result = await runs.execute(call, { signal, writer });
+  // A retry or a resume follows an answer that failed: the cache would give it back.
+  if (attempt > 1 || failedBefore) {
+    call = { ...call, settings: { ...call.settings, cacheRead: false } };
+  }
+  const parse = (text: string) => parseJsonOutput(text, step.schema);
+  // A json step's answer that does not parse is not kept for the next run to reuse.
+  const cacheable =
+    step.output === 'json'
+      ? (text: string) =>
+          parse(text).then(
+            () => true,
+            () => false,
+          )
+      : undefined;
+  const result = await runs.execute(call, { signal, writer, cacheable });
   let output: unknown = result.output;
   if (step.output === 'json') {
     try {
-      output = await parseJsonOutput(result.output, step.schema);
+      output = await parse(result.output);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       throw new StepOutputError(error.message, result.executionId);

@@ -4,7 +4,7 @@ import type { AppContext } from '../../core/context.js';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { collect } from '../prompt/inputs.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
-import { addProjectOption, currentProject } from '../workflow/shared.js';
+import { addProjectOption, currentProject, ownerProject } from '../workflow/shared.js';
 import { nextCommand, toSessionJson } from './render.js';
 
 /** A spinner that says which phase runs and for how long. */
@@ -67,8 +67,17 @@ export function createPlanCommand(deps: CommandDeps): Command {
   ).action(async (feature: string | undefined, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
     const input = await parseInput(planSchema, { feature, ...options }, cmd);
-    const project = await currentProject(ctx, input.project);
     const orchestration = await (await ctx.services()).orchestration();
+    // Planning a session again happens in the session's own project.
+    const existing = input.session ? await orchestration.find(input.session) : undefined;
+    const project = existing
+      ? await ownerProject(
+          ctx,
+          { name: existing.projectName },
+          input.project,
+          `Session ${existing.sessionId.slice(0, 8)}`,
+        )
+      : await currentProject(ctx, input.project);
     if (input.dryRun) {
       const prompt = await orchestration.planPrompt(project, input.feature ?? '');
       return ctx.output.result({ dryRun: true, prompt }, (d) => ctx.output.write(d.prompt));

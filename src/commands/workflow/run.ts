@@ -15,20 +15,33 @@ import {
   invalid,
   looksLikeFile,
   looksLikePath,
+  ownerProject,
   printProblems,
   readDefinition,
   readInputs,
 } from './shared.js';
+
+const concurrencySchema = (z: Zod) =>
+  z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)));
 
 const runSchema = (z: Zod) =>
   z.object({
     target: z.string(),
     input: z.optional(z.array(z.string())),
     inputsFile: z.optional(z.string()),
-    concurrency: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64))),
+    concurrency: concurrencySchema(z),
     model: z.optional(z.string()),
     cache: z.optional(z.boolean()),
     dryRun: z.optional(z.boolean()),
+    project: z.optional(z.string()),
+  });
+
+const resumeSchema = (z: Zod) =>
+  z.object({
+    runId: z.string(),
+    concurrency: concurrencySchema(z),
+    cache: z.optional(z.boolean()),
+    force: z.optional(z.boolean()),
     project: z.optional(z.string()),
   });
 
@@ -130,42 +143,42 @@ export function createWorkflowResumeCommand(deps: CommandDeps): Command {
       .description('Finish a run: only the steps that did not succeed run again')
       .argument('<runId>', 'run id, or a unique prefix of at least 4 characters')
       .option('--concurrency <n>', 'steps at once (default 4)')
+      .option('--no-cache', 'call the model even when a cached answer exists')
       .option('--force', 'resume even if the workflow changed since the run started'),
-  ).action(
-    async (
-      runId: string,
-      options: { project?: string; concurrency?: string; force?: boolean },
-      cmd: Command,
-    ) => {
-      const ctx = await deps.context(cmd);
-      const project = await currentProject(ctx, options.project);
-      const workflows = await (await ctx.services()).workflows();
-      const run = await workflows.findRun(runId);
-      const progress = await startRunProgress(ctx);
-      progress.start(run.steps.map((s) => s.stepId));
-      let summary: RunSummary & { resumed: boolean };
-      try {
-        summary = await workflows.resume(runId, {
-          project,
-          force: options.force,
-          concurrency: Number(
-            options.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
-          ),
-          signal: ctx.interruptSignal(),
-          onEvent: (event) => progress.onEvent(event),
-        });
-      } finally {
-        progress.stop();
-      }
-      if (!summary.resumed) {
-        const { resumed, ...rest } = summary;
-        return ctx.output.result(rest, () =>
-          ctx.output.info(`Run ${run.id.slice(0, 8)} already succeeded: nothing to do`),
-        );
-      }
-      const { resumed, ...rest } = summary;
-      finish(ctx, rest);
-    },
-  );
+  ).action(async (runId: string, options: object, cmd: Command) => {
+    const ctx = await deps.context(cmd);
+    const input = await parseInput(resumeSchema, { runId, ...options }, cmd);
+    const workflows = await (await ctx.services()).workflows();
+    const run = await workflows.findRun(input.runId);
+    const project = await ownerProject(
+      ctx,
+      { id: run.projectId },
+      input.project,
+      `Run ${run.id.slice(0, 8)}`,
+    );
+    const progress = await startRunProgress(ctx);
+    progress.start(run.steps.map((s) => s.stepId));
+    let summary: RunSummary & { resumed: boolean };
+    try {
+      summary = await workflows.resume(run.id, {
+        project,
+        force: input.force,
+        concurrency:
+          input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
+        flags: { noCache: input.cache === false },
+        signal: ctx.interruptSignal(),
+        onEvent: (event) => progress.onEvent(event),
+      });
+    } finally {
+      progress.stop();
+    }
+    const { resumed, ...rest } = summary;
+    if (!resumed) {
+      return ctx.output.result(rest, () =>
+        ctx.output.info(`Run ${run.id.slice(0, 8)} already succeeded: nothing to do`),
+      );
+    }
+    finish(ctx, rest);
+  });
   return withExamples(command, ['workflow resume 3f2a9c1e', 'workflow resume 3f2a --force']);
 }

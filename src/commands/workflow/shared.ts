@@ -20,6 +20,20 @@ export async function currentProject(
   return projects.get(ctx.requireProjectName(flag));
 }
 
+/** The project a run or session is in, from the record; -p, if given, must name it. */
+export async function ownerProject(
+  ctx: AppContext,
+  project: { id: number | null } | { name: string },
+  flag: string | undefined,
+  what: string,
+): Promise<ProjectRecord> {
+  if ('id' in project && project.id === null) return currentProject(ctx, flag);
+  // An empty -p is refused as everywhere else, not taken for another name.
+  if (flag !== undefined) ctx.projectName(flag);
+  const { projects } = await ctx.services();
+  return projects.owner(project as { id: number } | { name: string }, flag, what);
+}
+
 export function addInputOptions(command: Command): Command {
   return command
     .option('--input <name=value>', 'a workflow input (repeatable)', collect)

@@ -76,6 +76,11 @@ export class ProjectRepository {
     return row ? fromSql(row) : null;
   }
 
+  async findById(id: number): Promise<ProjectRecord | null> {
+    const [row] = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} WHERE p."id" = ?`, id);
+    return row ? fromSql(row) : null;
+  }
+
   async create(data: ProjectData): Promise<ProjectRecord> {
     const { name } = await this.prisma.project.create({ data, select: { name: true } });
     return this.written(name);
