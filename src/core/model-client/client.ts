@@ -10,7 +10,7 @@ import OpenAI, {
 } from 'openai';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
-import { nodeFetch } from './transport.js';
+import { modelFetch } from './http.js';
 import type {
   CallOptions,
   ModelClient,
@@ -42,7 +42,7 @@ export function createModelClient(
     baseURL: settings.baseURL,
     maxRetries: 0,
     timeout: settings.timeoutMs,
-    fetch: nodeFetch,
+    fetch: modelFetch,
   });
   const host = hostOf(settings.baseURL);
 

@@ -124,18 +124,6 @@ describe('createModelClient', () => {
     expect(error.details.attempts).toBe(2);
   });
 
-  it('calls a server over HTTPS whose certificate is trusted', async () => {
-    const server = await modelServer(() => ({ content: 'over tls' }), { tls: true });
-    globalAgent.options.ca = readFileSync(TEST_CERT);
-    try {
-      const response = await client(server.url).complete(request);
-      expect(server.url).toMatch(/^https:/);
-      expect(response.text).toBe('over tls');
-    } finally {
-      delete globalAgent.options.ca;
-    }
-  });
-
   it('refuses an untrusted TLS certificate without retrying, and says how to trust it', async () => {
     const server = await modelServer(undefined, { tls: true });
     const error = await failure(client(server.url).complete(request));
