@@ -33,12 +33,16 @@ export function isLoopback(hostname: string): boolean {
   );
 }
 
+// The call's own limits (`--timeout`, the stream's idle limit) bound it: undici's default
+// header and body timeouts would cut a longer `--timeout` short.
+const AGENT_OPTIONS = { headersTimeout: 0, bodyTimeout: 0 };
+
 function dispatcherFor(url: URL, lib: Undici): Agent | EnvHttpProxyAgent {
   if (isLoopback(url.hostname)) {
-    direct ??= new lib.Agent();
+    direct ??= new lib.Agent(AGENT_OPTIONS);
     return direct;
   }
-  proxied ??= new lib.EnvHttpProxyAgent();
+  proxied ??= new lib.EnvHttpProxyAgent(AGENT_OPTIONS);
   return proxied;
 }
 
