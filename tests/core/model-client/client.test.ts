@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { globalAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createModelClient, retryDelay } from '../../../src/core/model-client/client.js';
 import { CancelledError, ModelCallError } from '../../../src/core/model-client/errors.js';
 import type { ModelClientSettings, ModelRequest } from '../../../src/core/model-client/types.js';
 import { modelServer } from '../../support/model.js';
-import { TEST_CERT } from '../../support/model-server.mjs';
 
 const request: ModelRequest = {
   model: 'test-model',
