@@ -58,8 +58,8 @@ function reusable(body: RequestInit['body']): boolean {
 }
 
 /**
- * A 307 whose body says why the redirect was not followed: the openai client turns it into
- * an API error, which is reported in one line and not retried.
+ * The redirect's status with a body saying why it was not followed: the openai client turns
+ * it into an API error, reported in one line and not retried.
  */
 function refusedRedirect(status: number, target: URL, lib: Undici): Response {
   const message =
