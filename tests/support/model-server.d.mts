@@ -18,7 +18,9 @@ export interface ReplyScript {
   message?: string;
   headers?: Record<string, string>;
   delayMs?: number;
-  raw?: string;
+  raw?: string | Uint8Array;
+  contentEncoding?: string;
+  redirect?: string;
   contentType?: string;
   cutAfterChunks?: number;
   stallAfterChunks?: number;

@@ -39,6 +39,8 @@ function errorBody(status, message) {
  *   { stallAfterChunks: n }        stream n content chunks, then send nothing more
  *   { chunkDelayMs }               wait between stream chunks
  *   { usage: false }               no usage in the answer
+ *   { redirect: url, status }      a redirect (307 unless status says otherwise) to url
+ *   { raw, contentEncoding }       a body sent as is, with that content-encoding (gzip…)
  */
 export async function startModelServer({ reply = echoReply, port = 0, tls = false } = {}) {
   const requests = [];
@@ -81,9 +83,15 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
       const plan = (await script(request, index, req.headers)) ?? {};
       if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
       if (res.destroyed) return;
+      if (plan.redirect !== undefined) {
+        res.writeHead(plan.status ?? 307, { location: plan.redirect });
+        res.end();
+        return;
+      }
       if (plan.raw !== undefined) {
         res.writeHead(plan.status ?? 200, {
           'content-type': plan.contentType ?? 'application/json',
+          ...(plan.contentEncoding ? { 'content-encoding': plan.contentEncoding } : {}),
         });
         res.end(plan.raw);
         return;

@@ -11,7 +11,7 @@ import OpenAI, {
 import { redactSecret } from '../secrets.js';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
-import { nodeFetch } from './transport.js';
+import { modelFetch } from './http.js';
 import type {
   CallOptions,
   ModelClient,
@@ -43,7 +43,7 @@ export function createModelClient(
     baseURL: settings.baseURL,
     maxRetries: 0,
     timeout: settings.timeoutMs,
-    fetch: nodeFetch,
+    fetch: modelFetch,
   });
   const host = hostOf(settings.baseURL);
 

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { globalAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createModelClient, retryDelay } from '../../../src/core/model-client/client.js';
 import { CancelledError, ModelCallError } from '../../../src/core/model-client/errors.js';
 import type { ModelClientSettings, ModelRequest } from '../../../src/core/model-client/types.js';
 import { modelServer } from '../../support/model.js';
-import { TEST_CERT } from '../../support/model-server.mjs';
 
 const request: ModelRequest = {
   model: 'test-model',
@@ -122,18 +119,6 @@ describe('createModelClient', () => {
     );
     expect(error.message).toMatch(/cannot connect to 127\.0\.0\.1:\d+: connection refused/);
     expect(error.details.attempts).toBe(2);
-  });
-
-  it('calls a server over HTTPS whose certificate is trusted', async () => {
-    const server = await modelServer(() => ({ content: 'over tls' }), { tls: true });
-    globalAgent.options.ca = readFileSync(TEST_CERT);
-    try {
-      const response = await client(server.url).complete(request);
-      expect(server.url).toMatch(/^https:/);
-      expect(response.text).toBe('over tls');
-    } finally {
-      delete globalAgent.options.ca;
-    }
   });
 
   it('refuses an untrusted TLS certificate without retrying, and says how to trust it', async () => {
