@@ -69,22 +69,14 @@ describe('Output', () => {
     const modes = [{ json: true }, { quiet: true }, {}];
     const printed = modes.map((mode) => {
       const { output, stdout } = makeOutput(mode);
-      output.list(
-        rows,
-        (r) => r.id,
-        (list) => output.info(human(list)),
-      );
+      output.list(rows, (r) => r.id, (list) => output.info(human(list)));
       return stdout.text;
     });
     expect(JSON.parse(printed[0] ?? '')).toEqual(rows);
     expect(printed[1]).toBe('a1\nb2\n');
     expect(printed[2]).toBe('table of 2\n');
     const empty = makeOutput({ quiet: true });
-    empty.output.list(
-      [],
-      (r: { id: string }) => r.id,
-      () => {},
-    );
+    empty.output.list([], (r: { id: string }) => r.id, () => {});
     expect(empty.stdout.text).toBe('');
   });
 
