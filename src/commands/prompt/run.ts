@@ -147,10 +147,17 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     const spinner = streaming
       ? undefined
       : await ctx.output.spinner(`Asking ${call.settings.model}…`);
+    // What was streamed decides whether a failure must end the line: nothing streamed, no line.
+    let streamed = '';
     try {
       const result = await runs.execute(call, {
         stream: streaming,
-        onToken: streaming ? (text) => ctx.output.stream(text) : undefined,
+        onToken: streaming
+          ? (text) => {
+              if (text) streamed = text;
+              ctx.output.stream(text);
+            }
+          : undefined,
         signal: ctx.interruptSignal(),
         onRetry: ({ attempt, delayMs, reason }) =>
           spinner?.update(`Retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
@@ -159,7 +166,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       printRunResult(ctx, result, streaming);
     } catch (error) {
       spinner?.stop();
-      if (streaming) ctx.output.stream('\n');
+      if (streamed && !streamed.endsWith('\n')) ctx.output.stream('\n');
       // A script reading --json gets the failed call's shape too; the error line follows.
       const failed = ctx.options.json ? failedRunOf(error, call.settings.model) : undefined;
       if (failed) ctx.output.json(failed);
