@@ -110,22 +110,27 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       const signal = ctx.interruptSignal();
       const progress = await startProgress(ctx, cases.length);
       const lines = ctx.output.jsonLines();
-      const results = await runs.runBatch(
-        cases.map((item) => ({
-          ...item,
-          variables: item.variables && { ...base, ...item.variables },
-        })),
-        prepare,
-        {
-          concurrency:
-            input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
-          signal,
-          onResult: (result) => lines.write(result),
-          onProgress: (done) => progress.update(done),
-        },
-      );
-      lines.flush();
-      progress.stop();
+      let results: Awaited<ReturnType<typeof runs.runBatch>>;
+      try {
+        results = await runs.runBatch(
+          cases.map((item) => ({
+            ...item,
+            variables: item.variables && { ...base, ...item.variables },
+          })),
+          prepare,
+          {
+            concurrency:
+              input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
+            signal,
+            onResult: (result) => lines.write(result),
+            onProgress: (done) => progress.update(done),
+          },
+        );
+      } finally {
+        // The lines of a stopped batch are printed before its error.
+        lines.flush();
+        progress.stop();
+      }
       const failed = results.filter((r) => r.status !== 'success').length;
       if (signal.aborted) throw new AppError('Cancelled', { exitCode: EXIT_CANCELLED });
       if (failed > 0) throw new ModelError(`${failed} of ${results.length} cases failed`);
