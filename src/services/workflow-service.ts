@@ -22,6 +22,7 @@ import {
   type ValidationResult,
   validateWorkflow,
 } from '../workflows/validate.js';
+import { ConnectGuard } from './connect-guard.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
@@ -332,6 +333,7 @@ export class WorkflowService {
       write.catch(() => undefined);
       return Promise.resolve();
     };
+    const guard = new ConnectGuard(options.concurrency);
     const result = await runEngine({
       workflow,
       inputs,
@@ -339,18 +341,20 @@ export class WorkflowService {
       concurrency: options.concurrency,
       signal: options.signal,
       runStep: (step, context) =>
-        runWorkflowStep(
-          {
-            runs: this.deps.runs,
-            runId,
-            scope,
-            file,
-            flags: options.flags,
-            signal: options.signal,
-            writer,
-          },
-          step,
-          context,
+        guard.run(() =>
+          runWorkflowStep(
+            {
+              runs: this.deps.runs,
+              runId,
+              scope,
+              file,
+              flags: options.flags,
+              signal: options.signal,
+              writer,
+            },
+            step,
+            context,
+          ),
         ),
       onEvent: (event) => {
         options.onEvent?.(event);
@@ -360,7 +364,8 @@ export class WorkflowService {
     await writer.flush();
     await Promise.all(writes.values());
     let outputs: Record<string, unknown> = {};
-    let error = result.error;
+    // The run's one line names the endpoint rather than whichever step failed first.
+    let error = guard.error?.message ?? result.error;
     if (result.status === 'succeeded') {
       try {
         const context = templateContext({

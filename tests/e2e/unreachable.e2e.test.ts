@@ -69,4 +69,23 @@ describe('a run against an unreachable endpoint fails fast', () => {
     });
     expect(executions().length).toBeLessThanOrEqual(4);
   });
+
+  it('a workflow of several independent steps stops after its first calls fail to connect', async () => {
+    const { home, cli, executions, port } = await closedPortHome();
+    const steps = Array.from({ length: 8 }, (_, i) => `  - id: s${i}\n    template: step ${i}\n`);
+    expect((await cli('config', 'set', 'maxRetries', '0')).code).toBe(0);
+    writeFileSync(join(home, 'wf.yaml'), `name: wide\nsteps:\n${steps.join('')}`);
+    const run = await cli('workflow', 'run', 'wf.yaml', '--concurrency', '8', '--json');
+    expect(run.code).toBe(1);
+    const errorLines = run.stderr.trim().split('\n');
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toContain(`cannot connect to 127.0.0.1:${port}`);
+    expect(errorLines[0]).toMatch(/baseUrl or OPENAI_BASE_URL/);
+    expect(executions().length).toBeLessThanOrEqual(4);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.status).toBe('failed');
+    const statuses = summary.steps.map((s: { status: string }) => s.status);
+    expect(statuses.filter((s: string) => s === 'failed').length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((s: string) => s === 'skipped').length).toBeGreaterThanOrEqual(4);
+  });
 });
