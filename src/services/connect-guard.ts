@@ -9,7 +9,7 @@ const PROBES = 4;
 export class UnreachableError extends AppError {
   constructor(host: string, calls: number) {
     super(
-      `cannot connect to ${host}: the first ${calls === 1 ? 'call' : `${calls} calls`} failed to connect, so the rest were not run (check baseUrl or OPENAI_BASE_URL)`,
+      `cannot connect to ${host}: the first ${calls === 1 ? 'call' : `${calls} calls`} failed to connect, so the rest were not run`,
       {
         code: 'UNREACHABLE',
         exitCode: 1,

@@ -365,7 +365,7 @@ export class WorkflowService {
     await Promise.all(writes.values());
     let outputs: Record<string, unknown> = {};
     // The run's one line names the endpoint rather than whichever step failed first.
-    let error = guard.error?.message ?? result.error;
+    let error = guard.error ? `${guard.error.message} (${guard.error.hint})` : result.error;
     if (result.status === 'succeeded') {
       try {
         const context = templateContext({
