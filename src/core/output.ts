@@ -83,6 +83,16 @@ export class Output {
     } else human(rows);
   }
 
+  /**
+   * The result of a command that creates something: JSON with --json, its id or name alone with
+   * --quiet (for `$(…)`), otherwise whatever `human` prints.
+   */
+  created<T>(data: T, key: (data: T) => string, human: (data: T) => void): void {
+    if (this.options.json) this.json(data);
+    else if (this.options.quiet) this.options.stdout.write(`${key(data)}\n`);
+    else human(data);
+  }
+
   /** Text that is the command's product (a path, a rendered prompt): printed even with --quiet. */
   text(text: string): void {
     if (this.options.json) return;

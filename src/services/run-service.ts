@@ -23,6 +23,7 @@ import type {
   ExecutionRepository,
 } from '../db/repositories/execution-repository.js';
 import type { PromptParameters } from '../db/repositories/prompt-repository.js';
+import { ConnectGuard, UnreachableError } from './connect-guard.js';
 import {
   cacheKey,
   type ResolvedSettings,
@@ -171,6 +172,7 @@ export class RunService {
     if (uncached && 'call' in uncached) requireApiKey(uncached.call.settings);
 
     const limit = pLimit(options.concurrency);
+    const guard = new ConnectGuard(options.concurrency);
     const answered = new Map<string, Promise<CachedAnswer | null>>();
     const results: (BatchResult | undefined)[] = new Array(cases.length);
     let next = 0;
@@ -214,14 +216,9 @@ export class RunService {
           answered.set(item.key, new Promise((resolve) => (share = resolve)));
         }
         if (pending) hit = await pending;
-        const result = await this.executeWith(
-          item.call,
-          item.key,
-          hit,
-          writer,
-          { signal: options.signal },
-          share,
-        );
+        const execute = () =>
+          this.executeWith(item.call, item.key, hit, writer, { signal: options.signal }, share);
+        const result = hit ? await execute() : await guard.run(execute);
         settle(index, { line, error: null, ...result });
       } catch (error) {
         if (share) {
@@ -232,7 +229,8 @@ export class RunService {
         if (!(error instanceof AppError)) throw error;
         settle(index, {
           line,
-          ...(failedRunOf(error, model) ?? failedRun(error, { model })),
+          ...(failedRunOf(error, model) ??
+            failedRun(error, { model, notRun: error instanceof UnreachableError })),
         });
       }
     };
@@ -241,6 +239,8 @@ export class RunService {
     } finally {
       await writer.flush();
     }
+    // Every line is reported (the lines not run with the reason); the run fails with it.
+    if (guard.error) throw guard.error;
     return results as BatchResult[];
   }
 

@@ -59,7 +59,7 @@ export interface FailedRun {
   executionId: string | null;
   output: null;
   model: string | null;
-  status: 'error' | 'cancelled';
+  status: 'error' | 'cancelled' | 'not_run';
   inputTokens: null;
   outputTokens: null;
   costUsd: null;
@@ -80,18 +80,20 @@ interface FailureDetails {
   executionId?: string | null;
   model?: string | null;
   cancelled?: boolean;
+  /** The call was never started (the run stopped first). */
+  notRun?: boolean;
 }
 
 export function failedRun(
   error: AppError,
-  { executionId = null, model = null, cancelled = false }: FailureDetails = {},
+  { executionId = null, model = null, cancelled = false, notRun = false }: FailureDetails = {},
 ): FailedRun {
   return {
     error: errorJson(error),
     executionId,
     output: null,
     model,
-    status: cancelled ? 'cancelled' : 'error',
+    status: notRun ? 'not_run' : cancelled ? 'cancelled' : 'error',
     inputTokens: null,
     outputTokens: null,
     costUsd: null,

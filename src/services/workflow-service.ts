@@ -22,6 +22,7 @@ import {
   type ValidationResult,
   validateWorkflow,
 } from '../workflows/validate.js';
+import { ConnectGuard } from './connect-guard.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
@@ -338,6 +339,7 @@ export class WorkflowService {
       write.catch(() => undefined);
       return Promise.resolve();
     };
+    const guard = new ConnectGuard(options.concurrency);
     const result = await runEngine({
       workflow,
       inputs,
@@ -345,19 +347,21 @@ export class WorkflowService {
       concurrency: options.concurrency,
       signal: options.signal,
       runStep: (step, context, attempt) =>
-        runWorkflowStep(
-          {
-            runs: this.deps.runs,
-            runId,
-            scope,
-            file,
-            flags: options.flags,
-            signal: options.signal,
-            writer,
-          },
-          step,
-          context,
-          { attempt, failedBefore: failedBefore.has(step.id) },
+        guard.run(() =>
+          runWorkflowStep(
+            {
+              runs: this.deps.runs,
+              runId,
+              scope,
+              file,
+              flags: options.flags,
+              signal: options.signal,
+              writer,
+            },
+            step,
+            context,
+            { attempt, failedBefore: failedBefore.has(step.id) },
+          ),
         ),
       onEvent: (event) => {
         options.onEvent?.(event);
@@ -367,7 +371,8 @@ export class WorkflowService {
     await writer.flush();
     await Promise.all(writes.values());
     let outputs: Record<string, unknown> = {};
-    let error = result.error;
+    // The run's one line names the endpoint rather than whichever step failed first.
+    let error = guard.error ? `${guard.error.message} (${guard.error.hint})` : result.error;
     if (result.status === 'succeeded') {
       try {
         const context = templateContext({

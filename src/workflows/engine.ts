@@ -90,6 +90,11 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
           return cancelled(attempt, executionId);
         }
         if (!(error instanceof AppError)) throw error;
+        // A step refused before its call (the endpoint is unreachable) is not run, not retried.
+        if (error.code === 'UNREACHABLE') {
+          failure ??= error.message;
+          return options.onEvent({ stepId: step.id, status: 'skipped', attempt: 0 });
+        }
         if (attempt < attempts) {
           const retryInMs = (step.retry?.backoffMs ?? 1000) * 2 ** (attempt - 1);
           await options.onEvent({

@@ -98,7 +98,11 @@ export function createPlanCommand(deps: CommandDeps): Command {
       (s, seconds) =>
         `Created session ${s.sessionId.slice(0, 8)} in ${seconds} (next: ${nextCommand(s)})`,
     );
-    ctx.output.result(toSessionJson(session), () => undefined);
+    ctx.output.created(
+      toSessionJson(session),
+      (s) => s.sessionId,
+      () => undefined,
+    );
   });
   return withExamples(command, [
     'orchestrate plan "add password reset by email" -p shop',

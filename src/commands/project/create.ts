@@ -26,12 +26,16 @@ export function createProjectCreateCommand(deps: CommandDeps): Command {
         rootPath: input.root,
         model: input.model,
       });
-      ctx.output.result(toProjectJson(project, ctx.projectName()), (p) => {
-        ctx.output.success(`Created project ${ctx.output.style.name(p.name)}`);
-        if (!ctx.projectName()) {
-          ctx.output.info(`Make it the current project: prompt-runner project use ${p.name}`);
-        }
-      });
+      ctx.output.created(
+        toProjectJson(project, ctx.projectName()),
+        (p) => p.name,
+        (p) => {
+          ctx.output.success(`Created project ${ctx.output.style.name(p.name)}`);
+          if (!ctx.projectName()) {
+            ctx.output.info(`Make it the current project: prompt-runner project use ${p.name}`);
+          }
+        },
+      );
     });
   return withExamples(command, [
     'project create myapp --root . --description "Billing service"',

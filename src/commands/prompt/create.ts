@@ -38,10 +38,16 @@ export function createPromptCreateCommand(deps: CommandDeps): Command {
       variables: parseDefaults(input.default),
       message: input.message ?? null,
     });
-    ctx.output.result(toPromptJson(view, scope), (p) => {
-      const vars = p.variables.map((v) => v.name).join(', ') || 'none';
-      ctx.output.success(`Created prompt ${ctx.output.style.name(p.name)} v1 (variables: ${vars})`);
-    });
+    ctx.output.created(
+      toPromptJson(view, scope),
+      (p) => p.name,
+      (p) => {
+        const vars = p.variables.map((v) => v.name).join(', ') || 'none';
+        ctx.output.success(
+          `Created prompt ${ctx.output.style.name(p.name)} v1 (variables: ${vars})`,
+        );
+      },
+    );
   });
   return withExamples(command, [
     'prompt create summarize --file prompts/summarize.hbs',

@@ -117,22 +117,27 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       const signal = ctx.interruptSignal();
       const progress = await startProgress(ctx, cases.length);
       const lines = ctx.output.jsonLines();
-      const results = await runs.runBatch(
-        cases.map((item) => ({
-          ...item,
-          variables: item.variables && { ...base, ...item.variables },
-        })),
-        prepare,
-        {
-          concurrency:
-            input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
-          signal,
-          onResult: (result) => lines.write(result),
-          onProgress: (done) => progress.update(done),
-        },
-      );
-      lines.flush();
-      progress.stop();
+      let results: Awaited<ReturnType<typeof runs.runBatch>>;
+      try {
+        results = await runs.runBatch(
+          cases.map((item) => ({
+            ...item,
+            variables: item.variables && { ...base, ...item.variables },
+          })),
+          prepare,
+          {
+            concurrency:
+              input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
+            signal,
+            onResult: (result) => lines.write(result),
+            onProgress: (done) => progress.update(done),
+          },
+        );
+      } finally {
+        // The lines of a stopped batch are printed before its error.
+        lines.flush();
+        progress.stop();
+      }
       const failed = results.filter((r) => r.status !== 'success').length;
       if (signal.aborted) throw new AppError('Cancelled', { exitCode: EXIT_CANCELLED });
       if (failed > 0) throw new ModelError(`${failed} of ${results.length} cases failed`);
@@ -154,10 +159,17 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     const spinner = streaming
       ? undefined
       : await ctx.output.spinner(`Asking ${call.settings.model}…`);
+    // What was streamed decides whether a failure must end the line: nothing streamed, no line.
+    let streamed = '';
     try {
       const result = await runs.execute(call, {
         stream: streaming,
-        onToken: streaming ? (text) => ctx.output.stream(text) : undefined,
+        onToken: streaming
+          ? (text) => {
+              if (text) streamed = text;
+              ctx.output.stream(text);
+            }
+          : undefined,
         signal: ctx.interruptSignal(),
         onRetry: ({ attempt, delayMs, reason }) =>
           spinner?.update(`Retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
@@ -170,7 +182,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
         printRunResult(ctx, error.answer as RunResult, streaming);
         throw error;
       }
-      if (streaming) ctx.output.stream('\n');
+      if (streamed && !streamed.endsWith('\n')) ctx.output.stream('\n');
       // A script reading --json gets the failed call's shape too; the error line follows.
       const failed = ctx.options.json ? failedRunOf(error, call.settings.model) : undefined;
       if (failed) ctx.output.json(failed);

@@ -33,10 +33,13 @@ function storeCommand(deps: CommandDeps, verb: 'create' | 'update'): Command {
         verb === 'create'
           ? await workflows.create(project, name, text)
           : await workflows.update(project, name, text);
-      ctx.output.result(toWorkflowJson(workflow), (w) =>
-        ctx.output.success(
-          `${verb === 'create' ? 'Created' : 'Updated'} workflow ${w.name} (version ${w.version})`,
-        ),
+      ctx.output.created(
+        toWorkflowJson(workflow),
+        (w) => w.name,
+        (w) =>
+          ctx.output.success(
+            `${verb === 'create' ? 'Created' : 'Updated'} workflow ${w.name} (version ${w.version})`,
+          ),
       );
     } catch (error) {
       if (!(error instanceof WorkflowInvalidError)) throw error;

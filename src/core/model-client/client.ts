@@ -29,7 +29,12 @@ class AttemptError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly options: { status?: number; retryAfterMs?: number; hint?: string } = {},
+    readonly options: {
+      status?: number;
+      retryAfterMs?: number;
+      hint?: string;
+      unreachable?: string;
+    } = {},
   ) {
     super(message);
   }
@@ -71,7 +76,12 @@ export function createModelClient(
             const suffix = attempt > 1 ? ` (after ${attempt} attempts)` : '';
             throw new ModelCallError(
               `${error.message}${suffix}`,
-              { attempts: attempt, partialText, status: error.options.status },
+              {
+                attempts: attempt,
+                partialText,
+                status: error.options.status,
+                unreachable: error.options.unreachable,
+              },
               error.options.hint,
             );
           }
@@ -236,11 +246,13 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
         false,
         {
           hint: 'if you trust it, name its CA in NODE_EXTRA_CA_CERTS=<file.pem>',
+          unreachable: context.host,
         },
       );
     }
     return new AttemptError(`cannot connect to ${context.host}: ${reason}`, true, {
       hint: 'is the server running? check baseUrl or OPENAI_BASE_URL',
+      unreachable: context.host,
     });
   }
   if (error instanceof APIError && error.status !== undefined) {

@@ -8,6 +8,8 @@ export interface CallDetails {
   /** Text received before the failure. */
   partialText: string;
   status?: number;
+  /** The host, when the call never reached it (DNS, refused, TLS). */
+  unreachable?: string;
   /** The execution row that records the call, once written. */
   executionId?: string;
 }
