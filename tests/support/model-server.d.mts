@@ -25,6 +25,11 @@ export interface ReplyScript {
   chunkDelayMs?: number;
   finishReason?: string;
   usage?: false;
+  stallAfterHeaders?: boolean;
+  cutBody?: boolean;
+  notFoundPage?: boolean;
+  streamError?: { message?: string; code?: string | number | null; type?: string; status?: number };
+  afterChunks?: number;
 }
 
 export type Reply = (request: ChatRequestBody, index: number) => ReplyScript | Promise<ReplyScript>;

@@ -57,7 +57,7 @@ export function createModelClient(
         try {
           const result = options.stream
             ? await streamOnce(client, request, settings, onToken, options.signal)
-            : await callOnce(client, request, options.signal);
+            : await callOnce(client, request, settings, options.signal);
           return { ...result, attempts: attempt };
         } catch (thrown) {
           if (options.signal?.aborted) throw new CancelledError({ attempts: attempt, partialText });
@@ -104,12 +104,29 @@ function requestBody(request: ModelRequest) {
 async function callOnce(
   client: OpenAI,
   request: ModelRequest,
+  settings: ModelClientSettings,
   signal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const response = await client.chat.completions.create(
-    { ...requestBody(request), stream: false },
-    { signal },
-  );
+  const deadline = startDeadline(settings, signal);
+  let response: OpenAI.Chat.Completions.ChatCompletion;
+  try {
+    response = await client.chat.completions.create(
+      { ...requestBody(request), stream: false },
+      { signal: deadline.signal },
+    );
+  } catch (error) {
+    // Whether the headers had come or not, it is the same timeout, retried as before.
+    if (deadline.overdue()) throw timedOut(settings);
+    if (!signal?.aborted && isBodyCut(error)) {
+      throw new AttemptError(
+        `the answer was cut off before it was complete (${rootCause(error).message})`,
+        true,
+      );
+    }
+    throw error;
+  } finally {
+    deadline.dispose();
+  }
   const choice = response?.choices?.[0];
   if (!choice || typeof choice.message?.content !== 'string') {
     throw new AttemptError('the server sent a malformed answer (no message content)', false);
@@ -122,6 +139,57 @@ async function callOnce(
   };
 }
 
+/**
+ * The client's own timeout ends when the headers arrive; this bounds the whole call, body
+ * included, and forwards the caller's cancel.
+ */
+function startDeadline(settings: ModelClientSettings, signal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const forward = () => controller.abort();
+  signal?.addEventListener('abort', forward, { once: true });
+  let overdue = false;
+  const timer = setTimeout(() => {
+    overdue = true;
+    controller.abort();
+  }, settings.timeoutMs);
+  return {
+    controller,
+    signal: controller.signal,
+    overdue: () => overdue,
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    },
+  };
+}
+
+function timedOut(settings: ModelClientSettings): AttemptError {
+  return new AttemptError(
+    `the request to ${hostOf(settings.baseURL)} timed out after ${settings.timeoutMs / 1000}s`,
+    true,
+    { hint: 'raise it with --timeout or `config set timeout`' },
+  );
+}
+
+function tooLong(settings: ModelClientSettings): AttemptError {
+  return new AttemptError(
+    `the answer took longer than the ${settings.timeoutMs / 1000}s timeout`,
+    false,
+    { hint: 'raise it with --timeout or `config set timeout`' },
+  );
+}
+
+/** A body that broke while being read: the socket closed or reset after the headers. */
+function isBodyCut(error: unknown): boolean {
+  // Errors before the headers come wrapped as the client's own; these are not.
+  if (error instanceof APIError) return false;
+  const cause = rootCause(error) as Error & { code?: string };
+  const text = `${cause.code ?? ''} ${cause.message} ${(error as Error)?.message ?? ''}`;
+  return /aborted|terminated|ECONNRESET|premature close|other side closed|UND_ERR_SOCKET/i.test(
+    text,
+  );
+}
+
 async function streamOnce(
   client: OpenAI,
   request: ModelRequest,
@@ -129,9 +197,8 @@ async function streamOnce(
   onToken: (text: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const controller = new AbortController();
-  const forward = () => controller.abort();
-  signal?.addEventListener('abort', forward, { once: true });
+  const deadline = startDeadline(settings, signal);
+  const { controller } = deadline;
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
   const armIdleTimer = () => {
@@ -141,13 +208,6 @@ async function streamOnce(
       controller.abort();
     }, settings.idleTimeoutMs);
   };
-  // The client's own timeout ends when the answer starts; a stream that keeps sending is
-  // bounded here.
-  let overdue = false;
-  const deadline = setTimeout(() => {
-    overdue = true;
-    controller.abort();
-  }, settings.timeoutMs);
   let text = '';
   let finishReason: string | null = null;
   let inputTokens: number | null = null;
@@ -155,14 +215,6 @@ async function streamOnce(
   let started = false;
   const silent = () =>
     new AttemptError(`the stream went silent for ${settings.idleTimeoutMs / 1000}s`, true);
-  const tooLong = () =>
-    new AttemptError(
-      `the answer took longer than the ${settings.timeoutMs / 1000}s timeout`,
-      false,
-      {
-        hint: 'raise it with --timeout or `config set timeout`',
-      },
-    );
   try {
     const stream = await client.chat.completions.create(
       { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
@@ -185,8 +237,10 @@ async function streamOnce(
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
-    if (overdue) throw tooLong();
+    if (deadline.overdue()) throw tooLong(settings);
     if (idle) throw silent();
+    // An error event inside the stream: classify reads its message and status.
+    if (isStreamedError(error)) throw error;
     if (started && !signal?.aborted) {
       const reason = rootCause(error).message;
       throw new AttemptError(
@@ -197,10 +251,9 @@ async function streamOnce(
     throw error;
   } finally {
     clearTimeout(timer);
-    clearTimeout(deadline);
-    signal?.removeEventListener('abort', forward);
+    deadline.dispose();
   }
-  if (overdue) throw tooLong();
+  if (deadline.overdue()) throw tooLong(settings);
   if (idle) throw silent();
   if (finishReason === null) {
     throw new AttemptError('the stream ended before the answer was complete', true);
@@ -217,13 +270,7 @@ interface ClassifyContext {
 function classify(error: unknown, context: ClassifyContext): AttemptError {
   if (error instanceof AttemptError) return error;
   if (error instanceof APIUserAbortError) return new AttemptError('the request was aborted', true);
-  if (error instanceof APIConnectionTimeoutError) {
-    return new AttemptError(
-      `the request to ${context.host} timed out after ${context.settings.timeoutMs / 1000}s`,
-      true,
-      { hint: 'raise it with --timeout or `config set timeout`' },
-    );
-  }
+  if (error instanceof APIConnectionTimeoutError) return timedOut(context.settings);
   if (error instanceof APIConnectionError) {
     const cause = rootCause(error) as Error & { code?: string };
     const reason = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.message;
@@ -242,6 +289,7 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
       hint: 'is the server running? check baseUrl or OPENAI_BASE_URL',
     });
   }
+  if (isStreamedError(error)) return streamedError(error, context);
   if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     const detail = apiMessage(error);
@@ -251,6 +299,12 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
       return new AttemptError(`authentication failed (${status}): ${detail}`, false, {
         status,
         hint: `check ${keyName}`,
+      });
+    }
+    if (status === 404 && !isModelNotFound(error)) {
+      return new AttemptError(`the path was not found at ${context.host} (${detail})`, false, {
+        status,
+        hint: 'check that the base URL ends with its API path, such as /v1',
       });
     }
     if (status === 404) {
@@ -275,6 +329,53 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
   throw error;
 }
 
+interface StreamedErrorBody {
+  message?: unknown;
+  code?: unknown;
+  type?: unknown;
+  status?: unknown;
+}
+
+/** An `{"error": …}` event inside a 200 stream: the client throws it without a status. */
+function isStreamedError(error: unknown): error is APIError {
+  return (
+    error instanceof APIError &&
+    !(error instanceof APIConnectionError) &&
+    error.status === undefined &&
+    typeof error.error === 'object' &&
+    error.error !== null
+  );
+}
+
+function streamedError(error: APIError, context: ClassifyContext): AttemptError {
+  const body = error.error as StreamedErrorBody;
+  const message = typeof body.message === 'string' && body.message ? body.message : error.message;
+  const status =
+    typeof body.status === 'number'
+      ? body.status
+      : typeof body.code === 'number'
+        ? body.code
+        : undefined;
+  const kind = `${typeof body.type === 'string' ? body.type : ''} ${typeof body.code === 'string' ? body.code : ''}`;
+  const retryable =
+    (status !== undefined && (RETRYABLE_STATUS.has(status) || status >= 500)) ||
+    /server_error|rate_limit|overloaded|unavailable/i.test(kind);
+  const code = status ?? (typeof body.code === 'string' ? body.code : undefined);
+  const suffix = code !== undefined ? ` (${code})` : '';
+  return new AttemptError(
+    `${context.host} sent an error in the stream${suffix}: ${message}`,
+    retryable,
+    { status },
+  );
+}
+
+/** A 404 about the model, as opposed to one about the path (a base URL without its prefix). */
+function isModelNotFound(error: APIError): boolean {
+  const body = error.error as { code?: unknown; message?: unknown } | undefined;
+  if (body?.code === 'model_not_found') return true;
+  return typeof body?.message === 'string' && /model/i.test(body.message);
+}
+
 function redact(text: string, secret: string): string {
   return secret.length >= 8 ? text.replaceAll(secret, '***') : text;
 }
@@ -296,7 +397,15 @@ function rootCause(error: unknown): Error {
 
 function apiMessage(error: APIError): string {
   const body = error.error as { message?: string } | undefined;
-  return body?.message ?? error.message.replace(/^\d{3}\s*/, '');
+  if (typeof body?.message === 'string') return body.message;
+  const text = error.message.replace(/^\d{3}\s*/, '');
+  // An HTML error page (Express's 404) says it in its <pre>; otherwise keep the tags out.
+  const pre = /<pre>([\s\S]*?)<\/pre>/i.exec(text)?.[1];
+  const plain = (pre ?? text)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 
 /** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
