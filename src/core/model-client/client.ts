@@ -8,6 +8,15 @@ import OpenAI, {
   APIError,
   APIUserAbortError,
 } from 'openai';
+import {
+  apiMessage,
+  isBodyCut,
+  isModelNotFound,
+  isRetryableStatus,
+  isStreamedError,
+  readStreamedError,
+  rootCause,
+} from './api-errors.js';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
 import { nodeFetch } from './transport.js';
@@ -18,8 +27,6 @@ import type {
   ModelRequest,
   ModelResponse,
 } from './types.js';
-
-const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
 type Attempt = Omit<ModelResponse, 'attempts'>;
 
@@ -179,17 +186,6 @@ function tooLong(settings: ModelClientSettings): AttemptError {
   );
 }
 
-/** A body that broke while being read: the socket closed or reset after the headers. */
-function isBodyCut(error: unknown): boolean {
-  // Errors before the headers come wrapped as the client's own; these are not.
-  if (error instanceof APIError) return false;
-  const cause = rootCause(error) as Error & { code?: string };
-  const text = `${cause.code ?? ''} ${cause.message} ${(error as Error)?.message ?? ''}`;
-  return /aborted|terminated|ECONNRESET|premature close|other side closed|UND_ERR_SOCKET/i.test(
-    text,
-  );
-}
-
 async function streamOnce(
   client: OpenAI,
   request: ModelRequest,
@@ -289,7 +285,15 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
       hint: 'is the server running? check baseUrl or OPENAI_BASE_URL',
     });
   }
-  if (isStreamedError(error)) return streamedError(error, context);
+  if (isStreamedError(error)) {
+    const event = readStreamedError(error);
+    const suffix = event.code !== undefined ? ` (${event.code})` : '';
+    return new AttemptError(
+      `${context.host} sent an error in the stream${suffix}: ${event.message}`,
+      event.retryable,
+      { status: event.status },
+    );
+  }
   if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     const detail = apiMessage(error);
@@ -317,7 +321,7 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
         },
       );
     }
-    const retryable = RETRYABLE_STATUS.has(status) || status >= 500;
+    const retryable = isRetryableStatus(status);
     return new AttemptError(`${context.host} answered ${status}: ${detail}`, retryable, {
       status,
       retryAfterMs,
@@ -329,83 +333,8 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
   throw error;
 }
 
-interface StreamedErrorBody {
-  message?: unknown;
-  code?: unknown;
-  type?: unknown;
-  status?: unknown;
-}
-
-/** An `{"error": …}` event inside a 200 stream: the client throws it without a status. */
-function isStreamedError(error: unknown): error is APIError {
-  return (
-    error instanceof APIError &&
-    !(error instanceof APIConnectionError) &&
-    error.status === undefined &&
-    typeof error.error === 'object' &&
-    error.error !== null
-  );
-}
-
-function streamedError(error: APIError, context: ClassifyContext): AttemptError {
-  const body = error.error as StreamedErrorBody;
-  const message = typeof body.message === 'string' && body.message ? body.message : error.message;
-  const status =
-    typeof body.status === 'number'
-      ? body.status
-      : typeof body.code === 'number'
-        ? body.code
-        : undefined;
-  const kind = `${typeof body.type === 'string' ? body.type : ''} ${typeof body.code === 'string' ? body.code : ''}`;
-  const retryable =
-    (status !== undefined && (RETRYABLE_STATUS.has(status) || status >= 500)) ||
-    /server_error|rate_limit|overloaded|unavailable/i.test(kind);
-  const code = status ?? (typeof body.code === 'string' ? body.code : undefined);
-  const suffix = code !== undefined ? ` (${code})` : '';
-  return new AttemptError(
-    `${context.host} sent an error in the stream${suffix}: ${message}`,
-    retryable,
-    { status },
-  );
-}
-
-/** A 404 about the model, as opposed to one about the path (a base URL without its prefix). */
-function isModelNotFound(error: APIError): boolean {
-  const body = error.error as { code?: unknown; message?: unknown } | undefined;
-  if (body?.code === 'model_not_found') return true;
-  return typeof body?.message === 'string' && /model/i.test(body.message);
-}
-
 function redact(text: string, secret: string): string {
   return secret.length >= 8 ? text.replaceAll(secret, '***') : text;
-}
-
-/** The innermost cause: fetch wraps the socket error (ECONNREFUSED…) in its own. */
-function rootCause(error: unknown): Error {
-  type Chain = Error & { cause?: unknown };
-  let current = error as Chain;
-  // Not `instanceof Error`: fetch's errors may come from another realm.
-  while (
-    typeof current.cause === 'object' &&
-    current.cause !== null &&
-    'message' in current.cause
-  ) {
-    current = current.cause as Chain;
-  }
-  return current;
-}
-
-function apiMessage(error: APIError): string {
-  const body = error.error as { message?: string } | undefined;
-  if (typeof body?.message === 'string') return body.message;
-  const text = error.message.replace(/^\d{3}\s*/, '');
-  // An HTML error page (Express's 404) says it in its <pre>; otherwise keep the tags out.
-  const pre = /<pre>([\s\S]*?)<\/pre>/i.exec(text)?.[1];
-  const plain = (pre ?? text)
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 
 /** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
