@@ -1,7 +1,7 @@
 // Which model, endpoint, key and parameters a call uses. Precedence (SPEC §3): flag >
 // prompt or step > project > config > environment > built-in default.
 import { createHash } from 'node:crypto';
-import { CONFIG_DEFAULTS, type Config } from '../core/config.js';
+import { CONFIG_DEFAULTS, CONFIG_KEYS, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { hostOf } from '../core/model-client/host.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
@@ -79,7 +79,7 @@ export function resolveSettings({
   if (maxTokens !== undefined) parameters.maxTokens = maxTokens;
   if (flags.json) parameters.responseFormat = 'json';
 
-  const baseURL = config.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL;
+  const baseURL = config.baseUrl || envBaseUrl(env) || DEFAULT_BASE_URL;
   const baseUrlHost = hostOf(baseURL);
   const keyName = config.apiKeyEnv ?? CONFIG_DEFAULTS.apiKeyEnv;
   const hostname = baseUrlHost.replace(/:\d+$/, '');
@@ -105,6 +105,17 @@ export function resolveSettings({
     cacheWrite: cacheEnabled,
     pricing: config.pricing ?? {},
   };
+}
+
+/** OPENAI_BASE_URL, held to the rule `config set baseUrl` applies. */
+function envBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.OPENAI_BASE_URL;
+  if (!value) return undefined;
+  if (CONFIG_KEYS.baseUrl.schema.safeParse(value).success) return value;
+  throw new ValidationError(
+    `Invalid OPENAI_BASE_URL: ${JSON.stringify(value)} (not an http or https URL)`,
+    { hint: 'include the scheme, e.g. OPENAI_BASE_URL=http://localhost:11434/v1' },
+  );
 }
 
 export function requireApiKey(settings: ResolvedSettings): string {

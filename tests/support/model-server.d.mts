@@ -27,6 +27,11 @@ export interface ReplyScript {
   chunkDelayMs?: number;
   finishReason?: string;
   usage?: false;
+  stallAfterHeaders?: boolean;
+  cutBody?: boolean;
+  notFoundPage?: boolean;
+  streamError?: { message?: string; code?: string | number | null; type?: string; status?: number };
+  afterChunks?: number;
 }
 
 export type Reply = (

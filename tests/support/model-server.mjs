@@ -41,6 +41,11 @@ function errorBody(status, message) {
  *   { usage: false }               no usage in the answer
  *   { redirect: url, status }      a redirect (307 unless status says otherwise) to url
  *   { raw, contentEncoding }       a body sent as is, with that content-encoding (gzip…)
+ *   { stallAfterHeaders: true }    (not streamed) send the headers, then nothing
+ *   { cutBody: true }              (not streamed) send half the JSON body, then drop the connection
+ *   { notFoundPage: true }         a 404 with Express's HTML page (`Cannot POST /path`)
+ *   { streamError, afterChunks }   (streamed) n content chunks, then an `{"error": streamError}`
+ *                                  event in the 200 stream, then the end
  */
 export async function startModelServer({ reply = echoReply, port = 0, tls = false } = {}) {
   const requests = [];
@@ -96,6 +101,13 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
         res.end(plan.raw);
         return;
       }
+      if (plan.notFoundPage) {
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${url.pathname}</pre>\n</body>\n</html>\n`,
+        );
+        return;
+      }
       if (plan.status && plan.status >= 400) {
         res.writeHead(plan.status, { 'content-type': 'application/json', ...(plan.headers ?? {}) });
         res.end(errorBody(plan.status, plan.message ?? `Scripted error ${plan.status}`));
@@ -113,21 +125,35 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
         model: request.model,
       };
       if (!request.stream) {
+        if (plan.stallAfterHeaders) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.flushHeaders();
+          return;
+        }
+        const json = JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content },
+              finish_reason: plan.finishReason ?? 'stop',
+            },
+          ],
+          ...(plan.usage === false ? {} : { usage }),
+        });
+        if (plan.cutBody) {
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(json),
+          });
+          res.write(json.slice(0, Math.floor(json.length / 2)));
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          res.destroy();
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            ...base,
-            object: 'chat.completion',
-            choices: [
-              {
-                index: 0,
-                message: { role: 'assistant', content },
-                finish_reason: plan.finishReason ?? 'stop',
-              },
-            ],
-            ...(plan.usage === false ? {} : { usage }),
-          }),
-        );
+        res.end(json);
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -142,6 +168,7 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
       });
       const pieces = content.match(/\S+\s*|\s+/g) ?? [];
       for (const [i, piece] of pieces.entries()) {
+        if (plan.streamError && i >= (plan.afterChunks ?? 0)) break;
         if (plan.cutAfterChunks !== undefined && i >= plan.cutAfterChunks) {
           // Let what was written reach the client, then drop the connection.
           await new Promise((resolve) => setTimeout(resolve, 30));
@@ -152,6 +179,10 @@ export async function startModelServer({ reply = echoReply, port = 0, tls = fals
         await pause();
         if (res.destroyed) return;
         send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+      }
+      if (plan.streamError) {
+        res.end(`data: ${JSON.stringify({ error: plan.streamError })}\n\n`);
+        return;
       }
       send({ choices: [{ index: 0, delta: {}, finish_reason: plan.finishReason ?? 'stop' }] });
       if (request.stream_options?.include_usage && plan.usage !== false)

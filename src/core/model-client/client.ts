@@ -9,6 +9,15 @@ import OpenAI, {
   APIUserAbortError,
 } from 'openai';
 import { redactSecret } from '../secrets.js';
+import {
+  apiMessage,
+  isBodyCut,
+  isModelNotFound,
+  isRetryableStatus,
+  isStreamedError,
+  readStreamedError,
+  rootCause,
+} from './api-errors.js';
 import { CancelledError, ModelCallError } from './errors.js';
 import { hostOf } from './host.js';
 import { modelFetch } from './http.js';
@@ -19,8 +28,6 @@ import type {
   ModelRequest,
   ModelResponse,
 } from './types.js';
-
-const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
 type Attempt = Omit<ModelResponse, 'attempts'>;
 
@@ -63,7 +70,7 @@ export function createModelClient(
         try {
           const result = options.stream
             ? await streamOnce(client, request, settings, onToken, options.signal)
-            : await callOnce(client, request, options.signal);
+            : await callOnce(client, request, settings, options.signal);
           return { ...result, attempts: attempt };
         } catch (thrown) {
           if (options.signal?.aborted) throw new CancelledError({ attempts: attempt, partialText });
@@ -115,12 +122,29 @@ function requestBody(request: ModelRequest) {
 async function callOnce(
   client: OpenAI,
   request: ModelRequest,
+  settings: ModelClientSettings,
   signal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const response = await client.chat.completions.create(
-    { ...requestBody(request), stream: false },
-    { signal },
-  );
+  const deadline = startDeadline(settings, signal);
+  let response: OpenAI.Chat.Completions.ChatCompletion;
+  try {
+    response = await client.chat.completions.create(
+      { ...requestBody(request), stream: false },
+      { signal: deadline.signal },
+    );
+  } catch (error) {
+    // Whether the headers had come or not, it is the same timeout, retried as before.
+    if (deadline.overdue()) throw timedOut(settings);
+    if (!signal?.aborted && isBodyCut(error)) {
+      throw new AttemptError(
+        `the answer was cut off before it was complete (${rootCause(error).message})`,
+        true,
+      );
+    }
+    throw error;
+  } finally {
+    deadline.dispose();
+  }
   const choice = response?.choices?.[0];
   if (!choice || typeof choice.message?.content !== 'string') {
     throw new AttemptError('the server sent a malformed answer (no message content)', false);
@@ -133,6 +157,46 @@ async function callOnce(
   };
 }
 
+/**
+ * The client's own timeout ends when the headers arrive; this bounds the whole call, body
+ * included, and forwards the caller's cancel.
+ */
+function startDeadline(settings: ModelClientSettings, signal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const forward = () => controller.abort();
+  signal?.addEventListener('abort', forward, { once: true });
+  let overdue = false;
+  const timer = setTimeout(() => {
+    overdue = true;
+    controller.abort();
+  }, settings.timeoutMs);
+  return {
+    controller,
+    signal: controller.signal,
+    overdue: () => overdue,
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    },
+  };
+}
+
+function timedOut(settings: ModelClientSettings): AttemptError {
+  return new AttemptError(
+    `the request to ${hostOf(settings.baseURL)} timed out after ${settings.timeoutMs / 1000}s`,
+    true,
+    { hint: 'raise it with --timeout or `config set timeout`' },
+  );
+}
+
+function tooLong(settings: ModelClientSettings): AttemptError {
+  return new AttemptError(
+    `the answer took longer than the ${settings.timeoutMs / 1000}s timeout`,
+    false,
+    { hint: 'raise it with --timeout or `config set timeout`' },
+  );
+}
+
 async function streamOnce(
   client: OpenAI,
   request: ModelRequest,
@@ -140,9 +204,8 @@ async function streamOnce(
   onToken: (text: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const controller = new AbortController();
-  const forward = () => controller.abort();
-  signal?.addEventListener('abort', forward, { once: true });
+  const deadline = startDeadline(settings, signal);
+  const { controller } = deadline;
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
   const armIdleTimer = () => {
@@ -152,13 +215,6 @@ async function streamOnce(
       controller.abort();
     }, settings.idleTimeoutMs);
   };
-  // The client's own timeout ends when the answer starts; a stream that keeps sending is
-  // bounded here.
-  let overdue = false;
-  const deadline = setTimeout(() => {
-    overdue = true;
-    controller.abort();
-  }, settings.timeoutMs);
   let text = '';
   let finishReason: string | null = null;
   let inputTokens: number | null = null;
@@ -166,14 +222,6 @@ async function streamOnce(
   let started = false;
   const silent = () =>
     new AttemptError(`the stream went silent for ${settings.idleTimeoutMs / 1000}s`, true);
-  const tooLong = () =>
-    new AttemptError(
-      `the answer took longer than the ${settings.timeoutMs / 1000}s timeout`,
-      false,
-      {
-        hint: 'raise it with --timeout or `config set timeout`',
-      },
-    );
   try {
     const stream = await client.chat.completions.create(
       { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
@@ -196,8 +244,10 @@ async function streamOnce(
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
-    if (overdue) throw tooLong();
+    if (deadline.overdue()) throw tooLong(settings);
     if (idle) throw silent();
+    // An error event inside the stream: classify reads its message and status.
+    if (isStreamedError(error)) throw error;
     if (started && !signal?.aborted) {
       const reason = rootCause(error).message;
       throw new AttemptError(
@@ -208,10 +258,9 @@ async function streamOnce(
     throw error;
   } finally {
     clearTimeout(timer);
-    clearTimeout(deadline);
-    signal?.removeEventListener('abort', forward);
+    deadline.dispose();
   }
-  if (overdue) throw tooLong();
+  if (deadline.overdue()) throw tooLong(settings);
   if (idle) throw silent();
   if (finishReason === null) {
     throw new AttemptError('the stream ended before the answer was complete', true);
@@ -228,13 +277,7 @@ interface ClassifyContext {
 function classify(error: unknown, context: ClassifyContext): AttemptError {
   if (error instanceof AttemptError) return error;
   if (error instanceof APIUserAbortError) return new AttemptError('the request was aborted', true);
-  if (error instanceof APIConnectionTimeoutError) {
-    return new AttemptError(
-      `the request to ${context.host} timed out after ${context.settings.timeoutMs / 1000}s`,
-      true,
-      { hint: 'raise it with --timeout or `config set timeout`' },
-    );
-  }
+  if (error instanceof APIConnectionTimeoutError) return timedOut(context.settings);
   if (error instanceof APIConnectionError) {
     const cause = rootCause(error) as Error & { code?: string };
     const reason = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.message;
@@ -255,6 +298,15 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
       unreachable: context.host,
     });
   }
+  if (isStreamedError(error)) {
+    const event = readStreamedError(error);
+    const suffix = event.code !== undefined ? ` (${event.code})` : '';
+    return new AttemptError(
+      `${context.host} sent an error in the stream${suffix}: ${event.message}`,
+      event.retryable,
+      { status: event.status },
+    );
+  }
   if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     const detail = apiMessage(error);
@@ -264,6 +316,12 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
       return new AttemptError(`authentication failed (${status}): ${detail}`, false, {
         status,
         hint: `check ${keyName}`,
+      });
+    }
+    if (status === 404 && !isModelNotFound(error)) {
+      return new AttemptError(`the path was not found at ${context.host} (${detail})`, false, {
+        status,
+        hint: 'check that the base URL ends with its API path, such as /v1',
       });
     }
     if (status === 404) {
@@ -276,7 +334,7 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
         },
       );
     }
-    const retryable = RETRYABLE_STATUS.has(status) || status >= 500;
+    const retryable = isRetryableStatus(status);
     return new AttemptError(`${context.host} answered ${status}: ${detail}`, retryable, {
       status,
       retryAfterMs,
@@ -286,26 +344,6 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     return new AttemptError(`the server sent a malformed answer: ${error.message}`, false);
   }
   throw error;
-}
-
-/** The innermost cause: fetch wraps the socket error (ECONNREFUSED…) in its own. */
-function rootCause(error: unknown): Error {
-  type Chain = Error & { cause?: unknown };
-  let current = error as Chain;
-  // Not `instanceof Error`: fetch's errors may come from another realm.
-  while (
-    typeof current.cause === 'object' &&
-    current.cause !== null &&
-    'message' in current.cause
-  ) {
-    current = current.cause as Chain;
-  }
-  return current;
-}
-
-function apiMessage(error: APIError): string {
-  const body = error.error as { message?: string } | undefined;
-  return body?.message ?? error.message.replace(/^\d{3}\s*/, '');
 }
 
 /** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
