@@ -1,33 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBinary, testEnv } from '../support/cli.js';
+import { fullDisk } from '../support/full-disk.js';
 import { tempDir } from '../support/temp.js';
-
-const mounted: string[] = [];
-
-/** A tiny tmpfs filled up, or undefined where mounting is not allowed. */
-function fullDisk(): string | undefined {
-  const dir = tempDir();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  mounted.push(dir);
-  try {
-    writeFileSync(join(dir, 'filler'), Buffer.alloc(1024 * 1024));
-  } catch {
-    // Full, as wanted.
-  }
-  return dir;
-}
-
-afterEach(() => {
-  for (const dir of mounted.splice(0)) execFileSync('umount', [dir]);
-});
 
 function oneLine(stderr: string): void {
   expect(stderr.trim().split('\n')).toHaveLength(1);
