@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, testEnv } from '../support/cli.js';
 import { modelServer } from '../support/model.js';
 import { TEST_CERT } from '../support/model-server.mjs';
+import { startProxy } from '../support/proxy.mjs';
 import { tempDir } from '../support/temp.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -83,6 +84,7 @@ describe('README examples', () => {
   it('runs every shell example in order on a fresh home', async () => {
     const server = await modelServer(reply);
     const tlsServer = await modelServer(reply, { tls: true });
+    const proxy = await startProxy();
     const home = tempDir();
     const work = join(home, 'work');
     const bin = join(home, 'bin');
@@ -113,6 +115,7 @@ describe('README examples', () => {
       [/http:\/\/(localhost:11434|gpu-box:8000)\/v1/g, server.url],
       [/https:\/\/llm\.internal:8443\/v1/g, tlsServer.url],
       [/\/etc\/ssl\/our-ca\.pem/g, TEST_CERT],
+      [/http:\/\/proxy\.corp:3128/g, proxy.url],
     ];
     // One shell for every block, as a reader typing them in one terminal: variables and
     // exports carry over. Each block announces itself, so a failure names its block.
@@ -151,5 +154,8 @@ describe('README examples', () => {
     ).toEqual({ status: 0, signal: null });
     expect(server.requests.length).toBeGreaterThan(5);
     expect(tlsServer.requests.length).toBeGreaterThan(0);
+    // The examples' endpoints are local, and a loopback endpoint never goes through a proxy.
+    expect(proxy.seen).toEqual([]);
+    await proxy.close();
   }, 300_000);
 });
