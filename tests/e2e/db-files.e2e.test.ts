@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,4 +85,36 @@ describe('database and config files', () => {
     expect(existsSync(`${db}.lock`)).toBe(false);
     expect(existsSync(`${db}.lock.pid`)).toBe(false);
   });
+
+  // Slow by nature: the CLI waits for a live holder as long as a migration may take.
+  it('says in one line that another process holds the migration lock, when its holder lives', async () => {
+    const home = tempDir();
+    const db = join(home, 'store.db');
+    // A live holder that keeps its lock fresh, as a migrating prompt-runner does.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const lockfile = require('proper-lockfile');
+         lockfile.lock(process.argv[1], { realpath: false, lockfilePath: process.argv[1] + '.lock', update: 1000 })
+           .then(() => { require('node:fs').writeFileSync(process.argv[1] + '.lock.pid', String(process.pid)); console.log('locked'); });
+         setInterval(() => {}, 1000);`,
+        db,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise((resolve) => holder.stdout?.once('data', resolve));
+      const result = await runBinary(['--db', db, 'project', 'list', '--json'], {
+        env: testEnv(home),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^Error: Another prompt-runner process is migrating /);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'DB_BUSY' } });
+      expect(existsSync(`${db}.lock`)).toBe(true);
+    } finally {
+      holder.kill();
+    }
+  }, 120_000);
 });
