@@ -1,6 +1,5 @@
 // Running prompts against a model: render, look in the cache, call, record. Every call that
 // was attempted becomes an execution row, whether it succeeded, failed or was cancelled.
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
 import {
   AppError,
@@ -16,14 +15,11 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
-import { redactSecret, redactSecretIn } from '../core/secrets.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
-import type {
-  ExecutionData,
-  ExecutionRepository,
-} from '../db/repositories/execution-repository.js';
+import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
 import type { PromptParameters } from '../db/repositories/prompt-repository.js';
 import { ConnectGuard, UnreachableError } from './connect-guard.js';
+import { executionRecord } from './execution-record.js';
 import {
   cacheKey,
   type ResolvedSettings,
@@ -256,7 +252,7 @@ export class RunService {
     const started = performance.now();
     if (hit) {
       options.onToken?.(hit.response);
-      const { result, execution } = this.record(call, {
+      const { result, execution } = executionRecord(call, {
         status: 'success',
         response: hit.response,
         finishReason: hit.finishReason,
@@ -285,7 +281,7 @@ export class RunService {
           ? error.details
           : undefined;
       const cancelled = error instanceof CancelledError;
-      const { execution } = this.record(call, {
+      const { execution } = executionRecord(call, {
         status: cancelled ? 'cancelled' : 'error',
         response: details?.partialText || null,
         finishReason: null,
@@ -308,7 +304,7 @@ export class RunService {
         error.hint ? `${error.hint}; ${show}` : show,
       );
     }
-    const { result, execution } = this.record(call, {
+    const { result, execution } = executionRecord(call, {
       status: 'success',
       response: response.text,
       finishReason: response.finishReason,
@@ -369,59 +365,5 @@ export class RunService {
       this.clients.set(settings, client);
     }
     return client;
-  }
-
-  /** The execution row of a call and the result the caller sees. */
-  private record(
-    call: PreparedCall,
-    outcome: Pick<
-      ExecutionData,
-      | 'status'
-      | 'response'
-      | 'finishReason'
-      | 'attempts'
-      | 'inputTokens'
-      | 'outputTokens'
-      | 'costUsd'
-      | 'latencyMs'
-      | 'cacheHit'
-    > & { error?: string },
-  ): { result: RunResult; execution: ExecutionData } {
-    const id = randomUUID();
-    const { settings, rendered } = call;
-    const execution: ExecutionData = {
-      id,
-      createdAt: new Date(),
-      projectId: call.scope.project?.id ?? null,
-      promptVersionId: call.promptVersionId,
-      ...call.links,
-      model: settings.model,
-      baseUrlHost: settings.baseUrlHost,
-      parameters: { ...settings.parameters },
-      system: rendered.system,
-      messages: rendered.messages,
-      variables: rendered.variables,
-      error: outcome.error ?? null,
-      ...outcome,
-    };
-    // Nothing recorded, cached or printed holds the API key, wherever it came from.
-    const key = settings.apiKey;
-    execution.response = execution.response && redactSecret(execution.response, key);
-    execution.error = execution.error && redactSecret(execution.error, key);
-    execution.system = execution.system && redactSecret(execution.system, key);
-    execution.messages = redactSecretIn(execution.messages, key);
-    execution.variables = redactSecretIn(execution.variables, key);
-    const result: RunResult = {
-      executionId: id,
-      output: execution.response ?? '',
-      model: settings.model,
-      status: 'success',
-      inputTokens: outcome.inputTokens,
-      outputTokens: outcome.outputTokens,
-      costUsd: outcome.costUsd,
-      latencyMs: outcome.latencyMs ?? 0,
-      cached: outcome.cacheHit,
-    };
-    return { result, execution };
   }
 }
