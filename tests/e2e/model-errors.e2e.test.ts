@@ -118,6 +118,8 @@ describe('OPENAI_BASE_URL is validated, and a 404 on the path is not "model not 
   });
 });
 
+const STREAM_RUN = ['prompt', 'run', 'p', '--var', 'topic=x', '--stream'];
+
 describe('an error sent inside a 200 stream', () => {
   it("reports the server's message in one line and does not retry a non-retryable one", async () => {
     const { cli, server, executions } = await setup(() => ({
@@ -128,7 +130,7 @@ describe('an error sent inside a 200 stream', () => {
         code: 'context_length_exceeded',
       },
     }));
-    const result = await cli('prompt', 'run', 'p', '--var', 'topic=x', '--stream');
+    const result = await cli(...STREAM_RUN);
     expect(result.code).toBe(1);
     expect(lines(result.stderr)[0]).toMatch(/^Error: .*context length exceeded/);
     expect(result.stderr).not.toMatch(/cut off|bug|after \d+ attempts/);
@@ -142,16 +144,7 @@ describe('an error sent inside a 200 stream', () => {
       content: 'a b c',
       streamError: { message: 'the engine is overloaded', type: 'server_error', code: null },
     }));
-    const result = await cli(
-      'prompt',
-      'run',
-      'p',
-      '--var',
-      'topic=x',
-      '--stream',
-      '--max-retries',
-      '2',
-    );
+    const result = await cli(...STREAM_RUN, '--max-retries', '2');
     expect(result.code).toBe(1);
     expect(server.requests).toHaveLength(3);
     expect(lines(result.stderr)[0]).toMatch(/the engine is overloaded \(after 3 attempts\)/);
@@ -162,16 +155,7 @@ describe('an error sent inside a 200 stream', () => {
       content: 'x',
       streamError: { message: 'busy', status: 503 },
     }));
-    const result = await cli(
-      'prompt',
-      'run',
-      'p',
-      '--var',
-      'topic=x',
-      '--stream',
-      '--max-retries',
-      '1',
-    );
+    const result = await cli(...STREAM_RUN, '--max-retries', '1');
     expect(result.code).toBe(1);
     expect(server.requests).toHaveLength(2);
     expect(lines(result.stderr)[0]).toMatch(/\(503\): busy \(after 2 attempts\)/);
