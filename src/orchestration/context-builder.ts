@@ -1,63 +1,43 @@
-// Codebase context for the analysis phase: the file tree (git's file list in a repository,
-// else a walk that honours .gitignore), key files (README, manifests, configs) and files
-// matching --context globs, within a character budget. Binaries, lock files, build output and
-// secrets are never read, and nothing is read through a symlink or outside the root.
-import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
-import ignore, { type Ignore } from 'ignore';
+// Codebase context for the analysis phase. Files named with --context and key files (README,
+// manifests) go in first; then, given the feature request, the repository is ranked against it
+// and its best files go in as numbered excerpts (whole small files, the matching definitions of
+// large ones), then a map of further files with their definitions, all within a token budget.
+// Binaries, lock files, build output and secrets are never read, and nothing is read through
+// a symlink or outside the root.
+import { realpath } from 'node:fs/promises';
 import picomatch from 'picomatch';
-import { displayPath, summarizeTree } from './file-tree.js';
+import { summarizeTree } from './file-tree.js';
 import {
-  ENV_TEMPLATE,
-  holdsPrivateKey,
-  KEY_PROBE_BYTES,
-  secretByName,
-  withoutValues,
-} from './secret-files.js';
+  type FileIndexProgress,
+  loadFileIndex,
+  saveFileIndex,
+  statFiles,
+} from './retrieval/file-index.js';
+import { type LineRange, Packer } from './retrieval/packing.js';
+import {
+  definitionsOf,
+  type RankedFile,
+  type RankReason,
+  rankCodebase,
+} from './retrieval/ranking.js';
+import { listFiles, readInside, unreadable } from './retrieval/repo-files.js';
+import { buildRepoMap } from './retrieval/repo-map.js';
+import { contextBudget, tokenCounter } from './retrieval/tokens.js';
 
-export const DEFAULT_MAX_CONTEXT_CHARS = 60_000;
+export { DEFAULT_MAX_CONTEXT_TOKENS } from './retrieval/tokens.js';
+
 const TREE_LINES = 200;
-const MAX_FILE_BYTES = 1_000_000;
+/** Shares of the budget: key files at most, the map at least (when there is a ranking). */
+const KEY_SHARE = 0.15;
+const KEY_FILE_SHARE = 0.06;
+const MAP_SHARE = 0.1;
+/** No ranked file takes more than this share of the budget. */
+const FILE_SHARE = 0.3;
+/** Ranked files beyond the parsed ones are parsed for the map up to this many. */
+const MAP_PARSED_FILES = 40;
+/** How many ranked files left out are reported as such. */
+const REPORTED_LEFT_OUT = 20;
 
-const SKIPPED_DIRS = new Set([
-  '.git',
-  'node_modules',
-  'dist',
-  'build',
-  'out',
-  'target',
-  'coverage',
-  '.next',
-  '.nuxt',
-  'vendor',
-  '__pycache__',
-  '.venv',
-  'venv',
-  '.tox',
-  '.cache',
-  '.turbo',
-  '.gradle',
-  '.idea',
-]);
-const LOCK_FILES = new Set([
-  'package-lock.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lockb',
-  'Cargo.lock',
-  'poetry.lock',
-  'Pipfile.lock',
-  'Gemfile.lock',
-  'composer.lock',
-  'go.sum',
-  'uv.lock',
-]);
-const BUILD_OUTPUT = /(^|\/)(dist|build|out|target|coverage)\/|\.min\.(js|css)$|\.map$/;
-const BINARY_EXTENSIONS =
-  /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|exe|dll|so|dylib|a|o|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|webm|wav|flac|ogg|sqlite|db|pyc)$/i;
 const KEY_FILES = [
   /^readme(\.\w+)?$/i,
   /^package\.json$/,
@@ -78,18 +58,38 @@ const KEY_FILES = [
   /^(contributing|architecture)\.md$/i,
 ];
 
+export type ContextReason = 'key file' | 'matches --context' | 'locate' | RankReason;
+
 export interface ContextOptions {
   root: string;
+  /** The request to rank the repository against; without one only key and --context files go in. */
+  featureRequest?: string;
   /** Globs of files to include (relative to the root). */
   globs?: string[];
+  /** Globs of files to leave out of everything. */
+  exclude?: string[];
+  /** Files a model asked for (the locate step): they go in before the ranking. */
+  requested?: string[];
+  maxTokens?: number;
+  /** The older budget in characters, taken as a quarter as many tokens. */
   maxChars?: number;
+  /** Lowers the default budget to fit this model's context window. */
+  model?: string;
+  windows?: Record<string, number>;
+  /** Where the search index is kept between runs. */
+  cacheDir?: string;
+  onProgress?: (progress: FileIndexProgress) => void;
 }
 
 export interface IncludedFile {
   path: string;
-  chars: number;
+  reason: ContextReason;
+  score?: number;
+  ranges: LineRange[];
+  lines: number;
+  tokens: number;
+  whole: boolean;
   truncated: boolean;
-  reason: 'key file' | 'matches --context';
 }
 
 export interface CodebaseContext {
@@ -101,173 +101,184 @@ export interface CodebaseContext {
   paths: string[];
   symlinks: string[];
   fileTree: string;
+  /** Files beyond the excerpts with their definitions' lines and signatures. */
+  repoMap: string;
+  /** The excerpts, then the map: what the analysis template receives. */
   codebaseContext: string;
   files: IncludedFile[];
   /** Files wanted but left out: secrets, binaries, lock files, or over the budget. */
   skipped: { path: string; reason: string }[];
-}
-
-const run = promisify(execFile);
-
-async function gitFiles(root: string): Promise<string[] | null> {
-  try {
-    const { stdout } = await run(
-      'git',
-      ['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
-      {
-        cwd: root,
-        maxBuffer: 256 * 1024 * 1024,
-      },
-    );
-    return stdout.split('\0').filter(Boolean);
-  } catch {
-    return null;
-  }
-}
-
-/** A .gitignore's rules, which apply to paths relative to its own folder. */
-interface Rules {
-  base: string;
-  rules: Ignore;
-}
-
-function ignored(scopes: Rules[], path: string): boolean {
-  return scopes.some(({ base, rules }) => {
-    if (!base) return rules.ignores(path);
-    return path.startsWith(`${base}/`) && rules.ignores(path.slice(base.length + 1));
-  });
-}
-
-/** Every file and symlink under root (symlinks are not entered), skipping ignored paths and the usual dependency and build folders. */
-async function walk(root: string): Promise<string[]> {
-  const files: string[] = [];
-  const visit = async (dir: string, scopes: Rules[]) => {
-    const base = relative(root, dir).split(sep).join('/');
-    const local = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => null);
-    const here = local === null ? scopes : [...scopes, { base, rules: ignore().add(local) }];
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const path = base ? `${base}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !ignored(here, `${path}/`)) {
-          await visit(join(dir, entry.name), here);
-        }
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(here, path)) {
-        files.push(path);
-      }
-    }
-  };
-  await visit(root, []);
-  return files.sort();
-}
-
-/** isbinaryfile is CommonJS: its function sits on the default export once bundled. */
-async function binaryCheck(): Promise<(bytes: Buffer, size: number) => Promise<boolean>> {
-  const module = (await import('isbinaryfile')) as typeof import('isbinaryfile') & {
-    default?: typeof import('isbinaryfile');
-  };
-  return module.default?.isBinaryFile ?? module.isBinaryFile;
-}
-
-/** Why a file's contents must not be read, if they must not. */
-function unreadable(path: string): string | null {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  if (secretByName(path)) return 'may hold secrets';
-  if (LOCK_FILES.has(name)) return 'lock file';
-  if (BUILD_OUTPUT.test(path)) return 'build output';
-  if (BINARY_EXTENSIONS.test(name)) return 'binary';
-  return null;
-}
-
-type Read = { text: string } | { skipped: string };
-
-/**
- * A file's text, only if it is a regular file whose real path is the one under the real root
- * (no symlink on the way, to a file or a folder), opened without following a link.
- */
-async function readInside(root: string, realRoot: string, path: string): Promise<Read> {
-  const full = join(root, path);
-  const info = await lstat(full).catch(() => null);
-  if (!info) return { skipped: 'missing' };
-  if (info.isSymbolicLink()) return { skipped: 'symlink, not followed' };
-  if (!info.isFile()) return { skipped: 'not a regular file' };
-  const real = await realpath(full).catch(() => null);
-  if (real !== join(realRoot, path)) return { skipped: 'reached through a symlink' };
-  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
-  if (!handle) return { skipped: 'cannot be read' };
-  try {
-    const opened = await handle.stat();
-    if (!opened.isFile()) return { skipped: 'not a regular file' };
-    if (opened.size > MAX_FILE_BYTES) return { skipped: 'too large' };
-    const bytes = await handle.readFile();
-    if (await (await binaryCheck())(bytes, bytes.length).catch(() => true))
-      return { skipped: 'binary' };
-    const text = bytes.toString('utf8');
-    if (holdsPrivateKey(text.slice(0, KEY_PROBE_BYTES))) return { skipped: 'may hold secrets' };
-    return { text: ENV_TEMPLATE.test(path) ? withoutValues(text) : text };
-  } finally {
-    await handle.close();
-  }
+  budget: { maxTokens: number; usedTokens: number; mapTokens: number; window: number | null };
+  /** The search index: files in it, files read this time (0 when the cache was current). */
+  index: { files: number; read: number } | null;
 }
 
 export async function gatherContext(options: ContextOptions): Promise<CodebaseContext> {
   const { root } = options;
   const realRoot = await realpath(root);
-  const budget = options.maxChars ?? DEFAULT_MAX_CONTEXT_CHARS;
-  const fromGit = await gitFiles(root);
-  const paths = (fromGit ?? (await walk(root))).filter(
-    (path) => !path.split('/').some((part) => SKIPPED_DIRS.has(part)),
-  );
-  const links = await Promise.all(
-    paths.map(async (path) => (await lstat(join(root, path)).catch(() => null))?.isSymbolicLink()),
-  );
-  const symlinks = paths.filter((_, index) => links[index]);
-  const isKey = (path: string) => !path.includes('/') && KEY_FILES.some((re) => re.test(path));
-  const matchers = (options.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
-  const wanted: { path: string; reason: IncludedFile['reason'] }[] = [
-    ...paths.filter(isKey).map((path) => ({ path, reason: 'key file' as const })),
-    ...paths
-      .filter((path) => !isKey(path) && matchers.some((match) => match(path)))
-      .map((path) => ({ path, reason: 'matches --context' as const })),
-  ];
-
+  const { maxTokens, window } = contextBudget({
+    maxTokens:
+      options.maxTokens ??
+      (options.maxChars !== undefined ? Math.ceil(options.maxChars / 4) : undefined),
+    model: options.model,
+    windows: options.windows,
+  });
+  const listed = await listFiles(root);
+  const excluded = (options.exclude ?? []).map((glob) => picomatch(glob, { dot: true }));
+  const paths = listed.paths.filter((path) => !excluded.some((match) => match(path)));
+  const { stats, symlinks } = statFiles(root, paths);
+  const count = await tokenCounter();
+  const packer = new Packer(count, maxTokens);
   const files: IncludedFile[] = [];
   const skipped: CodebaseContext['skipped'] = [];
   const sections: string[] = [];
-  let used = 0;
-  for (const { path, reason } of wanted) {
+  const texts = new Map<string, string | null>();
+  const readText = async (path: string): Promise<string | null> => {
+    if (!texts.has(path)) {
+      const read = unreadable(path) ? null : readInside(root, realRoot, path);
+      texts.set(path, read && 'text' in read ? read.text : null);
+    }
+    return texts.get(path) ?? null;
+  };
+  /** Reads a wanted file, or says why it stays out. */
+  const wantedText = async (path: string): Promise<string | null> => {
     const why = unreadable(path);
     if (why) {
       skipped.push({ path, reason: why });
-      continue;
+      return null;
     }
-    if (used >= budget) {
-      skipped.push({ path, reason: 'over the context budget' });
-      continue;
-    }
-    const read = await readInside(root, realRoot, path);
+    const read = readInside(root, realRoot, path);
     if ('skipped' in read) {
       skipped.push({ path, reason: read.skipped });
-      continue;
+      return null;
     }
-    const content = read.text;
-    const header = `=== ${displayPath(path)} ===\n`;
-    const room = budget - used - header.length;
-    const truncated = content.length > room;
-    const body = truncated ? `${content.slice(0, Math.max(0, room))}\n… (truncated)` : content;
-    sections.push(`${header}${body}${body.endsWith('\n') ? '' : '\n'}`);
-    used += header.length + Math.min(content.length, Math.max(0, room));
-    files.push({ path, chars: Math.min(content.length, Math.max(0, room)), truncated, reason });
+    texts.set(path, read.text);
+    return read.text;
+  };
+  const include = (
+    excerpt: ReturnType<Packer['ranked']>,
+    reason: ContextReason,
+    score?: number,
+  ) => {
+    if (!excerpt) return false;
+    const { text, ...rest } = excerpt;
+    sections.push(text);
+    files.push({ ...rest, reason, ...(score === undefined ? {} : { score: round(score) }) });
+    return true;
+  };
+
+  // 1. What the user named, then the key files, then what the locate step asked for.
+  const isKey = (path: string) => !path.includes('/') && KEY_FILES.some((re) => re.test(path));
+  const matchers = (options.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
+  const forced = paths.filter((path) => !isKey(path) && matchers.some((match) => match(path)));
+  const chosen = new Set<string>();
+  for (const path of forced) {
+    chosen.add(path);
+    const text = await wantedText(path);
+    if (text === null) continue;
+    if (!include(packer.wholeOrHead(path, text, packer.remaining), 'matches --context'))
+      skipped.push({ path, reason: 'over the context budget' });
+  }
+  const keyBudget = Math.floor(maxTokens * KEY_SHARE);
+  const keyStart = packer.used;
+  for (const path of paths.filter(isKey)) {
+    chosen.add(path);
+    const text = await wantedText(path);
+    if (text === null) continue;
+    const room = Math.min(maxTokens * KEY_FILE_SHARE, keyBudget - (packer.used - keyStart));
+    const cap = options.featureRequest ? room : packer.remaining;
+    if (!include(packer.wholeOrHead(path, text, cap), 'key file'))
+      skipped.push({ path, reason: 'over the context budget' });
+  }
+
+  // 2. The ranking, into what is left less the map's share.
+  let repoMap = '';
+  let mapTokens = 0;
+  let indexInfo: CodebaseContext['index'] = null;
+  const request = options.featureRequest?.trim();
+  if (request) {
+    const index = await loadFileIndex({
+      root,
+      realRoot,
+      stats,
+      cacheDir: options.cacheDir,
+      onProgress: options.onProgress,
+    });
+    indexInfo = { files: index.files.size, read: index.read };
+    for (const path of options.requested ?? []) {
+      if (chosen.has(path) || !stats.has(path)) continue;
+      chosen.add(path);
+      const text = await wantedText(path);
+      if (text === null) continue;
+      const definitions = (await definitionsOf(index, path, text)).map((d) => ({ ...d, score: 0 }));
+      if (!include(packer.ranked(path, text, definitions, maxTokens * FILE_SHARE), 'locate'))
+        skipped.push({ path, reason: 'over the context budget' });
+    }
+    const ranked = await rankCodebase({
+      index,
+      request,
+      allowed: (path) => !chosen.has(path),
+      readText,
+    });
+    const mapReserve = Math.floor(maxTokens * MAP_SHARE);
+    const left: RankedFile[] = [];
+    for (const file of ranked) {
+      const room = packer.remaining - mapReserve;
+      if (room < 50) {
+        left.push(file);
+        continue;
+      }
+      const text = await readText(file.path);
+      if (text === null) continue;
+      const cap = Math.min(room, maxTokens * FILE_SHARE);
+      const excerpt = packer.ranked(file.path, text, file.definitions, cap);
+      if (!include(excerpt, file.reason, file.score)) left.push(file);
+    }
+    for (const file of left.slice(0, REPORTED_LEFT_OUT))
+      skipped.push({ path: file.path, reason: 'over the context budget' });
+    // 3. The map of what did not fit, in rank order.
+    const heading =
+      "=== Repository map (files not shown above, with their definitions' lines) ===\n";
+    let parsed = 0;
+    const mapDefinitions = async (path: string) => {
+      const known = ranked.find((file) => file.path === path)?.definitions;
+      if (known ?? index.files.get(path)?.definitions)
+        return known ?? index.files.get(path)?.definitions;
+      if (parsed >= MAP_PARSED_FILES) return undefined;
+      const text = await readText(path);
+      if (text === null) return undefined;
+      parsed++;
+      return definitionsOf(index, path, text);
+    };
+    repoMap = await buildRepoMap(
+      left.map((file) => file.path),
+      mapDefinitions,
+      packer.remaining - count(heading) - 1,
+      count,
+    );
+    if (repoMap) {
+      const section = `${heading}${repoMap}\n`;
+      mapTokens = packer.take(section);
+      sections.push(section);
+    }
+    await saveFileIndex(index, options.cacheDir, realRoot);
   }
   return {
     root,
-    source: fromGit ? 'git' : 'walk',
+    source: listed.source,
     totalFiles: paths.length,
     paths,
     symlinks,
     fileTree: summarizeTree(paths, TREE_LINES, new Set(symlinks)),
+    repoMap,
     codebaseContext: sections.join('\n'),
     files,
     skipped,
+    budget: { maxTokens, usedTokens: packer.used, mapTokens, window },
+    index: indexInfo,
   };
+}
+
+function round(score: number): number {
+  return Math.round(score * 1000) / 1000;
 }

@@ -1,0 +1,178 @@
+// Fits files into a token budget as numbered excerpts, each headed by its path and line
+// ranges: whole files when they are small, else the definitions that matched the request.
+import { displayPath } from '../file-tree.js';
+import type { ScoredDefinition } from './ranking.js';
+import type { TokenCounter } from './tokens.js';
+
+export interface LineRange {
+  /** 1-based, inclusive. */
+  start: number;
+  end: number;
+}
+
+export interface Excerpt {
+  path: string;
+  ranges: LineRange[];
+  lines: number;
+  tokens: number;
+  whole: boolean;
+  /** A file cut short by the budget, not chosen by definitions. */
+  truncated: boolean;
+  text: string;
+}
+
+/** A definition longer than this is shown by its start. */
+const MAX_DEFINITION_LINES = 150;
+/** Ranges this close together are shown as one. */
+const MERGE_GAP = 3;
+
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function render(path: string, lines: string[], ranges: LineRange[]): string {
+  const whole = ranges.length === 1 && ranges[0]?.start === 1 && ranges[0].end === lines.length;
+  const where = whole
+    ? `${lines.length} lines`
+    : `lines ${ranges.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(', ')} of ${lines.length}`;
+  const width = String(ranges[ranges.length - 1]?.end ?? 1).length;
+  const blocks = ranges.map((range) =>
+    lines
+      .slice(range.start - 1, range.end)
+      .map((line, i) => `${String(range.start + i).padStart(width)}| ${line}`)
+      .join('\n'),
+  );
+  return `=== ${displayPath(path)} (${where}) ===\n${blocks.join('\n…\n')}\n`;
+}
+
+function merge(ranges: LineRange[]): LineRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const merged: LineRange[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end + MERGE_GAP) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
+/** Tokens of a line's number and bar (`123| `): one for the number, one for the bar. */
+const LINE_PREFIX_TOKENS = 2;
+
+export class Packer {
+  used = 0;
+  /** Each file's tokens line by line, counted once: excerpts are sums of them. */
+  private readonly lineTokens = new Map<string, number[]>();
+
+  constructor(
+    private readonly count: TokenCounter,
+    readonly budget: number,
+  ) {}
+
+  get remaining(): number {
+    return Math.max(0, this.budget - this.used);
+  }
+
+  /** Counts text that goes in beside the excerpts (a heading, the map). */
+  take(text: string): number {
+    const tokens = this.count(text);
+    this.used += tokens;
+    return tokens;
+  }
+
+  /** The whole file if it fits in `cap`, else its start up to the cap; null if nothing fits. */
+  wholeOrHead(path: string, text: string, cap: number): Excerpt | null {
+    const lines = splitLines(text);
+    const limit = Math.min(cap, this.remaining);
+    const whole = this.excerpt(path, lines, [{ start: 1, end: lines.length }]);
+    if (whole.tokens <= limit) return this.keep(whole);
+    // Lines cost about the same: guess the cut from the share that fits, then shrink to fit.
+    let end = Math.floor((lines.length * limit) / whole.tokens);
+    while (end > 0) {
+      const head = this.excerpt(path, lines, [{ start: 1, end }]);
+      if (head.tokens <= limit) return this.keep({ ...head, truncated: true });
+      end = Math.floor(end * 0.9);
+    }
+    return null;
+  }
+
+  /**
+   * A ranked file: whole when it takes at most half its cap, else its matching definitions
+   * best first (members rather than a long class), each with the line that opens its class.
+   */
+  ranked(
+    path: string,
+    text: string,
+    definitions: ScoredDefinition[] | undefined,
+    cap: number,
+  ): Excerpt | null {
+    const lines = splitLines(text);
+    const limit = Math.min(cap, this.remaining);
+    const whole = this.excerpt(path, lines, [{ start: 1, end: lines.length }]);
+    if (whole.tokens <= Math.min(cap / 2, limit)) return this.keep(whole);
+    const matched = (definitions ?? [])
+      .filter((d) => d.score > 0)
+      .filter((d) => !(d.end - d.start > MAX_DEFINITION_LINES && hasMembers(d, definitions ?? [])))
+      .sort((a, b) => b.score - a.score);
+    if (matched.length === 0) return this.wholeOrHead(path, text, Math.min(limit, cap / 3));
+    let chosen: LineRange[] = [];
+    let best: Excerpt | null = null;
+    for (const definition of matched) {
+      const ranges = [
+        {
+          start: definition.start,
+          end: Math.min(definition.end, definition.start + MAX_DEFINITION_LINES - 1),
+        },
+      ];
+      const parent = enclosing(definition, definitions ?? []);
+      if (parent) ranges.push({ start: parent.start, end: parent.start });
+      const next = merge([...chosen, ...ranges]);
+      const candidate = this.excerpt(path, lines, next);
+      if (candidate.tokens > limit) continue;
+      chosen = next;
+      best = candidate;
+    }
+    return best ? this.keep(best) : null;
+  }
+
+  private excerpt(path: string, lines: string[], ranges: LineRange[]): Excerpt {
+    const text = render(path, lines, ranges);
+    const whole = ranges.length === 1 && ranges[0]?.start === 1 && ranges[0].end === lines.length;
+    let perLine = this.lineTokens.get(path);
+    if (!perLine) {
+      perLine = lines.map((line) => this.count(line) + 1 + LINE_PREFIX_TOKENS);
+      this.lineTokens.set(path, perLine);
+    }
+    let tokens = this.count(text.slice(0, text.indexOf('\n'))) + ranges.length;
+    for (const range of ranges)
+      for (let i = range.start; i <= range.end; i++) tokens += perLine[i - 1] ?? 0;
+    return { path, ranges, lines: lines.length, tokens, whole, truncated: false, text };
+  }
+
+  private keep(excerpt: Excerpt): Excerpt {
+    this.used += excerpt.tokens;
+    return excerpt;
+  }
+}
+
+function contains(outer: ScoredDefinition, inner: ScoredDefinition): boolean {
+  return (
+    outer !== inner &&
+    outer.start <= inner.start &&
+    outer.end >= inner.end &&
+    outer.depth < inner.depth
+  );
+}
+
+function hasMembers(definition: ScoredDefinition, all: ScoredDefinition[]): boolean {
+  return all.some((other) => contains(definition, other));
+}
+
+function enclosing(
+  definition: ScoredDefinition,
+  all: ScoredDefinition[],
+): ScoredDefinition | undefined {
+  return all.filter((other) => contains(other, definition)).sort((a, b) => b.depth - a.depth)[0];
+}
