@@ -64,6 +64,12 @@ export const CONFIG_KEYS = {
     description: 'Extra prices in USD per million tokens, JSON: {"model":{"input":1,"output":2}}',
     json: true,
   },
+  contextWindows: {
+    schema: z.record(z.string(), z.number().check(z.int(), z.positive())),
+    description:
+      'Context windows in tokens of models the codebase context must fit, JSON: {"llama3.2":8192}',
+    json: true,
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -91,6 +91,7 @@ export class AppContext {
       ]);
       return createServices(db, {
         cwd: this.cwd,
+        cacheDir: this.paths.cacheDir,
         env: this.env,
         config: () => this.config.read(),
       });

@@ -1,5 +1,5 @@
 // Where prompt-runner keeps its files: PROMPT_RUNNER_HOME when set, else the platform's
-// user config and data directories (XDG on Linux, Library on macOS, AppData on Windows).
+// user config, data and cache directories (XDG on Linux, Library on macOS, AppData on Windows).
 import { isAbsolute, join, resolve } from 'node:path';
 import envPaths from 'env-paths';
 
@@ -8,6 +8,8 @@ export interface Paths {
   dbFile: string;
   /** The database file was named by --db or PROMPT_RUNNER_DB (its folder must exist). */
   dbNamed: boolean;
+  /** Caches that can be rebuilt at any time (the codebase search index). */
+  cacheDir: string;
 }
 
 export const DB_FILE_NAME = 'prompt-runner.db';
@@ -23,7 +25,8 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, dbFlag?: strin
   const dbFile = dbSource
     ? absolute(dbSource, cwd)
     : join(home ?? platform?.data ?? '', DB_FILE_NAME);
-  return { configFile, dbFile, dbNamed: Boolean(dbSource) };
+  const cacheDir = home ? join(home, 'cache') : (platform?.cache ?? '');
+  return { configFile, dbFile, dbNamed: Boolean(dbSource), cacheDir };
 }
 
 function absolute(path: string, cwd: string): string {

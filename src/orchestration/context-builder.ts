@@ -76,6 +76,8 @@ export interface ContextOptions {
   /** Lowers the default budget to fit this model's context window. */
   model?: string;
   windows?: Record<string, number>;
+  /** Only the map of the ranked files (the plan phase's view), no excerpts or key files. */
+  mapOnly?: boolean;
   /** Where the search index is kept between runs. */
   cacheDir?: string;
   onProgress?: (progress: FileIndexProgress) => void;
@@ -170,7 +172,9 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
   // 1. What the user named, then the key files, then what the locate step asked for.
   const isKey = (path: string) => !path.includes('/') && KEY_FILES.some((re) => re.test(path));
   const matchers = (options.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
-  const forced = paths.filter((path) => !isKey(path) && matchers.some((match) => match(path)));
+  const forced = options.mapOnly
+    ? []
+    : paths.filter((path) => !isKey(path) && matchers.some((match) => match(path)));
   const chosen = new Set<string>();
   for (const path of forced) {
     chosen.add(path);
@@ -181,7 +185,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
   }
   const keyBudget = Math.floor(maxTokens * KEY_SHARE);
   const keyStart = packer.used;
-  for (const path of paths.filter(isKey)) {
+  for (const path of options.mapOnly ? [] : paths.filter(isKey)) {
     chosen.add(path);
     const text = await wantedText(path);
     if (text === null) continue;
@@ -224,7 +228,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     const left: RankedFile[] = [];
     for (const file of ranked) {
       const room = packer.remaining - mapReserve;
-      if (room < 50) {
+      if (room < 50 || options.mapOnly) {
         left.push(file);
         continue;
       }

@@ -14,8 +14,8 @@ export type Phase = (typeof PHASES)[number];
 
 /** The variables each phase template is rendered with (`project` has name, description, rootPath). */
 export const PHASE_VARIABLES = {
-  orchestrator: ['featureRequest', 'project', 'fileTree'],
-  analysis: ['featureRequest', 'project', 'fileTree', 'codebaseContext'],
+  orchestrator: ['featureRequest', 'project', 'fileTree', 'repoMap'],
+  analysis: ['featureRequest', 'project', 'fileTree', 'repoMap', 'codebaseContext'],
   implementation: [
     'featureRequest',
     'project',

@@ -24,6 +24,8 @@ export interface Services {
 
 export interface ServiceEnvironment {
   cwd: string;
+  /** The user cache folder (the codebase search index lives there). */
+  cacheDir?: string;
   env: NodeJS.ProcessEnv;
   config: () => Config;
 }
@@ -92,6 +94,8 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         prompts: await prompts(),
         runs: await runs(),
         cwd: environment.cwd,
+        cacheDir: environment.cacheDir,
+        config: environment.config,
       });
     }),
     executions: lazy(async () => {

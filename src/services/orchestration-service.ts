@@ -3,8 +3,6 @@
 // A failed phase leaves the status as it was, with lastError set, so it can be run again.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ConflictError, ModelError, NotFoundError, ValidationError } from '../core/errors.js';
 import { compileTemplate } from '../core/templating/engine.js';
 import type {
@@ -14,12 +12,18 @@ import type {
   SessionStatus,
 } from '../db/repositories/orchestration-repository.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
-import { gatherContext } from '../orchestration/context-builder.js';
+import type { CodebaseContext } from '../orchestration/context-builder.js';
 import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
-import { summarizeTree } from '../orchestration/file-tree.js';
 import { resolveTemplate } from '../orchestration/phase-templates.js';
 import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
+import {
+  type ContextEnvironment,
+  type ContextFlags,
+  codebaseContext,
+  planView,
+  projectVariables,
+} from './orchestration-context.js';
 import type { PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
 
@@ -27,25 +31,16 @@ import type { RunService } from './run-service.js';
 export const PLAN_RETRIES = 2;
 const ORDER: SessionStatus[] = ['planning', 'analysis', 'implementation', 'completed'];
 
-export interface OrchestrationDeps {
+export interface OrchestrationDeps extends ContextEnvironment {
   sessions: OrchestrationRepository;
   prompts: PromptService;
   runs: RunService;
-  cwd: string;
 }
 
 export interface PhaseOptions {
   flags?: RunFlags;
   signal?: AbortSignal;
   force?: boolean;
-}
-
-function projectVariables(project: ProjectRecord) {
-  return {
-    name: project.name,
-    description: project.description ?? '',
-    rootPath: project.rootPath ?? '',
-  };
 }
 
 export class OrchestrationService {
@@ -88,11 +83,12 @@ export class OrchestrationService {
   async planPrompt(project: ProjectRecord, featureRequest: string, body?: string): Promise<string> {
     const template =
       body ?? (await resolveTemplate(this.deps.prompts, { project }, 'orchestrator')).body;
-    const fileTree = await this.shortTree(project);
+    const { fileTree, repoMap } = await planView(this.deps, project, featureRequest);
     return compileTemplate(template)({
       featureRequest,
       project: projectVariables(project),
       fileTree,
+      repoMap,
     });
   }
 
@@ -155,29 +151,42 @@ export class OrchestrationService {
     }
   }
 
+  /** What the analysis would send for a feature, and why: no model call, nothing stored. */
+  async context(
+    project: ProjectRecord,
+    featureRequest: string,
+    flags: ContextFlags,
+  ): Promise<CodebaseContext> {
+    if (!featureRequest.trim())
+      throw new ValidationError('Describe the feature to find context for');
+    return codebaseContext(this.deps, project, featureRequest, {
+      ...flags,
+      model: flags.model ?? this.modelFor(project, null),
+    });
+  }
+
   async analyze(
     prefix: string,
-    options: PhaseOptions & { root?: string; globs?: string[]; maxChars?: number },
-  ): Promise<SessionRecord> {
+    options: PhaseOptions & ContextFlags,
+  ): Promise<{ session: SessionRecord; context: CodebaseContext }> {
     const session = await this.find(prefix);
     this.checkOrder(session, 'analysis', options.force);
     const project = await this.project(session);
-    const root = this.root(project, options.root);
     this.preflight(project, options);
     try {
-      const context = await gatherContext({
-        root,
-        globs: options.globs,
-        maxChars: options.maxChars,
+      const context = await codebaseContext(this.deps, project, session.featureRequest, {
+        ...options,
+        model: this.modelFor(project, session.model, options.flags),
       });
       const prompt = compileTemplate(session.analysisTemplate ?? '')({
         featureRequest: session.featureRequest,
         project: projectVariables(project),
         fileTree: context.fileTree,
+        repoMap: context.repoMap,
         codebaseContext: context.codebaseContext,
       });
       const answer = await this.ask(project, session, 'analyze', prompt, options);
-      return await this.deps.sessions.update(session.sessionId, {
+      const updated = await this.deps.sessions.update(session.sessionId, {
         status: 'implementation',
         analysisResults: answer,
         complexity: parseComplexity(answer),
@@ -185,6 +194,7 @@ export class OrchestrationService {
         implementationResult: null,
         lastError: null,
       });
+      return { session: updated, context };
     } catch (error) {
       await this.fail(session, error);
       throw error;
@@ -305,25 +315,14 @@ export class OrchestrationService {
     return scope.project as ProjectRecord;
   }
 
-  private root(project: ProjectRecord, flag: string | undefined): string {
-    const root = flag ? resolve(this.deps.cwd, flag) : project.rootPath;
-    if (!root) {
-      throw new ValidationError(`Project "${project.name}" has no root directory`, {
-        hint: `set it with \`prompt-runner project update ${project.name} --root <dir>\`, or pass --root`,
-      });
-    }
-    if (!existsSync(root) || !statSync(root).isDirectory()) {
-      throw new ValidationError(`Root directory ${root} does not exist`);
-    }
-    return root;
-  }
-
-  /** A short summary of the project's root for the planning prompt. */
-  private async shortTree(project: ProjectRecord): Promise<string> {
-    if (!project.rootPath || !existsSync(project.rootPath))
-      return '(the project has no root directory)';
-    const context = await gatherContext({ root: project.rootPath, maxChars: 0 });
-    // From the paths, once: the analysis tree's lines are not paths.
-    return summarizeTree(context.paths, 60, new Set(context.symlinks));
+  /** The model a phase's call would use (flag > session > prompt > project > config > env). */
+  private modelFor(project: ProjectRecord, sessionModel: string | null, flags?: RunFlags): string {
+    const probe = this.deps.runs.prepareText(
+      { project },
+      { system: null, user: '', variables: {} },
+      { model: sessionModel, parameters: {} },
+      { flags },
+    );
+    return probe.settings.model;
   }
 }

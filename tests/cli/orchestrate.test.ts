@@ -84,7 +84,9 @@ describe('orchestrate', () => {
       timeEstimate: '2-3 days',
     });
     const analysisPrompt = server.requests[1]?.body.messages[0]?.content ?? '';
-    expect(analysisPrompt).toContain('=== src/auth.ts ===\nexport function login() {}');
+    expect(analysisPrompt).toContain(
+      '=== src/auth.ts (whole file, 1 line) ===\n1| export function login() {}',
+    );
     expect(analysisPrompt).not.toContain('super-secret');
 
     const promptOnly = await cli('orchestrate', 'implement', id, '--prompt-only');
@@ -317,7 +319,7 @@ describe('orchestrate', () => {
     const unknown = await setAnalysis('unknown.hbs');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'Error: The analysis template uses variables its phase does not provide: ticket (it is rendered with featureRequest, project, fileTree, codebaseContext)\n',
+      'Error: The analysis template uses variables its phase does not provide: ticket (it is rendered with featureRequest, project, fileTree, repoMap, codebaseContext)\n',
     );
     expect((await cli('prompt', 'list', '--json')).stdout).toBe('[]\n');
   });

@@ -8,6 +8,7 @@ describe('resolvePaths', () => {
       configFile: '/srv/pr/config.json',
       dbFile: '/srv/pr/prompt-runner.db',
       dbNamed: false,
+      cacheDir: '/srv/pr/cache',
     });
   });
 
@@ -29,5 +30,7 @@ describe('resolvePaths', () => {
     const paths = resolvePaths({}, '/w');
     expect(paths.dbFile.endsWith(join('prompt-runner', 'prompt-runner.db'))).toBe(true);
     expect(paths.configFile.endsWith(join('prompt-runner', 'config.json'))).toBe(true);
+    expect(paths.cacheDir.endsWith('prompt-runner')).toBe(true);
+    expect(paths.cacheDir).not.toBe(paths.configFile.replace(/[/\\]config\.json$/, ''));
   });
 });

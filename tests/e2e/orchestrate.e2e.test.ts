@@ -50,7 +50,9 @@ describe('orchestrate and workflows (built binary)', () => {
       complexity: 'low',
       timeEstimate: '4 hours',
     });
-    expect(server.requests[1]?.body.messages[0]?.content).toContain('=== src/app.ts ===');
+    expect(server.requests[1]?.body.messages[0]?.content).toContain(
+      '=== src/app.ts (whole file, 1 line) ===\n1| export const app = 1;',
+    );
     const implement = await cli('orchestrate', 'implement', String(id), '-o', 'PLAN.md');
     expect(implement.code).toBe(0);
     expect(readFileSync(join(home, 'PLAN.md'), 'utf8')).toBe('1. Edit src/app.ts\n');

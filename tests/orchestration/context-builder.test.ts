@@ -54,14 +54,17 @@ describe('gatherContext', () => {
         'src/cart.ts',
       ].sort(),
     );
+    // What the user named comes first: it is served before anything else of the budget.
     expect(context.files.map((f) => [f.path, f.reason])).toEqual([
+      ['src/auth/login.ts', 'matches --context'],
+      ['src/cart.ts', 'matches --context'],
       ['.env.example', 'key file'],
       ['README.md', 'key file'],
       ['package.json', 'key file'],
-      ['src/auth/login.ts', 'matches --context'],
-      ['src/cart.ts', 'matches --context'],
     ]);
-    expect(context.codebaseContext).toContain('=== src/cart.ts ===\nexport const cart = [];');
+    expect(context.codebaseContext).toContain(
+      '=== src/cart.ts (whole file, 1 line) ===\n1| export const cart = [];\n',
+    );
     expect(context.codebaseContext).not.toContain('abc123');
   });
 
@@ -93,19 +96,32 @@ describe('gatherContext', () => {
     expect(context.fileTree.split('\n').sort()).toEqual(['.gitignore', 'README.md', 'tracked.ts']);
   });
 
-  it('keeps within the budget, truncating the last file and skipping the rest', async () => {
-    const root = tree({
-      'README.md': 'r'.repeat(300),
-      'src/a.ts': 'a'.repeat(300),
-      'src/b.ts': 'b'.repeat(300),
-    });
-    const context = await gatherContext({ root, globs: ['src/*.ts'], maxChars: 500 });
-    expect(context.codebaseContext.length).toBeLessThanOrEqual(500 + 40);
-    expect(context.files.map((f) => [f.path, f.truncated])).toEqual([
-      ['README.md', false],
-      ['src/a.ts', true],
-    ]);
-    expect(context.skipped).toEqual([{ path: 'src/b.ts', reason: 'over the context budget' }]);
+  it('keeps within the token budget, cutting the last file short and skipping the rest', async () => {
+    const line = (n: number) =>
+      `export const value${n} = 'a line of code with a few words in it';\n`;
+    const many = (count: number) => Array.from({ length: count }, (_, i) => line(i)).join('');
+    const root = tree({ 'README.md': '# Shop\n', 'src/a.ts': many(40), 'src/b.ts': many(40) });
+    const context = await gatherContext({ root, globs: ['src/*.ts'], maxTokens: 500 });
+    const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
+    expect(context.budget).toMatchObject({ maxTokens: 500 });
+    expect(context.budget.usedTokens).toBeLessThanOrEqual(500);
+    // The count is the tokenizer's, line by line: within a few percent of the whole text's.
+    expect(Math.abs(countTokens(context.codebaseContext) - context.budget.usedTokens)).toBeLessThan(
+      25,
+    );
+    const a = context.files.find((f) => f.path === 'src/a.ts');
+    expect(a).toMatchObject({ whole: false, truncated: true, reason: 'matches --context' });
+    expect(a?.ranges[0]?.start).toBe(1);
+    expect(context.codebaseContext).toContain(
+      `=== src/a.ts (lines 1-${a?.ranges[0]?.end} of 40) ===`,
+    );
+    expect(context.skipped).toContainEqual({ path: 'src/b.ts', reason: 'over the context budget' });
+  });
+
+  it('takes the older character budget as a quarter as many tokens', async () => {
+    const root = tree({ 'README.md': '# Shop\n' });
+    const context = await gatherContext({ root, maxChars: 8_000 });
+    expect(context.budget.maxTokens).toBe(2_000);
   });
 });
 

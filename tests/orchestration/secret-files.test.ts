@@ -53,7 +53,7 @@ describe('the secret filter', () => {
   it.each(NEVER_READ)('never reads %s, even when --context asks for it', async (path) => {
     const root = tree({ [path]: 'SECRET-MARKER\n', 'src/app.ts': 'app\n' });
     const context = await gatherContext({ root, globs: ['**'] });
-    expect(context.codebaseContext).toContain('=== src/app.ts ===');
+    expect(context.codebaseContext).toContain('=== src/app.ts (whole file, 1 line) ===\n1| app\n');
     expect(context.codebaseContext).not.toContain('SECRET-MARKER');
     expect(context.skipped).toContainEqual({ path, reason: 'may hold secrets' });
   });
@@ -78,7 +78,7 @@ describe('the secret filter', () => {
       });
       const context = await gatherContext({ root });
       expect(context.codebaseContext).toBe(
-        `=== ${name} ===\n# Where the API lives\nAPI_URL=\nexport TOKEN=\n\nEMPTY=\n`,
+        `=== ${name} (whole file, 5 lines) ===\n1| # Where the API lives\n2| API_URL=\n3| export TOKEN=\n4|\n5| EMPTY=\n`,
       );
     },
   );
@@ -99,7 +99,7 @@ describe('symlinks without git', () => {
       'docs/x.md -> (symlink, not followed)',
       'linked -> (symlink, not followed)',
     ]);
-    expect(context.codebaseContext).toBe('=== docs/real.md ===\ninside\n');
+    expect(context.codebaseContext).toBe('=== docs/real.md (whole file, 1 line) ===\n1| inside\n');
     expect(context.skipped).toContainEqual({ path: 'README.md', reason: 'symlink, not followed' });
   });
 });

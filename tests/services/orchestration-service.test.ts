@@ -11,7 +11,13 @@ async function setup() {
   });
   const project = await projects.create({ name: 'shop' });
   const sessions = new OrchestrationRepository(db.prisma);
-  const orchestration = new OrchestrationService({ sessions, prompts, runs, cwd: '/' });
+  const orchestration = new OrchestrationService({
+    sessions,
+    prompts,
+    runs,
+    cwd: '/',
+    config: () => ({}),
+  });
   return { project, runs, sessions, orchestration };
 }
 

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { type CommandDeps, withExamples } from '../shared.js';
-import { createAnalyzeCommand, createImplementCommand, createPlanCommand } from './phases.js';
+import { createAnalyzeCommand } from './analyze.js';
+import { createContextCommand } from './context.js';
+import { createImplementCommand, createPlanCommand } from './phases.js';
 import {
   createDeleteSessionCommand,
   createExportSessionCommand,
@@ -12,6 +14,7 @@ import { createTemplatesCommand } from './templates.js';
 export function createOrchestrateCommand(deps: CommandDeps): Command {
   const group = new Command('orchestrate')
     .addCommand(createPlanCommand(deps))
+    .addCommand(createContextCommand(deps))
     .addCommand(createAnalyzeCommand(deps))
     .addCommand(createImplementCommand(deps))
     .addCommand(createListSessionsCommand(deps))
@@ -21,6 +24,7 @@ export function createOrchestrateCommand(deps: CommandDeps): Command {
     .addCommand(createTemplatesCommand(deps));
   return withExamples(group, [
     'orchestrate plan "add password reset" -p shop',
+    'orchestrate context "add password reset" -p shop',
     'orchestrate analyze 3f2a9c1e',
     'orchestrate implement 3f2a9c1e -o PLAN.md',
   ]);

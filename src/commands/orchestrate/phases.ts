@@ -1,49 +1,10 @@
-// orchestrate plan / analyze / implement.
+// orchestrate plan / implement (analyze has a file of its own).
 import { Command } from 'commander';
-import type { AppContext } from '../../core/context.js';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
-import { collect } from '../prompt/inputs.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject, ownerProject } from '../workflow/shared.js';
 import { nextCommand, toSessionJson } from './render.js';
-
-/** A spinner that says which phase runs and for how long. */
-async function phaseSpinner(ctx: AppContext, label: string) {
-  const started = Date.now();
-  const spinner = await ctx.output.spinner(label);
-  const timer = setInterval(
-    () => spinner.update(`${label} ${Math.round((Date.now() - started) / 1000)}s`),
-    1000,
-  );
-  return {
-    done(message: (seconds: string) => string) {
-      clearInterval(timer);
-      spinner.stop();
-      ctx.output.success(message(`${((Date.now() - started) / 1000).toFixed(1)}s`));
-    },
-    fail() {
-      clearInterval(timer);
-      spinner.stop();
-    },
-  };
-}
-
-async function withSpinner<T>(
-  ctx: AppContext,
-  label: string,
-  work: () => Promise<T>,
-  message: (result: T, seconds: string) => string,
-) {
-  const spinner = await phaseSpinner(ctx, label);
-  try {
-    const result = await work();
-    spinner.done((seconds) => message(result, seconds));
-    return result;
-  } catch (error) {
-    spinner.fail();
-    throw error;
-  }
-}
+import { withSpinner } from './spinner.js';
 
 const planSchema = (z: Zod) =>
   z.object({
@@ -108,49 +69,6 @@ export function createPlanCommand(deps: CommandDeps): Command {
     'orchestrate plan "add password reset by email" -p shop',
     'orchestrate plan --session 3f2a9c1e',
     'orchestrate plan "add dark mode" --dry-run',
-  ]);
-}
-
-const analyzeSchema = (z: Zod) =>
-  z.object({
-    session: z.string(),
-    context: z.optional(z.array(z.string())),
-    root: z.optional(z.string()),
-    maxContextChars: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    force: z.optional(z.boolean()),
-  });
-
-export function createAnalyzeCommand(deps: CommandDeps): Command {
-  const command = new Command('analyze')
-    .description("Analyse the codebase for the session's feature with its analysis template")
-    .argument('<session>', 'session id (a unique prefix of 4+ characters)')
-    .option('--context <glob>', 'also include files matching this glob (repeatable)', collect)
-    .option('--root <dir>', "the codebase (default: the project's root)")
-    .option('--max-context-chars <n>', 'budget for file contents (default 60000)')
-    .option('--force', 'analyse again, replacing the analysis')
-    .action(async (session: string, options: object, cmd: Command) => {
-      const ctx = await deps.context(cmd);
-      const input = await parseInput(analyzeSchema, { session, ...options }, cmd);
-      const orchestration = await (await ctx.services()).orchestration();
-      const updated = await withSpinner(
-        ctx,
-        'Analysing…',
-        () =>
-          orchestration.analyze(input.session, {
-            root: input.root,
-            globs: input.context,
-            maxChars: input.maxContextChars,
-            force: input.force,
-            signal: ctx.interruptSignal(),
-          }),
-        (s, seconds) =>
-          `Analysed session ${s.sessionId.slice(0, 8)} in ${seconds}: complexity ${s.complexity ?? '?'}, estimate ${s.timeEstimate ?? '?'} (next: ${nextCommand(s)})`,
-      );
-      ctx.output.result(toSessionJson(updated), () => undefined);
-    });
-  return withExamples(command, [
-    'orchestrate analyze 3f2a9c1e',
-    "orchestrate analyze 3f2a --context 'src/auth/**' --context 'tests/auth/**'",
   ]);
 }
 

@@ -271,7 +271,8 @@ function collect(node: TreeSitter.Node, grammar: Grammar, depth: number, out: De
       kind,
       start: startWithComments(child),
       end: child.endPosition.row + 1,
-      signature: signatureOf(inner),
+      // An export belongs to the signature; a decorator does not.
+      signature: signatureOf(child.type === 'export_statement' ? child : inner, inner),
       depth,
     });
     if (grammar.containers.has(inner.type) && depth < MAX_DEPTH)
@@ -321,8 +322,8 @@ function identifierIn(node: TreeSitter.Node): string | null {
   return node.namedChildCount === 0 ? node.text : null;
 }
 
-function signatureOf(node: TreeSitter.Node): string {
-  const body = node.childForFieldName('body');
+function signatureOf(node: TreeSitter.Node, definition: TreeSitter.Node): string {
+  const body = definition.childForFieldName('body');
   const text =
     body && body.startIndex > node.startIndex
       ? node.text.slice(0, body.startIndex - node.startIndex)

@@ -11,12 +11,13 @@ import MiniSearch from 'minisearch';
 import type { Definition } from './definitions.js';
 import { importsOf } from './imports.js';
 import { readInside, unreadable } from './repo-files.js';
-import { codeTerms, pathTerms } from './terms.js';
+import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
 const CACHE_VERSION = 1;
-/** Only this much of a file's text is indexed: its start names what it is about. */
-const INDEXED_CHARS = 64 * 1024;
+/** Only this much of a file's text is indexed (less of a test's): its start says what it is about. */
+const INDEXED_CHARS = 32 * 1024;
+const INDEXED_TEST_CHARS = 4 * 1024;
 const DEFINED_NAME =
   /\b(?:class|def|function|func|interface|type|struct|enum|trait|fn|module|record|object)\s+([A-Za-z_$][\w$]*)/g;
 
@@ -54,6 +55,8 @@ interface Doc {
 const OPTIONS = {
   fields: ['path', 'names', 'text'],
   storeFields: [],
+  // Vacuuming runs in the background and must not overlap a save: it runs before one instead.
+  autoVacuum: false,
   tokenize: codeTerms,
   processTerm: (term: string) => term,
 };
@@ -125,12 +128,12 @@ async function loadCache(file: string, realRoot: string, head: string | null) {
 function document(root: string, realRoot: string, path: string) {
   const read = readInside(root, realRoot, path);
   if ('skipped' in read) return null;
-  const text = read.text.slice(0, INDEXED_CHARS);
-  const names = [...text.matchAll(DEFINED_NAME)].map((match) => match[1]).join(' ');
+  const text = read.text.slice(0, isTestPath(path) ? INDEXED_TEST_CHARS : INDEXED_CHARS);
+  const names = [...read.text.matchAll(DEFINED_NAME)].map((match) => match[1]).join(' ');
   const doc: Doc = { id: path, path: pathTerms(path), names, text };
   let lines = 1;
   for (let at = read.text.indexOf('\n'); at >= 0; at = read.text.indexOf('\n', at + 1)) lines++;
-  return { doc, lines, imports: importsOf(path, text) };
+  return { doc, lines, imports: importsOf(path, read.text.slice(0, INDEXED_CHARS)) };
 }
 
 export interface IndexOptions {
@@ -194,6 +197,7 @@ export async function saveFileIndex(
 ): Promise<void> {
   if (!cacheDir || !index.dirty) return;
   const file = cacheFile(cacheDir, realRoot);
+  if (index.search.dirtCount > 0) await index.search.vacuum();
   const data: CacheData = {
     version: CACHE_VERSION,
     root: realRoot,

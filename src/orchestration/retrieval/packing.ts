@@ -35,13 +35,13 @@ export function splitLines(text: string): string[] {
 function render(path: string, lines: string[], ranges: LineRange[]): string {
   const whole = ranges.length === 1 && ranges[0]?.start === 1 && ranges[0].end === lines.length;
   const where = whole
-    ? `${lines.length} lines`
+    ? `whole file, ${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`
     : `lines ${ranges.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(', ')} of ${lines.length}`;
   const width = String(ranges[ranges.length - 1]?.end ?? 1).length;
   const blocks = ranges.map((range) =>
     lines
       .slice(range.start - 1, range.end)
-      .map((line, i) => `${String(range.start + i).padStart(width)}| ${line}`)
+      .map((line, i) => `${String(range.start + i).padStart(width)}|${line ? ` ${line}` : ''}`)
       .join('\n'),
   );
   return `=== ${displayPath(path)} (${where}) ===\n${blocks.join('\n…\n')}\n`;
@@ -58,12 +58,12 @@ function merge(ranges: LineRange[]): LineRange[] {
   return merged;
 }
 
-/** Tokens of a line's number and bar (`123| `): one for the number, one for the bar. */
-const LINE_PREFIX_TOKENS = 2;
-
 export class Packer {
   used = 0;
-  /** Each file's tokens line by line, counted once: excerpts are sums of them. */
+  /**
+   * Each file's tokens line by line, counted once and scaled so that they add up to the
+   * whole file's count as rendered: choosing excerpts sums them instead of counting again.
+   */
   private readonly lineTokens = new Map<string, number[]>();
 
   constructor(
@@ -140,20 +140,35 @@ export class Packer {
   private excerpt(path: string, lines: string[], ranges: LineRange[]): Excerpt {
     const text = render(path, lines, ranges);
     const whole = ranges.length === 1 && ranges[0]?.start === 1 && ranges[0].end === lines.length;
-    let perLine = this.lineTokens.get(path);
-    if (!perLine) {
-      perLine = lines.map((line) => this.count(line) + 1 + LINE_PREFIX_TOKENS);
-      this.lineTokens.set(path, perLine);
-    }
+    const perLine = this.perLine(path, lines);
     let tokens = this.count(text.slice(0, text.indexOf('\n'))) + ranges.length;
     for (const range of ranges)
       for (let i = range.start; i <= range.end; i++) tokens += perLine[i - 1] ?? 0;
-    return { path, ranges, lines: lines.length, tokens, whole, truncated: false, text };
+    const estimate = Math.ceil(tokens);
+    return { path, ranges, lines: lines.length, tokens: estimate, whole, truncated: false, text };
   }
 
-  private keep(excerpt: Excerpt): Excerpt {
-    this.used += excerpt.tokens;
-    return excerpt;
+  private perLine(path: string, lines: string[]): number[] {
+    const known = this.lineTokens.get(path);
+    if (known) return known;
+    const width = String(lines.length).length;
+    const counts = lines.map((line) => this.count(line) + 3);
+    const rendered = lines.map(
+      (line, i) => `${String(i + 1).padStart(width)}|${line ? ` ${line}` : ''}`,
+    );
+    const exact = this.count(rendered.join('\n'));
+    const sum = counts.reduce((a, b) => a + b, 0);
+    const scaled = counts.map((n) => (n * exact) / Math.max(1, sum));
+    this.lineTokens.set(path, scaled);
+    return scaled;
+  }
+
+  /** Takes an excerpt at its exact count, if that still fits. */
+  private keep(excerpt: Excerpt): Excerpt | null {
+    const tokens = this.count(excerpt.text);
+    if (tokens > this.remaining) return null;
+    this.used += tokens;
+    return { ...excerpt, tokens };
   }
 }
 

@@ -6,14 +6,14 @@ import MiniSearch from 'minisearch';
 import { type Definition, extractDefinitions } from './definitions.js';
 import type { FileIndex } from './file-index.js';
 import { ImportResolver } from './imports.js';
-import { codeTerms } from './terms.js';
+import { codeTerms, isTestPath } from './terms.js';
 
 /** How many of the leading files are parsed for their definitions. */
 export const PARSED_FILES = 40;
+/** Only this much of a definition's text is searched. */
+const DEFINITION_CHARS = 2_000;
 /** How many of the best hits lend their neighbours a share of their score. */
 const NEIGHBOUR_SOURCES = 5;
-const TEST_PATH =
-  /(^|\/)(tests?|__tests__|spec)\/|[._-](test|spec)\.[^/]+$|(^|\/)test_[^/]+\.py$|_test\.go$|Tests?\.(java|kt|cs)$/;
 
 export type RankReason = 'ranked' | 'imported by a hit' | 'imports a hit' | 'test of a hit';
 
@@ -28,10 +28,6 @@ export interface RankedFile {
   reason: RankReason;
   /** Present for the files that were parsed, scored against the request. */
   definitions?: ScoredDefinition[];
-}
-
-export function isTestPath(path: string): boolean {
-  return TEST_PATH.test(path);
 }
 
 export interface RankOptions {
@@ -104,7 +100,11 @@ async function scoreDefinitions(
       search.add({
         id: all.length,
         name: `${definition.name} ${definition.signature}`,
-        text: lines.slice(definition.start - 1, definition.end).join('\n'),
+        // A class's first lines say what it is; its members are definitions of their own.
+        text: lines
+          .slice(definition.start - 1, definition.end)
+          .join('\n')
+          .slice(0, DEFINITION_CHARS),
       });
       all.push({ path, definition });
     }

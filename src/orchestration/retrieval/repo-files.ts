@@ -181,7 +181,7 @@ function lstatOrNull(path: string) {
 
 function realpathOrNull(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return null;
   }
