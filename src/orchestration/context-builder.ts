@@ -6,6 +6,7 @@
 // a symlink or outside the root.
 import { realpath } from 'node:fs/promises';
 import picomatch from 'picomatch';
+import { contentHash } from './context-manifest.js';
 import { summarizeTree } from './file-tree.js';
 import {
   type FileIndexProgress,
@@ -92,6 +93,8 @@ export interface IncludedFile {
   tokens: number;
   whole: boolean;
   truncated: boolean;
+  /** Of the whole file as read, so a later phase can tell whether it changed. */
+  sha256: string;
 }
 
 export interface CodebaseContext {
@@ -165,7 +168,9 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     if (!excerpt) return false;
     const { text, ...rest } = excerpt;
     sections.push(text);
-    files.push({ ...rest, reason, ...(score === undefined ? {} : { score: round(score) }) });
+    const sha256 = contentHash(texts.get(excerpt.path) ?? '');
+    const scored = score === undefined ? {} : { score: round(score) };
+    files.push({ ...rest, reason, ...scored, sha256 });
     return true;
   };
 

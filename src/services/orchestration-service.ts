@@ -13,6 +13,7 @@ import type {
 } from '../db/repositories/orchestration-repository.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
 import type { CodebaseContext } from '../orchestration/context-builder.js';
+import { buildManifest, changedFiles, parseManifest } from '../orchestration/context-manifest.js';
 import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
 import { resolveTemplate } from '../orchestration/phase-templates.js';
 import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
@@ -186,8 +187,10 @@ export class OrchestrationService {
         codebaseContext: context.codebaseContext,
       });
       const answer = await this.ask(project, session, 'analyze', prompt, options);
+      const manifest = await buildManifest(context);
       const updated = await this.deps.sessions.update(session.sessionId, {
         status: 'implementation',
+        contextManifest: JSON.stringify(manifest),
         analysisResults: answer,
         complexity: parseComplexity(answer),
         timeEstimate: parseTimeEstimate(answer),
@@ -214,10 +217,24 @@ export class OrchestrationService {
     });
   }
 
-  async implement(prefix: string, options: PhaseOptions & { promptOnly?: boolean }) {
+  /** Files the analysis read that have changed since (the plan may be out of date). */
+  async staleContext(session: SessionRecord) {
+    const manifest = parseManifest(session.contextManifest);
+    return manifest ? changedFiles(manifest) : [];
+  }
+
+  async implement(
+    prefix: string,
+    options: PhaseOptions & {
+      promptOnly?: boolean;
+      onStale?: (files: { path: string; change: string }[]) => void;
+    },
+  ) {
     const session = await this.find(prefix);
     this.checkOrder(session, 'implementation', options.force || options.promptOnly);
     const prompt = await this.implementationPrompt(session);
+    const stale = await this.staleContext(session);
+    if (stale.length > 0) options.onStale?.(stale);
     if (options.promptOnly) return { session, prompt };
     const project = await this.project(session);
     this.preflight(project, options);

@@ -323,4 +323,77 @@ describe('orchestrate', () => {
     );
     expect((await cli('prompt', 'list', '--json')).stdout).toBe('[]\n');
   });
+
+  it('shows what the analysis would send, and why, without calling a model or storing anything', async () => {
+    const { cli, server, code } = await setup();
+    writeFileSync(
+      join(code, 'src', 'reset.ts'),
+      "import { login } from './auth.js';\n\n/** Sends the password reset email. */\nexport function sendResetEmail(to: string) {\n  return login();\n}\n",
+    );
+    const shown = await cli('orchestrate', 'context', 'send the password reset email', '--json');
+    expect(shown.code).toBe(0);
+    const context = json(shown);
+    expect(context.featureRequest).toBe('send the password reset email');
+    const ranked = context.files.filter((f: { reason: string }) => f.reason !== 'key file');
+    expect(ranked[0]).toMatchObject({
+      path: 'src/reset.ts',
+      reason: 'ranked',
+      whole: true,
+      lines: 6,
+      ranges: [{ start: 1, end: 6 }],
+    });
+    expect(context.files.find((f: { path: string }) => f.path === 'src/auth.ts')).toMatchObject({
+      reason: 'imported by a hit',
+    });
+    expect(context.codebaseContext).toContain('4| export function sendResetEmail(to: string) {');
+    expect(context.codebaseContext).not.toContain('super-secret');
+    expect(context.budget).toMatchObject({ maxTokens: 24_000 });
+    expect(context.budget.usedTokens).toBeGreaterThan(0);
+    const human = await cli('orchestrate', 'context', 'send the password reset email');
+    expect(human.stdout).toMatch(/src\/reset\.ts\s+.*all 6\s+.*ranked/);
+    expect(human.stdout).toMatch(/Context: \d+ files, \d+ of 24000 tokens/);
+    const text = await cli(
+      'orchestrate',
+      'context',
+      'reset email',
+      '--text',
+      '--exclude',
+      'README.md',
+    );
+    expect(text.stdout).toContain('=== src/reset.ts (whole file, 6 lines) ===');
+    expect(text.stdout).not.toContain('# Shop');
+    const small = await cli('orchestrate', 'context', 'reset email', '-m', 'llama3', '--json');
+    expect(json(small).budget).toMatchObject({ maxTokens: 4_096, window: 8_192 });
+    expect(server.requests).toHaveLength(0);
+    expect(json(await cli('orchestrate', 'list-sessions', '--json'))).toEqual([]);
+    const empty = await cli('orchestrate', 'context', '  ', '--json');
+    expect(empty.code).toBe(2);
+    expect(json(empty).error.message).toBe('Describe the feature to find context for');
+    const bad = await cli('orchestrate', 'context', 'x', '--max-context-tokens', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^Error: Invalid --max-context-tokens "0"/);
+  });
+
+  it('keeps what the analysis read on the session and warns when it changed before implement', async () => {
+    const { cli, code } = await setup();
+    const planned = await cli('orchestrate', 'plan', 'add password reset to login', '--json');
+    const id = json(planned).sessionId;
+    expect((await cli('orchestrate', 'analyze', id)).code).toBe(0);
+    const shown = json(await cli('orchestrate', 'show', id, '--json'));
+    expect(shown.context.root).toBe(code);
+    const auth = shown.context.files.find((f: { path: string }) => f.path === 'src/auth.ts');
+    expect(auth).toMatchObject({ ranges: [{ start: 1, end: 1 }] });
+    expect(auth.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await cli('orchestrate', 'show', id)).stdout).toMatch(
+      /Context of the analysis[\s\S]*src\/auth\.ts/,
+    );
+    const quiet = await cli('orchestrate', 'implement', id, '--prompt-only');
+    expect(quiet.stderr).toBe('');
+    writeFileSync(join(code, 'src', 'auth.ts'), 'export function login(user: string) {}\n');
+    const warned = await cli('orchestrate', 'implement', id);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain(
+      `Warning: 1 file the analysis read changed since: src/auth.ts (\`prompt-runner orchestrate analyze ${id} --force\` analyses again)`,
+    );
+  });
 });

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { addProjectOption, currentProject, ownerProject } from '../workflow/shared.js';
-import { nextCommand, toSessionJson } from './render.js';
+import { nextCommand, staleWarning, toSessionJson } from './render.js';
 import { withSpinner } from './spinner.js';
 
 const planSchema = (z: Zod) =>
@@ -96,8 +96,13 @@ export function createImplementCommand(deps: CommandDeps): Command {
       const output = outputFilePath(ctx.cwd, input.output);
       if (output) checkOutputFile(output, Boolean(input.overwrite));
       const orchestration = await (await ctx.services()).orchestration();
+      const onStale = (files: { path: string; change: string }[]) =>
+        ctx.output.warn(staleWarning(input.session, files));
       if (input.promptOnly) {
-        const { prompt } = await orchestration.implement(input.session, { promptOnly: true });
+        const { prompt } = await orchestration.implement(input.session, {
+          promptOnly: true,
+          onStale,
+        });
         return ctx.output.result({ prompt }, (d) => ctx.output.write(d.prompt));
       }
       const { session: updated } = await withSpinner(
@@ -107,6 +112,7 @@ export function createImplementCommand(deps: CommandDeps): Command {
           orchestration.implement(input.session, {
             force: input.force,
             signal: ctx.interruptSignal(),
+            onStale,
           }),
         (r, seconds) => `Completed session ${r.session.sessionId.slice(0, 8)} in ${seconds}`,
       );

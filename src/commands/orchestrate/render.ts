@@ -1,6 +1,7 @@
 // JSON shapes and human output of orchestrate commands.
 import type { Output } from '../../core/output.js';
 import type { PhaseUsage, SessionRecord } from '../../db/repositories/orchestration-repository.js';
+import type { ContextManifest } from '../../orchestration/context-manifest.js';
 import { formatCost } from '../prompt/run-output.js';
 import { formatDate } from '../shared.js';
 
@@ -20,6 +21,9 @@ export function toSessionJson(session: SessionRecord, usage?: PhaseUsage[]) {
     implementationResult: session.implementationResult,
     planResponse: session.planResponse,
     lastError: session.lastError,
+    context: session.contextManifest
+      ? (JSON.parse(session.contextManifest) as ContextManifest)
+      : null,
     createdAt: session.createdAt.toISOString(),
     updatedAt: session.updatedAt.toISOString(),
     ...(usage ? { phases: usage } : {}),
@@ -27,6 +31,13 @@ export function toSessionJson(session: SessionRecord, usage?: PhaseUsage[]) {
 }
 
 export type SessionJson = ReturnType<typeof toSessionJson>;
+
+/** Says which files the analysis read have changed since, and how to analyse again. */
+export function staleWarning(session: string, files: { path: string; change: string }[]): string {
+  const shown = files.slice(0, 5).map((f) => (f.change === 'gone' ? `${f.path} (gone)` : f.path));
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return `${files.length === 1 ? '1 file' : `${files.length} files`} the analysis read changed since: ${shown.join(', ')}${more} (\`prompt-runner orchestrate analyze ${session} --force\` analyses again)`;
+}
 
 const NEXT: Record<string, string> = {
   planning: 'plan --session',
@@ -89,6 +100,16 @@ export function printSession(output: Output, s: SessionJson): void {
       ]),
     );
   }
+  if (s.context && s.context.files.length > 0) {
+    const commit = s.context.commit ? ` at ${s.context.commit.slice(0, 12)}` : '';
+    output.info(
+      `\n${output.style.heading('Context of the analysis')} (${s.context.root}${commit}, ${s.context.tokens} tokens)`,
+    );
+    output.table(
+      ['File', 'Lines', 'Why'],
+      s.context.files.map((f) => [f.path, formatRanges(f.ranges), f.reason]),
+    );
+  }
   for (const [title, text] of [
     ['Notes', s.executionNotes],
     ['Analysis', s.analysisResults],
@@ -115,4 +136,8 @@ export function exportFiles(s: SessionJson): Record<string, string> {
     'implementation.md': `${header}\n\n${s.implementationResult ?? '(no implementation plan yet)'}\n`,
     'session.json': `${JSON.stringify(s, null, 2)}\n`,
   };
+}
+
+export function formatRanges(ranges: { start: number; end: number }[]): string {
+  return ranges.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(', ');
 }

@@ -100,7 +100,7 @@ export class FileIndex {
 
 const run = promisify(execFile);
 
-async function gitHead(root: string): Promise<string | null> {
+export async function gitHead(root: string): Promise<string | null> {
   try {
     return (await run('git', ['rev-parse', '-q', 'HEAD'], { cwd: root })).stdout.trim() || null;
   } catch {

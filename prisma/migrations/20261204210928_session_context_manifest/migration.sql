@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OrchestrationSession" ADD COLUMN "contextManifest" TEXT;
