@@ -69,8 +69,8 @@ export interface ContextOptions {
   globs?: string[];
   /** Globs of files to leave out of everything. */
   exclude?: string[];
-  /** Files a model asked for (the locate step): they go in before the ranking. */
-  requested?: string[];
+  /** Files a model asked for (the locate step), with the definitions it named: they go in before the ranking. */
+  requested?: { path: string; symbols: string[] }[];
   maxTokens?: number;
   /** The older budget in characters, taken as a quarter as many tokens. */
   maxChars?: number;
@@ -214,12 +214,16 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
       onProgress: options.onProgress,
     });
     indexInfo = { files: index.files.size, read: index.read };
-    for (const path of options.requested ?? []) {
+    for (const { path, symbols } of options.requested ?? []) {
       if (chosen.has(path) || !stats.has(path)) continue;
       chosen.add(path);
       const text = await wantedText(path);
       if (text === null) continue;
-      const definitions = (await definitionsOf(index, path, text)).map((d) => ({ ...d, score: 0 }));
+      const named = new Set(symbols);
+      const definitions = (await definitionsOf(index, path, text)).map((d) => ({
+        ...d,
+        score: named.has(d.name) ? 1 : 0,
+      }));
       if (!include(packer.ranked(path, text, definitions, maxTokens * FILE_SHARE), 'locate'))
         skipped.push({ path, reason: 'over the context budget' });
     }

@@ -27,8 +27,10 @@ export interface ContextFlags {
   maxChars?: number;
   /** The model the context is for: a small context window lowers the default budget. */
   model?: string;
-  /** Files the locate step asked for. */
-  requested?: string[];
+  /** Files the locate step asked for, with the definitions it named. */
+  requested?: { path: string; symbols: string[] }[];
+  /** Only the map of the ranked files (what the locate step is shown). */
+  mapOnly?: boolean;
   onProgress?: (progress: FileIndexProgress) => void;
 }
 
@@ -66,6 +68,7 @@ export function codebaseContext(
     globs: flags.globs,
     exclude: flags.exclude,
     requested: flags.requested,
+    mapOnly: flags.mapOnly,
     maxTokens: flags.maxTokens,
     maxChars: flags.maxChars,
     model: flags.model,

@@ -15,6 +15,7 @@ const analyzeSchema = (z: Zod) =>
   z.object({
     session: z.string(),
     ...contextFields(z),
+    locate: z.optional(z.boolean()),
     force: z.optional(z.boolean()),
   });
 
@@ -26,6 +27,7 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
       )
       .argument('<session>', 'session id (a unique prefix of 4+ characters)'),
   )
+    .option('--no-locate', 'skip the locate step (the model choosing files from the ranked map)')
     .option('--force', 'analyse again, replacing the analysis')
     .action(async (session: string, options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
@@ -38,6 +40,8 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
           orchestration.analyze(input.session, {
             ...contextFlags(input),
             onProgress: indexProgress(update),
+            locate: input.locate,
+            onWarning: (message) => ctx.output.warn(message),
             force: input.force,
             signal: ctx.interruptSignal(),
           }),
@@ -49,6 +53,6 @@ export function createAnalyzeCommand(deps: CommandDeps): Command {
   return withExamples(command, [
     'orchestrate analyze 3f2a9c1e',
     "orchestrate analyze 3f2a --context 'src/auth/**' --exclude 'src/legacy/**'",
-    'orchestrate analyze 3f2a --max-context-tokens 12000',
+    'orchestrate analyze 3f2a --max-context-tokens 12000 --no-locate',
   ]);
 }

@@ -87,8 +87,8 @@ export class OrchestrationRepository {
     });
     // In the order the phases run.
     const rank = (phase: string) => {
-      const at = ['plan', 'analyze', 'implement'].indexOf(phase);
-      return at < 0 ? 3 : at;
+      const at = ['plan', 'locate', 'analyze', 'implement'].indexOf(phase);
+      return at < 0 ? 4 : at;
     };
     rows.sort((a, b) => rank(a.phase ?? '') - rank(b.phase ?? ''));
     return rows.map((row) => ({

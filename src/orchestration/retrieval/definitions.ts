@@ -11,6 +11,8 @@ export interface Definition {
   /** 1-based, inclusive; the start takes in the comments and decorators right above. */
   start: number;
   end: number;
+  /** The line the declaration itself starts on. */
+  line: number;
   /** The declaration up to its body, on one line. */
   signature: string;
   /** 0 at the top of the file, 1 inside a class, … */
@@ -271,6 +273,7 @@ function collect(node: TreeSitter.Node, grammar: Grammar, depth: number, out: De
       kind,
       start: startWithComments(child),
       end: child.endPosition.row + 1,
+      line: inner.startPosition.row + 1,
       // An export belongs to the signature; a decorator does not.
       signature: signatureOf(child.type === 'export_statement' ? child : inner, inner),
       depth,
@@ -350,6 +353,7 @@ export function textBlocks(text: string): Definition[] {
       kind: 'block',
       start: start + 1,
       end: end + 1,
+      line: start + 1,
       signature: first.slice(0, SIGNATURE_CHARS),
       depth: 0,
     });

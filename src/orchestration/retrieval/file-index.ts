@@ -14,7 +14,7 @@ import { readInside, unreadable } from './repo-files.js';
 import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** Only this much of a file's text is indexed (less of a test's): its start says what it is about. */
 const INDEXED_CHARS = 32 * 1024;
 const INDEXED_TEST_CHARS = 4 * 1024;

@@ -11,7 +11,7 @@ function entryText(entry: { path: string; definitions?: Definition[] }): string 
   const shown = (entry.definitions ?? [])
     .filter((d) => d.depth === 0 && d.kind !== 'block')
     .slice(0, DEFINITIONS_PER_FILE);
-  const lines = shown.map((d) => `  ${d.start}| ${d.signature}`);
+  const lines = shown.map((d) => `  ${d.line}| ${d.signature}`);
   return [displayPath(entry.path), ...lines].join('\n');
 }
 
