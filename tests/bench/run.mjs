@@ -12,8 +12,10 @@ const benches = {
   scale: benchScale,
   workflow: benchWorkflow,
   context: benchContext,
+  recall: () => import('./recall.mjs').then((recall) => recall.benchRecall()), // on request only
 };
-const only = process.env.BENCH_ONLY?.split(',') ?? Object.keys(benches);
+const only =
+  process.env.BENCH_ONLY?.split(',') ?? Object.keys(benches).filter((name) => name !== 'recall');
 const summary = {};
 for (const name of only) {
   const bench = benches[name];

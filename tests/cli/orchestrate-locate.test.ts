@@ -24,7 +24,7 @@ const FILES: Record<string, string> = {
   'src/payments/charge.ts': 'export function chargeCard(amount: number) {\n  return amount;\n}\n',
   // Nothing in it names the request: only the model can ask for it.
   'src/mail/templates.ts':
-    'export function renderOrderSummary(order: string) {\n  return `Thanks for ${order}`;\n}\n\nexport function renderWelcome() {\n  return "hi";\n}\n',
+    'export function renderOrderSummary(order: string) {\n  return "Thanks for " + order;\n}\n\nexport function renderWelcome() {\n  return "hi";\n}\n',
   '.env': 'STRIPE_KEY=sk-live-SECRET\n',
 };
 
