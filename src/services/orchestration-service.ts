@@ -54,6 +54,8 @@ export interface PhaseOptions {
   flags?: RunFlags;
   signal?: AbortSignal;
   force?: boolean;
+  /** Told the session as soon as it exists (a new one, before its plan is asked for). */
+  onSession?: (session: SessionRecord) => void;
 }
 
 export class OrchestrationService {
@@ -127,6 +129,7 @@ export class OrchestrationService {
         featureRequest,
         model: options.flags?.model ?? null,
       }));
+    options.onSession?.(session);
     let question = prompt;
     let answer = '';
     try {

@@ -3,6 +3,7 @@ import { type CommandDeps, withExamples } from '../shared.js';
 import { createAnalyzeCommand } from './analyze.js';
 import { createContextCommand } from './context.js';
 import { createImplementCommand, createPlanCommand } from './phases.js';
+import { createRunCommand } from './run.js';
 import {
   createDeleteSessionCommand,
   createExportSessionCommand,
@@ -14,6 +15,7 @@ import { createTemplatesCommand } from './templates.js';
 export function createOrchestrateCommand(deps: CommandDeps): Command {
   const group = new Command('orchestrate')
     .addCommand(createPlanCommand(deps))
+    .addCommand(createRunCommand(deps))
     .addCommand(createContextCommand(deps))
     .addCommand(createAnalyzeCommand(deps))
     .addCommand(createImplementCommand(deps))
