@@ -396,4 +396,30 @@ describe('orchestrate', () => {
       `Warning: 1 file the analysis read changed since: src/auth.ts (\`prompt-runner orchestrate analyze ${id} --force\` analyses again)`,
     );
   });
+
+  it('runs every phase in one command and carries a stopped session on', async () => {
+    const { cli, server, mode } = await setup({ plan: 'good', analyze: 'fail' });
+    await cli('config', 'set', 'maxRetries', '0');
+    const failed = await cli('orchestrate', 'run', 'add password reset to login', '--json');
+    expect(failed.code).toBe(1);
+    const error = json(failed).error;
+    expect(error.message).toMatch(/analysis backend down/);
+    const id = /session ([0-9a-f]{8}) stopped there/.exec(error.hint)?.[1];
+    expect(id).toBeDefined();
+    mode.analyze = 'good';
+    const resumed = await cli('orchestrate', 'run', '--session', String(id), '--json');
+    expect(resumed.code).toBe(0);
+    expect(json(resumed)).toMatchObject({
+      status: 'completed',
+      implementationResult: '1. Add a reset token table.\n2. Send the email.',
+    });
+    // The locate step's answer ("unexpected prompt") could not be used: the ranking chose.
+    expect(resumed.stderr).toContain("Warning: The locate step's answer could not be used");
+    // Carried on from the analysis: the plan was asked for once.
+    const asked = server.requests.map((r) => r.body.messages.at(-1)?.content ?? '');
+    expect(asked.filter((p) => p.includes('<analysis_template>'))).toHaveLength(1);
+    const missing = await cli('orchestrate', 'run');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('Error: Describe the feature to plan\n');
+  });
 });
