@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,batch,scale,workflow,context picks some; BENCH_RUNS sets the repetitions.
+// BENCH_ONLY=startup,batch,scale,workflow,context,retrieval,recall picks some (recall runs only
+// when named); BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
 import { benchContext } from './context.mjs';
+import { benchRetrieval } from './retrieval.mjs';
 import { benchScale } from './scale.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWorkflow } from './workflow.mjs';
@@ -12,6 +14,7 @@ const benches = {
   scale: benchScale,
   workflow: benchWorkflow,
   context: benchContext,
+  retrieval: benchRetrieval,
   recall: () => import('./recall.mjs').then((recall) => recall.benchRecall()), // on request only
 };
 const only =

@@ -1,19 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/orchestration/context-builder.js';
 import { summarizeTree } from '../../src/orchestration/file-tree.js';
-import { tempDir } from '../support/temp.js';
+import { tempTree } from '../support/temp.js';
 
-function tree(files: Record<string, string | Buffer>): string {
-  const root = tempDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 const FIXTURE = {
   'README.md': '# Shop\nA web shop.\n',

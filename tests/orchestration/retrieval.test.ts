@@ -1,22 +1,15 @@
 // Ranking a codebase against a feature request: small repositories in several languages, a
 // large file that contributes only its relevant definition, the index cache, the budget.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/orchestration/context-builder.js';
 import { extractDefinitions } from '../../src/orchestration/retrieval/definitions.js';
 import { contextBudget } from '../../src/orchestration/retrieval/tokens.js';
-import { tempDir } from '../support/temp.js';
+import { tempDir, tempTree } from '../support/temp.js';
 
-function tree(files: Record<string, string>): string {
-  const root = tempDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 /** `count` unrelated functions, one per 5 lines, starting at line 1. */
 function filler(count: number, prefix: string): string {

@@ -1,9 +1,9 @@
 // The secret filter, one row per kind of credential file: never read, even when asked for.
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/orchestration/context-builder.js';
-import { tempDir } from '../support/temp.js';
+import { tempTree } from '../support/temp.js';
 
 const NEVER_READ = [
   '.git-credentials',
@@ -40,14 +40,7 @@ const PRIVATE_KEYS = ['OPENSSH', 'RSA', 'EC', 'ENCRYPTED', 'DSA', ''].map(
     `-----BEGIN ${kind ? `${kind} ` : ''}PRIVATE KEY-----\nMARKER\n-----END PRIVATE KEY-----\n`,
 );
 
-function tree(files: Record<string, string>): string {
-  const root = tempDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 describe('the secret filter', () => {
   it.each(NEVER_READ)('never reads %s, even when --context asks for it', async (path) => {

@@ -2,8 +2,9 @@
 import { Command } from 'commander';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
-import { addProjectOption, currentProject, ownerProject } from '../workflow/shared.js';
+import { addProjectOption } from '../workflow/shared.js';
 import { nextCommand, staleWarning, toSessionJson } from './render.js';
+import { sessionProject } from './session-project.js';
 import { withSpinner } from './spinner.js';
 
 const planSchema = (z: Zod) =>
@@ -29,16 +30,7 @@ export function createPlanCommand(deps: CommandDeps): Command {
     const ctx = await deps.context(cmd);
     const input = await parseInput(planSchema, { feature, ...options }, cmd);
     const orchestration = await (await ctx.services()).orchestration();
-    // Planning a session again happens in the session's own project.
-    const existing = input.session ? await orchestration.find(input.session) : undefined;
-    const project = existing
-      ? await ownerProject(
-          ctx,
-          { name: existing.projectName },
-          input.project,
-          `Session ${existing.sessionId.slice(0, 8)}`,
-        )
-      : await currentProject(ctx, input.project);
+    const { project } = await sessionProject(ctx, orchestration, input.session, input.project);
     if (input.dryRun) {
       const prompt = await orchestration.planPrompt(project, input.feature ?? '');
       return ctx.output.result({ dryRun: true, prompt }, (d) => ctx.output.write(d.prompt));

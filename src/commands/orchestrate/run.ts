@@ -5,7 +5,7 @@ import { AppError, ValidationError } from '../../core/errors.js';
 import type { SessionRecord } from '../../db/repositories/orchestration-repository.js';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
-import { addProjectOption, currentProject, ownerProject } from '../workflow/shared.js';
+import { addProjectOption } from '../workflow/shared.js';
 import {
   addContextOptions,
   contextFields,
@@ -13,6 +13,7 @@ import {
   indexProgress,
 } from './context-options.js';
 import { staleWarning, toSessionJson } from './render.js';
+import { sessionProject } from './session-project.js';
 import { withSpinner } from './spinner.js';
 
 const runSchema = (z: Zod) =>
@@ -60,15 +61,12 @@ export function createRunCommand(deps: CommandDeps): Command {
     const output = outputFilePath(ctx.cwd, input.output);
     if (output) checkOutputFile(output, Boolean(input.overwrite));
     const orchestration = await (await ctx.services()).orchestration();
-    const existing = input.session ? await orchestration.find(input.session) : undefined;
-    const project = existing
-      ? await ownerProject(
-          ctx,
-          { name: existing.projectName },
-          input.project,
-          `Session ${existing.sessionId.slice(0, 8)}`,
-        )
-      : await currentProject(ctx, input.project);
+    const { existing, project } = await sessionProject(
+      ctx,
+      orchestration,
+      input.session,
+      input.project,
+    );
     const { runOrchestration } = await import('../../services/orchestration-run.js');
     let current: SessionRecord | undefined = existing;
     try {

@@ -15,9 +15,18 @@ import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
 const CACHE_VERSION = 2;
-/** Only this much of a file's text is indexed (less of a test's): its start says what it is about. */
+/**
+ * Only this much of a file's text is indexed: its start says what it is about. Tests are
+ * indexed by their paths and names alone: they come in as neighbours of the code they test,
+ * and in large repositories they are most of the files.
+ */
 const INDEXED_CHARS = 32 * 1024;
-const INDEXED_TEST_CHARS = 4 * 1024;
+/**
+ * The text of all files indexed at once stays under this, so that memory stays bounded on
+ * very large trees: past it each file's share shrinks (never below MIN_INDEXED_CHARS).
+ */
+const INDEXED_TOTAL_CHARS = 64 * 1024 * 1024;
+const MIN_INDEXED_CHARS = 1024;
 const DEFINED_NAME =
   /\b(?:class|def|function|func|interface|type|struct|enum|trait|fn|module|record|object)\s+([A-Za-z_$][\w$]*)/g;
 
@@ -125,10 +134,10 @@ async function loadCache(file: string, realRoot: string, head: string | null) {
   }
 }
 
-function document(root: string, realRoot: string, path: string) {
+function document(root: string, realRoot: string, path: string, share: number) {
   const read = readInside(root, realRoot, path);
   if ('skipped' in read) return null;
-  const text = read.text.slice(0, isTestPath(path) ? INDEXED_TEST_CHARS : INDEXED_CHARS);
+  const text = isTestPath(path) ? '' : read.text.slice(0, share);
   const names = [...read.text.matchAll(DEFINED_NAME)].map((match) => match[1]).join(' ');
   const doc: Doc = { id: path, path: pathTerms(path), names, text };
   let lines = 1;
@@ -170,8 +179,13 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
     const known = files.get(path)?.stat;
     return !known || known[0] !== stat?.size || known[1] !== stat?.mtimeMs;
   });
+  const sources = wanted.filter((path) => !isTestPath(path)).length;
+  const share = Math.max(
+    MIN_INDEXED_CHARS,
+    Math.min(INDEXED_CHARS, Math.floor(INDEXED_TOTAL_CHARS / Math.max(1, sources))),
+  );
   stale.forEach((path, i) => {
-    const made = document(root, realRoot, path);
+    const made = document(root, realRoot, path, share);
     if (search.has(path)) search.discard(path);
     const stat = stats.get(path);
     // A file that cannot be read is remembered too, so that it is not tried again.

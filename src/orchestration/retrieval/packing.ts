@@ -61,8 +61,8 @@ function merge(ranges: LineRange[]): LineRange[] {
 export class Packer {
   used = 0;
   /**
-   * Each file's tokens line by line, counted once and scaled so that they add up to the
-   * whole file's count as rendered: choosing excerpts sums them instead of counting again.
+   * Each file's tokens line by line: its exact count as rendered, shared out by line length.
+   * Choosing excerpts sums them; what is kept is counted exactly.
    */
   private readonly lineTokens = new Map<string, number[]>();
 
@@ -152,13 +152,13 @@ export class Packer {
     const known = this.lineTokens.get(path);
     if (known) return known;
     const width = String(lines.length).length;
-    const counts = lines.map((line) => this.count(line) + 3);
     const rendered = lines.map(
       (line, i) => `${String(i + 1).padStart(width)}|${line ? ` ${line}` : ''}`,
     );
+    // One exact count of the whole file, shared out between its lines by their length.
     const exact = this.count(rendered.join('\n'));
-    const sum = counts.reduce((a, b) => a + b, 0);
-    const scaled = counts.map((n) => (n * exact) / Math.max(1, sum));
+    const chars = rendered.reduce((sum, line) => sum + line.length + 1, 0);
+    const scaled = rendered.map((line) => ((line.length + 1) * exact) / Math.max(1, chars));
     this.lineTokens.set(path, scaled);
     return scaled;
   }

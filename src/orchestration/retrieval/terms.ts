@@ -15,7 +15,7 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-const MAX_REPEATS = 8;
+const MAX_REPEATS = 3;
 const WORD = /[\p{L}\p{N}_$]+/gu;
 const PART = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\p{L}+|[0-9]+/gu;
 
