@@ -85,6 +85,15 @@ export function printContext(output: Output, context: CodebaseContext): void {
   );
   if (context.budget.mapTokens > 0)
     output.info(`Repository map: ${context.budget.mapTokens} tokens`);
-  for (const skipped of context.skipped) output.info(`Left out ${skipped.path}: ${skipped.reason}`);
+  const overBudget = context.skipped.filter((s) => s.reason === 'over the context budget');
+  for (const skipped of context.skipped) {
+    if (skipped.reason !== 'over the context budget')
+      output.info(`Left out ${skipped.path}: ${skipped.reason}`);
+  }
+  if (overBudget.length > 0) {
+    const shown = overBudget.slice(0, 5).map((s) => s.path);
+    const more = overBudget.length > 5 ? `, and ${overBudget.length - 5} more` : '';
+    output.info(`Left out for the budget: ${shown.join(', ')}${more} (--json lists them)`);
+  }
   output.info(`Context: ${budgetLine(context)}`);
 }
