@@ -50,13 +50,12 @@ describe('ranking a codebase against the feature request', () => {
     expect(context.codebaseContext).toContain('601| /** The invoice total, rounded. */');
     expect(context.codebaseContext).toContain('604|   return Math.round(sum * 100) / 100;');
     expect(context.codebaseContext).not.toContain('formatHelper3(');
-    // The best file leads the ranking; what imports it and its test come along (each is also a
-    // hit of its own here, by the path it imports).
+    // The best file leads the ranking; what imports it and its test come along.
     const ranked = context.files.filter((f) => f.reason !== 'key file');
     expect(ranked[0]?.path).toBe('src/billing/invoice.ts');
     const reasons = Object.fromEntries(context.files.map((f) => [f.path, f.reason]));
     expect(['ranked', 'imports a hit']).toContain(reasons['src/billing/tax.ts']);
-    expect(['ranked', 'test of a hit']).toContain(reasons['tests/invoice.test.ts']);
+    expect(reasons['tests/invoice.test.ts']).toBe('test of a hit');
     expect(context.budget.usedTokens).toBeLessThanOrEqual(3_000);
   });
 

@@ -14,12 +14,8 @@ import { readInside, unreadable } from './repo-files.js';
 import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
-const CACHE_VERSION = 2;
-/**
- * Only this much of a file's text is indexed: its start says what it is about. Tests are
- * indexed by their paths and names alone: they come in as neighbours of the code they test,
- * and in large repositories they are most of the files.
- */
+const CACHE_VERSION = 3;
+/** Only this much of a file's text is indexed: its start says what it is about. */
 const INDEXED_CHARS = 32 * 1024;
 /**
  * The text of all files indexed at once stays under this, so that memory stays bounded on
@@ -137,7 +133,7 @@ async function loadCache(file: string, realRoot: string, head: string | null) {
 function document(root: string, realRoot: string, path: string, share: number) {
   const read = readInside(root, realRoot, path);
   if ('skipped' in read) return null;
-  const text = isTestPath(path) ? '' : read.text.slice(0, share);
+  const text = read.text.slice(0, share);
   const names = [...read.text.matchAll(DEFINED_NAME)].map((match) => match[1]).join(' ');
   const doc: Doc = { id: path, path: pathTerms(path), names, text };
   let lines = 1;
@@ -195,7 +191,9 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
       imports: made?.imports ?? [],
       ...(made ? {} : { unread: true }),
     });
-    if (made) search.add(made.doc);
+    // Tests are not searched: they come in as the neighbours of the code they test (and in
+    // large repositories they are most of the files).
+    if (made && !isTestPath(path)) search.add(made.doc);
     if ((i + 1) % 1000 === 0) options.onProgress?.({ indexed: i + 1, total: stale.length });
   });
   const index = new FileIndex(search, files, head, stale.length);

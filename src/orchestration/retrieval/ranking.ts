@@ -11,7 +11,7 @@ import { codeTerms, isTestPath } from './terms.js';
 /** How many of the leading files are parsed for their definitions. */
 export const PARSED_FILES = 30;
 /** Only this much of a definition's text is searched. */
-const DEFINITION_CHARS = 1_000;
+const DEFINITION_CHARS = 600;
 /** How many of the best hits lend their neighbours a share of their score. */
 const NEIGHBOUR_SOURCES = 5;
 
@@ -41,15 +41,9 @@ export interface RankOptions {
 
 export async function rankCodebase(options: RankOptions): Promise<RankedFile[]> {
   const { index, request, allowed } = options;
-  const wantsTests = /\btest/i.test(request);
   const hits = index
     .rank(request)
     .filter((hit) => allowed(hit.path))
-    .map((hit) => ({
-      ...hit,
-      // A test mentions what it tests as often as the code does; the code comes first.
-      score: isTestPath(hit.path) && !wantsTests ? hit.score * 0.5 : hit.score,
-    }))
     .sort((a, b) => b.score - a.score);
   const best = hits[0]?.score ?? 0;
   if (!best) return [];
@@ -164,7 +158,7 @@ function addNeighbours(
   for (const [path, file] of index.files) {
     for (const specifier of file.imports) {
       // Cheap first: the import's last name must be a hit's name before it is resolved.
-      const source = stems.get(stemOf(specifier.replace(/::/g, '/').replace(/\./g, '/')));
+      const source = stems.get(importedName(specifier));
       if (!source || path === source.path) continue;
       if (resolver.resolve(path, specifier).includes(source.path))
         lift(
@@ -183,10 +177,23 @@ function addNeighbours(
   }
 }
 
+/** The last name of an import (`./cart/index.js` → cart, `pkg.models` → models, `crate::a::b` → b). */
+function importedName(specifier: string): string {
+  const parts = specifier
+    .replace(/\.(m|c)?[jt]sx?$/, '')
+    .split(/\/|::|\./)
+    .filter(Boolean);
+  const last = parts[parts.length - 1] ?? '';
+  const name = INDEX_NAMES.has(last) && parts.length > 1 ? (parts[parts.length - 2] ?? '') : last;
+  return name.toLowerCase();
+}
+
+const INDEX_NAMES = new Set(['index', '__init__', 'mod']);
+
 function stemOf(path: string): string {
   const name = posix.basename(path).replace(/\.[^.]*$/, '');
   return (
-    name === 'index' || name === '__init__' || name === 'mod'
+    INDEX_NAMES.has(name)
       ? posix.basename(posix.dirname(path))
       : name
   ).toLowerCase();
