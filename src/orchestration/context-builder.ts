@@ -10,6 +10,7 @@ import { contentHash } from './context-manifest.js';
 import { summarizeTree } from './file-tree.js';
 import {
   type FileIndexProgress,
+  gitHead,
   loadFileIndex,
   saveFileIndex,
   statFiles,
@@ -128,11 +129,14 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     model: options.model,
     windows: options.windows,
   });
-  const listed = await listFiles(root);
+  // git lists the files while the tokenizer loads.
+  const listing = listFiles(root);
+  const head = options.featureRequest ? gitHead(root) : Promise.resolve(null);
+  const count = await tokenCounter();
+  const listed = await listing;
   const excluded = (options.exclude ?? []).map((glob) => picomatch(glob, { dot: true }));
   const paths = listed.paths.filter((path) => !excluded.some((match) => match(path)));
   const { stats, symlinks } = statFiles(root, paths);
-  const count = await tokenCounter();
   const packer = new Packer(count, maxTokens);
   const files: IncludedFile[] = [];
   const skipped: CodebaseContext['skipped'] = [];
@@ -211,6 +215,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
       realRoot,
       stats,
       cacheDir: options.cacheDir,
+      head,
       onProgress: options.onProgress,
     });
     indexInfo = { files: index.files.size, read: index.read };
@@ -254,9 +259,8 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
       "=== Repository map (files not shown above, with their definitions' lines) ===\n";
     let parsed = 0;
     const mapDefinitions = async (path: string) => {
-      const known = ranked.find((file) => file.path === path)?.definitions;
-      if (known ?? index.files.get(path)?.definitions)
-        return known ?? index.files.get(path)?.definitions;
+      const known = index.files.get(path)?.definitions;
+      if (known) return known;
       if (parsed >= MAP_PARSED_FILES) return undefined;
       const text = await readText(path);
       if (text === null) return undefined;

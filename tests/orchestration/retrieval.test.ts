@@ -1,7 +1,7 @@
 // Ranking a codebase against a feature request: small repositories in several languages, a
 // large file that contributes only its relevant definition, the index cache, the budget.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/orchestration/context-builder.js';
@@ -160,6 +160,18 @@ describe('ranking a codebase against the feature request', () => {
     const third = await gatherContext({ root, featureRequest: request, cacheDir });
     expect(third.index).toEqual({ files: 9, read: 2 });
     expect(third.files.map((f) => f.path)).toContain('src/auth/hash.ts');
+    // A damaged cache is rebuilt, never trusted.
+    const cached = join(cacheDir, 'context-index', String(file));
+    const current = { version: 4, root: realpathSync(root), head: null };
+    for (const damage of [
+      '{"version": 4, "paths": 3',
+      JSON.stringify({ ...current, paths: ['x'] }),
+    ]) {
+      writeFileSync(cached, damage);
+      const rebuilt = await gatherContext({ root, featureRequest: request, cacheDir });
+      expect(rebuilt.index).toEqual({ files: 9, read: 9 });
+      expect(rebuilt.codebaseContext).toBe(third.codebaseContext);
+    }
   });
 
   it('fits the default budget to a model with a small context window', async () => {

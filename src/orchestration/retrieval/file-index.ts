@@ -14,7 +14,7 @@ import { readInside, unreadable } from './repo-files.js';
 import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 /** Only this much of a file's text is indexed: its start says what it is about. */
 const INDEXED_CHARS = 32 * 1024;
 /**
@@ -42,12 +42,36 @@ export interface IndexedFile {
   definitions?: Definition[];
 }
 
+/** The cache file: each file's facts in arrays by position, lighter to read than objects. */
 interface CacheData {
   version: number;
   root: string;
   head: string | null;
-  files: Record<string, IndexedFile>;
+  paths: string[];
+  /** size, modification time and line count of each path, one after the other. */
+  numbers: number[];
+  /** Positions of the files that could not be read. */
+  unread: number[];
+  imports: Record<number, string[]>;
+  definitions: Record<number, Definition[]>;
   index: ReturnType<MiniSearch['toJSON']>;
+}
+
+function filesFrom(data: CacheData): Map<string, IndexedFile> {
+  const files = new Map<string, IndexedFile>();
+  const unread = new Set(data.unread);
+  data.paths.forEach((path, i) => {
+    const file: IndexedFile = {
+      stat: [data.numbers[3 * i] ?? 0, data.numbers[3 * i + 1] ?? 0],
+      lines: data.numbers[3 * i + 2] ?? 0,
+      imports: data.imports[i] ?? [],
+    };
+    if (unread.has(i)) file.unread = true;
+    const definitions = data.definitions[i];
+    if (definitions) file.definitions = definitions;
+    files.set(path, file);
+  });
+  return files;
 }
 
 interface Doc {
@@ -118,14 +142,16 @@ function cacheFile(cacheDir: string, realRoot: string): string {
   return join(cacheDir, 'context-index', `${key}.json`);
 }
 
+/** The cached index and files, if the cache is there, current and whole; else null. */
 async function loadCache(file: string, realRoot: string, head: string | null) {
   const text = await readFile(file, 'utf8').catch(() => null);
   if (!text) return null;
   try {
     const data = JSON.parse(text) as CacheData;
     if (data.version !== CACHE_VERSION || data.root !== realRoot || data.head !== head) return null;
-    return data;
+    return { search: MiniSearch.loadJS<Doc>(data.index, OPTIONS), files: filesFrom(data) };
   } catch {
+    // A damaged cache is rebuilt.
     return null;
   }
 }
@@ -148,19 +174,20 @@ export interface IndexOptions {
   stats: Map<string, FileStat>;
   /** The user cache folder; without one the index is built in memory each time. */
   cacheDir?: string;
+  /** The git commit of the root (asked for by the caller while it does other work). */
+  head: Promise<string | null>;
   onProgress?: (progress: FileIndexProgress) => void;
 }
 
 /** The index, from the cache where it is still good, updated for the files that changed. */
 export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
   const { root, realRoot, stats } = options;
-  const head = await gitHead(root);
+  const head = await options.head;
   const file = options.cacheDir ? cacheFile(options.cacheDir, realRoot) : null;
   const cached = file ? await loadCache(file, realRoot, head) : null;
-  const search = cached
-    ? MiniSearch.loadJS<Doc>(cached.index, OPTIONS)
-    : new MiniSearch<Doc>(OPTIONS);
-  const files = new Map(Object.entries(cached?.files ?? {}));
+  const search = cached?.search ?? new MiniSearch<Doc>(OPTIONS);
+  const files = cached?.files ?? new Map<string, IndexedFile>();
+  const cachedCount = files.size;
 
   const wanted = [...stats.keys()].filter((path) => !unreadable(path));
   const wantedSet = new Set(wanted);
@@ -197,7 +224,7 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
     if ((i + 1) % 1000 === 0) options.onProgress?.({ indexed: i + 1, total: stale.length });
   });
   const index = new FileIndex(search, files, head, stale.length);
-  index.dirty = stale.length > 0 || !cached || files.size !== Object.keys(cached.files).length;
+  index.dirty = stale.length > 0 || !cached || files.size !== cachedCount;
   return index;
 }
 
@@ -214,9 +241,20 @@ export async function saveFileIndex(
     version: CACHE_VERSION,
     root: realRoot,
     head: index.head,
-    files: Object.fromEntries(index.files),
+    paths: [],
+    numbers: [],
+    unread: [],
+    imports: {},
+    definitions: {},
     index: index.search.toJSON(),
   };
+  for (const [path, file] of index.files) {
+    const at = data.paths.push(path) - 1;
+    data.numbers.push(file.stat[0], file.stat[1], file.lines);
+    if (file.unread) data.unread.push(at);
+    if (file.imports.length > 0) data.imports[at] = file.imports;
+    if (file.definitions) data.definitions[at] = file.definitions;
+  }
   try {
     await mkdir(join(cacheDir, 'context-index'), { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;

@@ -192,11 +192,7 @@ const INDEX_NAMES = new Set(['index', '__init__', 'mod']);
 
 function stemOf(path: string): string {
   const name = posix.basename(path).replace(/\.[^.]*$/, '');
-  return (
-    INDEX_NAMES.has(name)
-      ? posix.basename(posix.dirname(path))
-      : name
-  ).toLowerCase();
+  return (INDEX_NAMES.has(name) ? posix.basename(posix.dirname(path)) : name).toLowerCase();
 }
 
 /** The name of what a test file tests: `foo.test.ts`, `test_foo.py`, `foo_test.go`, `FooTest.java`. */
