@@ -9,9 +9,9 @@ import { ImportResolver } from './imports.js';
 import { codeTerms, isTestPath } from './terms.js';
 
 /** How many of the leading files are parsed for their definitions. */
-export const PARSED_FILES = 30;
+export const PARSED_FILES = 24;
 /** Only this much of a definition's text is searched. */
-const DEFINITION_CHARS = 600;
+const DEFINITION_CHARS = 400;
 /** How many of the best hits lend their neighbours a share of their score. */
 const NEIGHBOUR_SOURCES = 5;
 
@@ -168,13 +168,17 @@ function addNeighbours(
         );
     }
   }
-  for (const source of sources) {
-    const stem = stemOf(source.path);
-    for (const path of paths) {
-      if (isTestPath(path) && testedName(path) === stem)
-        lift(path, source.score * 0.35, 'test of a hit');
-    }
+  const testsOf = new Map<string, string[]>();
+  for (const path of paths) {
+    if (!isTestPath(path)) continue;
+    const name = testedName(path);
+    if (stems.has(name)) testsOf.set(name, [...(testsOf.get(name) ?? []), path]);
   }
+  for (const source of sources) {
+    for (const path of testsOf.get(stemOf(source.path)) ?? [])
+      lift(path, source.score * 0.35, 'test of a hit');
+  }
+
 }
 
 /** The last name of an import (`./cart/index.js` → cart, `pkg.models` → models, `crate::a::b` → b). */
