@@ -9,9 +9,9 @@ import { ImportResolver } from './imports.js';
 import { codeTerms, isTestPath } from './terms.js';
 
 /** How many of the leading files are parsed for their definitions. */
-export const PARSED_FILES = 24;
+export const PARSED_FILES = 30;
 /** Only this much of a definition's text is searched. */
-const DEFINITION_CHARS = 400;
+const DEFINITION_CHARS = 600;
 /** How many of the best hits lend their neighbours a share of their score. */
 const NEIGHBOUR_SOURCES = 5;
 
