@@ -8,6 +8,12 @@ import { ValidationError } from '../core/errors.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
 import { type CodebaseContext, gatherContext } from '../orchestration/context-builder.js';
 import { summarizeTree } from '../orchestration/file-tree.js';
+import {
+  LOCATE_MAP_TOKENS,
+  type LocateResult,
+  locatePrompt,
+  parseLocateAnswer,
+} from '../orchestration/locate.js';
 import type { FileIndexProgress } from '../orchestration/retrieval/file-index.js';
 
 /** The plan phase sees a map of this many tokens: enough to name the real modules. */
@@ -99,4 +105,40 @@ export async function planView(
     fileTree: summarizeTree(context.paths, 60, new Set(context.symlinks)),
     repoMap: context.repoMap || '(no file matched the request)',
   };
+}
+
+/**
+ * The locate step: the model names the files and definitions it needs from the ranked map
+ * (`ask` sends the prompt as a call of the session). An answer that cannot be used leaves the
+ * choice to the ranking, with a warning.
+ */
+export async function locateFiles(
+  environment: ContextEnvironment,
+  project: ProjectRecord,
+  featureRequest: string,
+  flags: ContextFlags & { onWarning?: (message: string) => void },
+  ask: (prompt: string) => Promise<string>,
+): Promise<LocateResult | null> {
+  const candidates = await codebaseContext(environment, project, featureRequest, {
+    ...flags,
+    mapOnly: true,
+    maxTokens: LOCATE_MAP_TOKENS,
+  });
+  if (!candidates.repoMap) return null;
+  const answer = await ask(locatePrompt(featureRequest, candidates));
+  const links = new Set(candidates.symlinks);
+  const fallback = 'the ranking alone chose the files';
+  try {
+    const result = await parseLocateAnswer(
+      answer,
+      candidates.paths.filter((path) => !links.has(path)),
+    );
+    if (result.files.length === 0)
+      flags.onWarning?.(`The locate step named no usable file: ${fallback}`);
+    return result;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    flags.onWarning?.(`The locate step's answer could not be used (${reason}): ${fallback}`);
+    return null;
+  }
 }

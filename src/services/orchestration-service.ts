@@ -15,12 +15,6 @@ import type { ProjectRecord } from '../db/repositories/project-repository.js';
 import type { CodebaseContext } from '../orchestration/context-builder.js';
 import { buildManifest, changedFiles, parseManifest } from '../orchestration/context-manifest.js';
 import { parseComplexity, parseTimeEstimate } from '../orchestration/estimates.js';
-import {
-  LOCATE_MAP_TOKENS,
-  type LocateResult,
-  locatePrompt,
-  parseLocateAnswer,
-} from '../orchestration/locate.js';
 import { resolveTemplate } from '../orchestration/phase-templates.js';
 import { ExtractionError, extractTemplates } from '../orchestration/template-processor.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
@@ -28,6 +22,7 @@ import {
   type ContextEnvironment,
   type ContextFlags,
   codebaseContext,
+  locateFiles,
   planView,
   projectVariables,
 } from './orchestration-context.js';
@@ -191,7 +186,12 @@ export class OrchestrationService {
     this.preflight(project, options);
     try {
       const flags = { ...options, model: this.modelFor(project, session.model, options.flags) };
-      const located = options.locate === false ? null : await this.locate(project, session, flags);
+      const located =
+        options.locate === false
+          ? null
+          : await locateFiles(this.deps, project, session.featureRequest, flags, (prompt) =>
+              this.ask(project, session, 'locate', prompt, options),
+            );
       const context = await codebaseContext(this.deps, project, session.featureRequest, {
         ...flags,
         requested: located?.files,
@@ -233,43 +233,6 @@ export class OrchestrationService {
       timeEstimate: session.timeEstimate ?? '',
       executionNotes: session.executionNotes ?? '',
     });
-  }
-
-  /**
-   * The locate step: the model names the files and definitions it needs from the ranked map.
-   * An answer that cannot be used leaves the choice to the ranking, with a warning.
-   */
-  private async locate(
-    project: ProjectRecord,
-    session: SessionRecord,
-    options: PhaseOptions & ContextFlags & AnalyzeOptions,
-  ): Promise<LocateResult | null> {
-    const candidates = await codebaseContext(this.deps, project, session.featureRequest, {
-      ...options,
-      mapOnly: true,
-      maxTokens: LOCATE_MAP_TOKENS,
-    });
-    if (!candidates.repoMap) return null;
-    const prompt = locatePrompt(session.featureRequest, candidates);
-    const answer = await this.ask(project, session, 'locate', prompt, options);
-    const links = new Set(candidates.symlinks);
-    try {
-      const result = await parseLocateAnswer(
-        answer,
-        candidates.paths.filter((path) => !links.has(path)),
-      );
-      if (result.files.length === 0)
-        options.onWarning?.(
-          'The locate step named no usable file: the ranking alone chose the files',
-        );
-      return result;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      options.onWarning?.(
-        `The locate step's answer could not be used (${reason}): the ranking alone chose the files`,
-      );
-      return null;
-    }
   }
 
   /** Files the analysis read that have changed since (the plan may be out of date). */

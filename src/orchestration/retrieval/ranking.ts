@@ -178,7 +178,6 @@ function addNeighbours(
     for (const path of testsOf.get(stemOf(source.path)) ?? [])
       lift(path, source.score * 0.35, 'test of a hit');
   }
-
 }
 
 /** The last name of an import (`./cart/index.js` → cart, `pkg.models` → models, `crate::a::b` → b). */
