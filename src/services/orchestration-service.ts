@@ -22,6 +22,7 @@ import {
   type ContextEnvironment,
   type ContextFlags,
   codebaseContext,
+  contextRoot,
   locateFiles,
   planView,
   projectVariables,
@@ -183,6 +184,8 @@ export class OrchestrationService {
     const session = await this.find(prefix);
     this.checkOrder(session, 'analysis', options.force);
     const project = await this.project(session);
+    // A root that is not there is bad input: refused before the session records anything.
+    contextRoot(this.deps.cwd, project, options.root);
     this.preflight(project, options);
     try {
       const flags = { ...options, model: this.modelFor(project, session.model, options.flags) };

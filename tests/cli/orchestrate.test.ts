@@ -241,6 +241,8 @@ describe('orchestrate', () => {
     expect((await cli('orchestrate', 'analyze', id, '--root', 'nowhere')).stderr).toMatch(
       /does not exist/,
     );
+    // Bad input changes nothing: the session does not record it as a failed phase.
+    expect(json(await cli('orchestrate', 'show', id, '--json')).lastError).toBeNull();
     expect((await cli('orchestrate', 'show', 'zzzz')).stderr).toMatch(/No session with id zzzz/);
     expect((await cli('orchestrate', 'plan', '-p', 'ghost', 'x')).stderr).toMatch(
       /Project "ghost" not found/,
