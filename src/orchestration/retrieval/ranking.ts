@@ -84,26 +84,28 @@ async function scoreDefinitions(
     tokenize: codeTerms,
     processTerm: (term) => term,
   });
-  const all: { path: string; definition: Definition }[] = [];
+  const all: { path: string; definition: ScoredDefinition }[] = [];
   for (const path of paths) {
     const text = await options.readText(path);
     if (text === null) continue;
-    const lines = text.split('\n');
-    const definitions = await definitionsOf(options.index, path, text);
+    const starts = lineStarts(text);
+    const definitions = (await definitionsOf(options.index, path, text)).map((definition) => ({
+      ...definition,
+      score: 0,
+    }));
     for (const definition of definitions) {
+      const from = starts[definition.start - 1] ?? 0;
+      const to = starts[definition.end] ?? text.length;
       search.add({
         id: all.length,
         name: `${definition.name} ${definition.signature}`,
         // A class's first lines say what it is; its members are definitions of their own.
-        text: lines
-          .slice(definition.start - 1, definition.end)
-          .join('\n')
-          .slice(0, DEFINITION_CHARS),
+        text: text.slice(from, Math.min(to, from + DEFINITION_CHARS)),
       });
       all.push({ path, definition });
     }
     const file = ranked.get(path);
-    if (file) file.definitions = definitions.map((definition) => ({ ...definition, score: 0 }));
+    if (file) file.definitions = definitions;
   }
   const hits = search.search(options.request, {
     boost: { name: 3 },
@@ -116,11 +118,7 @@ async function scoreDefinitions(
   for (const hit of hits) {
     const entry = all[hit.id as number];
     if (!entry) continue;
-    const file = ranked.get(entry.path);
-    const scored = file?.definitions?.find(
-      (d) => d.start === entry.definition.start && d.name === entry.definition.name,
-    );
-    if (scored) scored.score = hit.score / best;
+    entry.definition.score = hit.score / best;
     bestOfFile.set(entry.path, Math.max(bestOfFile.get(entry.path) ?? 0, hit.score / best));
   }
   for (const [path, score] of bestOfFile) {
@@ -192,6 +190,13 @@ function importedName(specifier: string): string {
 }
 
 const INDEX_NAMES = new Set(['index', '__init__', 'mod']);
+
+/** The offset at which each line starts (and, last, the text's length). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
 
 function stemOf(path: string): string {
   const name = posix.basename(path).replace(/\.[^.]*$/, '');
