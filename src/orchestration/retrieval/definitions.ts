@@ -245,16 +245,21 @@ export async function extractDefinitions(path: string, text: string): Promise<De
   const language = languageOf(path);
   const grammar = language ? GRAMMARS[language] : undefined;
   if (!grammar || text.length > MAX_PARSED_CHARS) return textBlocks(text);
-  const parser = await parserFor(grammar);
-  const tree = parser.parse(text);
+  let parser: TreeSitter.Parser | undefined;
+  let tree: TreeSitter.Tree | null | undefined;
   try {
+    parser = await parserFor(grammar);
+    tree = parser.parse(text);
     if (!tree) return textBlocks(text);
     const found: Definition[] = [];
     collect(tree.rootNode, grammar, 0, found);
     return found.length > 0 ? found : textBlocks(text);
+  } catch {
+    // A grammar that cannot load or parse costs the file its structure, not the context.
+    return textBlocks(text);
   } finally {
     tree?.delete();
-    parser.delete();
+    parser?.delete();
   }
 }
 
