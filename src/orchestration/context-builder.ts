@@ -136,7 +136,8 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
   const listed = await listing;
   const excluded = (options.exclude ?? []).map((glob) => picomatch(glob, { dot: true }));
   const paths = listed.paths.filter((path) => !excluded.some((match) => match(path)));
-  const { stats, symlinks } = statFiles(root, paths);
+  const { stats, symlinks } = statFiles(root, paths, listed.links);
+  const listedPaths = new Set(paths);
   const packer = new Packer(count, maxTokens);
   const files: IncludedFile[] = [];
   const skipped: CodebaseContext['skipped'] = [];
@@ -220,7 +221,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     });
     indexInfo = { files: index.files.size, read: index.read };
     for (const { path, symbols } of options.requested ?? []) {
-      if (chosen.has(path) || !stats.has(path)) continue;
+      if (chosen.has(path) || !listedPaths.has(path)) continue;
       chosen.add(path);
       const text = await wantedText(path);
       if (text === null) continue;
@@ -234,6 +235,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
     }
     const ranked = await rankCodebase({
       index,
+      paths,
       request,
       allowed: (path) => !chosen.has(path),
       readText,

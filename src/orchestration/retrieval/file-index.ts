@@ -14,7 +14,7 @@ import { readInside, unreadable } from './repo-files.js';
 import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 /** Only this much of a file's text is indexed: its start says what it is about. */
 const INDEXED_CHARS = 32 * 1024;
 /**
@@ -170,7 +170,7 @@ function document(root: string, realRoot: string, path: string, share: number) {
 export interface IndexOptions {
   root: string;
   realRoot: string;
-  /** Every listed path with its lstat (symlinks are listed but never indexed). */
+  /** The listed source files with their lstat (symlinks and tests are never indexed). */
   stats: Map<string, FileStat>;
   /** The user cache folder; without one the index is built in memory each time. */
   cacheDir?: string;
@@ -218,9 +218,7 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
       imports: made?.imports ?? [],
       ...(made ? {} : { unread: true }),
     });
-    // Tests are not searched: they come in as the neighbours of the code they test (and in
-    // large repositories they are most of the files).
-    if (made && !isTestPath(path)) search.add(made.doc);
+    if (made) search.add(made.doc);
     if ((i + 1) % 1000 === 0) options.onProgress?.({ indexed: i + 1, total: stale.length });
   });
   const index = new FileIndex(search, files, head, stale.length);
@@ -265,11 +263,16 @@ export async function saveFileIndex(
   }
 }
 
-/** The size and modification time of every listed regular file; symlinks apart, not followed. */
-export function statFiles(root: string, paths: string[]) {
+/**
+ * The size and modification time of every listed source file, and which listed paths are
+ * symlinks (never followed). Tests are not looked at: they are not searched, only found by
+ * their names beside the code they test, and read (under the same rules) if chosen.
+ */
+export function statFiles(root: string, paths: string[], links: Set<string>) {
   const stats = new Map<string, FileStat>();
-  const symlinks: string[] = [];
+  const found = new Set(links);
   for (const path of paths) {
+    if (isTestPath(path) || links.has(path)) continue;
     let info: ReturnType<typeof lstatSync> | undefined;
     try {
       info = lstatSync(join(root, path));
@@ -277,7 +280,7 @@ export function statFiles(root: string, paths: string[]) {
       continue;
     }
     if (info.isFile()) stats.set(path, { size: info.size, mtimeMs: info.mtimeMs });
-    else if (info.isSymbolicLink()) symlinks.push(path);
+    else if (info.isSymbolicLink()) found.add(path);
   }
-  return { stats, symlinks };
+  return { stats, symlinks: paths.filter((path) => found.has(path)) };
 }

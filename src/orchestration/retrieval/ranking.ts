@@ -32,6 +32,8 @@ export interface RankedFile {
 
 export interface RankOptions {
   index: FileIndex;
+  /** Every listed path: tests are found among them by name. */
+  paths: string[];
   request: string;
   /** Paths the ranking may return (not excluded, not forced in already). */
   allowed: (path: string) => boolean;
@@ -56,7 +58,7 @@ export async function rankCodebase(options: RankOptions): Promise<RankedFile[]> 
     hits.slice(0, PARSED_FILES).map((hit) => hit.path),
     ranked,
   );
-  addNeighbours(index, ranked, allowed);
+  addNeighbours(index, options.paths, ranked, allowed);
   return [...ranked.values()].sort((a, b) => b.score - a.score);
 }
 
@@ -130,6 +132,7 @@ async function scoreDefinitions(
 /** What the best hits import, what imports them, and their tests, each lifted by the hit. */
 function addNeighbours(
   index: FileIndex,
+  paths: string[],
   ranked: Map<string, RankedFile>,
   allowed: (path: string) => boolean,
 ) {
@@ -137,11 +140,11 @@ function addNeighbours(
     .filter((file) => !isTestPath(file.path))
     .sort((a, b) => b.score - a.score)
     .slice(0, NEIGHBOUR_SOURCES);
-  const paths = [...index.files.keys()];
-  const resolver = new ImportResolver(paths);
+  const resolver = new ImportResolver([...index.files.keys()]);
   const lift = (path: string, score: number, reason: RankReason) => {
+    // Tests are not in the index: they are read, under the same rules, if they are chosen.
     const known = index.files.get(path);
-    if (!allowed(path) || !known || known.unread) return;
+    if (!allowed(path) || (!known && !isTestPath(path)) || known?.unread) return;
     const file = ranked.get(path);
     if (!file) ranked.set(path, { path, score, reason });
     else if (file.score < score) Object.assign(file, { score, reason });
@@ -159,11 +162,7 @@ function addNeighbours(
       const source = stems.get(importedName(specifier));
       if (!source || path === source.path) continue;
       if (resolver.resolve(path, specifier).includes(source.path))
-        lift(
-          path,
-          source.score * (isTestPath(path) ? 0.35 : 0.4),
-          isTestPath(path) ? 'test of a hit' : 'imports a hit',
-        );
+        lift(path, source.score * 0.4, 'imports a hit');
     }
   }
   const testsOf = new Map<string, string[]>();

@@ -64,17 +64,37 @@ const BINARY_EXTENSIONS =
   /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|exe|dll|so|dylib|a|o|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|webm|wav|flac|ogg|sqlite|db|pyc)$/i;
 const run = promisify(execFile);
 
-export async function gitFiles(root: string): Promise<string[] | null> {
-  try {
-    const { stdout } = await run(
-      'git',
-      ['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
-      {
-        cwd: root,
-        maxBuffer: 256 * 1024 * 1024,
-      },
+/** A listing: the paths, and those of them known to be symlinks without a look at each. */
+interface Listing {
+  paths: string[];
+  links: string[];
+}
+
+/**
+ * git's file list: tracked files with their modes (120000 is a symlink) and untracked files
+ * that are not ignored, asked for at once.
+ */
+async function gitFiles(root: string): Promise<Listing | null> {
+  const git = (args: string[]) =>
+    run('git', args, { cwd: root, maxBuffer: 256 * 1024 * 1024 }).then(({ stdout }) =>
+      stdout.split('\0').filter(Boolean),
     );
-    return stdout.split('\0').filter(Boolean);
+  try {
+    const [staged, untracked] = await Promise.all([
+      git(['ls-files', '--cached', '--stage', '-z']),
+      git(['ls-files', '--others', '--exclude-standard', '-z']),
+    ]);
+    const paths = new Set<string>();
+    const links: string[] = [];
+    for (const entry of staged) {
+      const tab = entry.indexOf('\t');
+      const path = entry.slice(tab + 1);
+      if (paths.has(path)) continue;
+      paths.add(path);
+      if (entry.startsWith('120000 ')) links.push(path);
+    }
+    for (const path of untracked) paths.add(path);
+    return { paths: [...paths].sort(), links };
   } catch {
     return null;
   }
@@ -94,8 +114,9 @@ function ignored(scopes: Rules[], path: string): boolean {
 }
 
 /** Every file and symlink under root (symlinks are not entered), skipping ignored paths and the usual dependency and build folders. */
-export async function walk(root: string): Promise<string[]> {
+async function walk(root: string): Promise<Listing> {
   const files: string[] = [];
+  const links: string[] = [];
   const visit = async (dir: string, scopes: Rules[]) => {
     const base = relative(root, dir).split(sep).join('/');
     const local = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => null);
@@ -109,11 +130,12 @@ export async function walk(root: string): Promise<string[]> {
         }
       } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(here, path)) {
         files.push(path);
+        if (entry.isSymbolicLink()) links.push(path);
       }
     }
   };
   await visit(root, []);
-  return files.sort();
+  return { paths: files.sort(), links };
 }
 
 /** Why a file's contents must not be read, if they must not. */
@@ -192,12 +214,15 @@ export interface FileList {
   source: 'git' | 'walk';
   /** Every path, dependency and build folders left out. */
   paths: string[];
+  /** Paths known from the listing itself to be symlinks (tracked ones in git, all in a walk). */
+  links: Set<string>;
 }
 
 export async function listFiles(root: string): Promise<FileList> {
   const fromGit = await gitFiles(root);
-  const paths = (fromGit ?? (await walk(root))).filter(
+  const listing = fromGit ?? (await walk(root));
+  const paths = listing.paths.filter(
     (path) => !path.split('/').some((part) => SKIPPED_DIRS.has(part)),
   );
-  return { source: fromGit ? 'git' : 'walk', paths };
+  return { source: fromGit ? 'git' : 'walk', paths, links: new Set(listing.links) };
 }
