@@ -136,7 +136,7 @@ export async function gatherContext(options: ContextOptions): Promise<CodebaseCo
   const listed = await listing;
   const excluded = (options.exclude ?? []).map((glob) => picomatch(glob, { dot: true }));
   const paths = listed.paths.filter((path) => !excluded.some((match) => match(path)));
-  const { stats, symlinks } = statFiles(root, paths, listed.links);
+  const { stats, symlinks } = statFiles(root, { ...listed, paths });
   const listedPaths = new Set(paths);
   const packer = new Packer(count, maxTokens);
   const files: IncludedFile[] = [];

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/orchestration/context-builder.js';
 import { summarizeTree } from '../../src/orchestration/file-tree.js';
@@ -85,6 +87,25 @@ describe('gatherContext', () => {
     const context = await gatherContext({ root });
     expect(context.source).toBe('git');
     expect(context.fileTree.split('\n').sort()).toEqual(['.gitignore', 'README.md', 'tracked.ts']);
+  });
+
+  it('knows symlinks among tests, tracked (from git) or not, and reads none of them', async () => {
+    const outside = tree({ 'secret.txt': 'OUTSIDE-MARKER a\n' });
+    const root = tree({ 'src/a.ts': 'export const a = 1;\n' });
+    mkdirSync(join(root, 'tests'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'tests', 'a.test.ts'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'tests', 'new.test.ts'));
+    const context = await gatherContext({ root, featureRequest: 'a', globs: ['tests/**'] });
+    expect(context.symlinks).toEqual(['tests/a.test.ts', 'tests/new.test.ts']);
+    expect(context.fileTree).toContain('tests/new.test.ts -> (symlink, not followed)');
+    expect(context.codebaseContext).not.toContain('OUTSIDE-MARKER');
+    expect(context.skipped).toContainEqual({
+      path: 'tests/a.test.ts',
+      reason: 'symlink, not followed',
+    });
   });
 
   it('keeps within the token budget, cutting the last file short and skipping the rest', async () => {

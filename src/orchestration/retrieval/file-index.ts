@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import MiniSearch from 'minisearch';
 import type { Definition } from './definitions.js';
 import { importsOf } from './imports.js';
-import { readInside, unreadable } from './repo-files.js';
+import { type FileList, readInside, unreadable } from './repo-files.js';
 import { codeTerms, isTestPath, pathTerms } from './terms.js';
 
 /** Bumped whenever what the cache holds changes shape or meaning. */
@@ -189,7 +189,8 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
   const files = cached?.files ?? new Map<string, IndexedFile>();
   const cachedCount = files.size;
 
-  const wanted = [...stats.keys()].filter((path) => !unreadable(path));
+  // Tests are not searched: they are found by their names beside the code they test.
+  const wanted = [...stats.keys()].filter((path) => !unreadable(path) && !isTestPath(path));
   const wantedSet = new Set(wanted);
   for (const path of [...files.keys()]) {
     if (!wantedSet.has(path)) {
@@ -202,10 +203,9 @@ export async function loadFileIndex(options: IndexOptions): Promise<FileIndex> {
     const known = files.get(path)?.stat;
     return !known || known[0] !== stat?.size || known[1] !== stat?.mtimeMs;
   });
-  const sources = wanted.filter((path) => !isTestPath(path)).length;
   const share = Math.max(
     MIN_INDEXED_CHARS,
-    Math.min(INDEXED_CHARS, Math.floor(INDEXED_TOTAL_CHARS / Math.max(1, sources))),
+    Math.min(INDEXED_CHARS, Math.floor(INDEXED_TOTAL_CHARS / Math.max(1, wanted.length))),
   );
   stale.forEach((path, i) => {
     const made = document(root, realRoot, path, share);
@@ -265,14 +265,15 @@ export async function saveFileIndex(
 
 /**
  * The size and modification time of every listed source file, and which listed paths are
- * symlinks (never followed). Tests are not looked at: they are not searched, only found by
- * their names beside the code they test, and read (under the same rules) if chosen.
+ * symlinks (never followed). Tests the listing knows the kind of are not looked at: they are
+ * not searched, only found by their names beside the code they test, and read (under the
+ * same rules) if chosen.
  */
-export function statFiles(root: string, paths: string[], links: Set<string>) {
+export function statFiles(root: string, list: FileList) {
   const stats = new Map<string, FileStat>();
-  const found = new Set(links);
-  for (const path of paths) {
-    if (isTestPath(path) || links.has(path)) continue;
+  const found = new Set(list.links);
+  for (const path of list.paths) {
+    if (list.links.has(path) || (isTestPath(path) && !list.unknown.has(path))) continue;
     let info: ReturnType<typeof lstatSync> | undefined;
     try {
       info = lstatSync(join(root, path));
@@ -282,5 +283,5 @@ export function statFiles(root: string, paths: string[], links: Set<string>) {
     if (info.isFile()) stats.set(path, { size: info.size, mtimeMs: info.mtimeMs });
     else if (info.isSymbolicLink()) found.add(path);
   }
-  return { stats, symlinks: paths.filter((path) => found.has(path)) };
+  return { stats, symlinks: list.paths.filter((path) => found.has(path)) };
 }

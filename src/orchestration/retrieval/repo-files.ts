@@ -64,10 +64,11 @@ const BINARY_EXTENSIONS =
   /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|exe|dll|so|dylib|a|o|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|webm|wav|flac|ogg|sqlite|db|pyc)$/i;
 const run = promisify(execFile);
 
-/** A listing: the paths, and those of them known to be symlinks without a look at each. */
+/** A listing: the paths, those known to be symlinks, and those whose kind is not known. */
 interface Listing {
   paths: string[];
   links: string[];
+  unknown: string[];
 }
 
 /**
@@ -94,7 +95,7 @@ async function gitFiles(root: string): Promise<Listing | null> {
       if (entry.startsWith('120000 ')) links.push(path);
     }
     for (const path of untracked) paths.add(path);
-    return { paths: [...paths].sort(), links };
+    return { paths: [...paths].sort(), links, unknown: untracked };
   } catch {
     return null;
   }
@@ -135,7 +136,7 @@ async function walk(root: string): Promise<Listing> {
     }
   };
   await visit(root, []);
-  return { paths: files.sort(), links };
+  return { paths: files.sort(), links, unknown: [] };
 }
 
 /** Why a file's contents must not be read, if they must not. */
@@ -216,6 +217,8 @@ export interface FileList {
   paths: string[];
   /** Paths known from the listing itself to be symlinks (tracked ones in git, all in a walk). */
   links: Set<string>;
+  /** Paths whose kind the listing does not tell (untracked files in git). */
+  unknown: Set<string>;
 }
 
 export async function listFiles(root: string): Promise<FileList> {
@@ -224,5 +227,10 @@ export async function listFiles(root: string): Promise<FileList> {
   const paths = listing.paths.filter(
     (path) => !path.split('/').some((part) => SKIPPED_DIRS.has(part)),
   );
-  return { source: fromGit ? 'git' : 'walk', paths, links: new Set(listing.links) };
+  return {
+    source: fromGit ? 'git' : 'walk',
+    paths,
+    links: new Set(listing.links),
+    unknown: new Set(listing.unknown),
+  };
 }
