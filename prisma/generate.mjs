@@ -3,7 +3,7 @@
 // file; `prisma generate` never runs that engine, so any file will do.
 //
 // It also writes the query compiler as a plain .wasm file beside the client. Prisma ships it
-// only as a 2.2 MB base64 string inside a JavaScript module, which every process would parse
+// only as a large base64 string inside a JavaScript module, which every process would parse
 // and decode before its first query; the bundle reads the binary instead
 // (src/db/query-compiler-wasm.ts).
 import { spawnSync } from 'node:child_process';

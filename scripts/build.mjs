@@ -41,7 +41,7 @@ const builds = {
     external: runtimeExternals,
     // The query compiler's .wasm is copied beside the bundle and read as a file.
     loader: { '.wasm': 'file' },
-    // Prisma's 2.2 MB base64 module of the query compiler is replaced by a reader of the
+    // Prisma's large base64 module of the query compiler is replaced by a reader of the
     // binary that `npm run generate` writes (src/db/query-compiler-wasm.ts).
     alias: {
       '@prisma/client/runtime/query_compiler_small_bg.sqlite.wasm-base64.mjs':

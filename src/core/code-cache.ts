@@ -22,7 +22,7 @@ export interface LoadedBundle<T> {
   save(): void;
 }
 
-// A command's cache is about 1 MB: past these counts the oldest go.
+// Each command has a cache file of its own: past these counts the oldest go.
 const MAX_CACHE_FILES = 16;
 const MAX_BUILDS = 3;
 

@@ -1,5 +1,5 @@
 // Typed errors thrown by services and commands; the handler in cli.ts turns them into one
-// line on stderr and an exit code (SPEC §3: 1 the command failed, 2 usage or validation).
+// line on stderr and an exit code (1 the command failed, 2 usage or validation).
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

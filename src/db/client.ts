@@ -92,7 +92,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
 }
 
 /**
- * A PrismaClient whose module (0.45 MB of JavaScript, and the query compiler behind it) loads
+ * A PrismaClient whose module (a large one, and the query compiler behind it) loads
  * on the first query through it, so a command that runs only plain SQL never loads it.
  * `client.<model>.<operation>(…)` and `client.$<method>(…)` wait for the real client and
  * call it; they return ordinary promises (no Prisma batch `$transaction([…])` of them).

@@ -1,5 +1,6 @@
-// Which model, endpoint, key and parameters a call uses. Precedence (SPEC §3): flag >
-// prompt or step > project > config > environment > built-in default.
+// Which model, endpoint, key and parameters a call uses. Precedence (the README's
+// configuration part): flag > prompt or step > project > config > environment > built-in
+// default.
 import { createHash } from 'node:crypto';
 import { CONFIG_DEFAULTS, CONFIG_KEYS, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
