@@ -284,8 +284,10 @@ function classify(error: unknown, context: ClassifyContext): AttemptError {
     const malformed = /JSON|Unexpected token|parse/i.test(reason);
     if (malformed) return new AttemptError(`the server sent a malformed answer: ${reason}`, false);
     if (/CERT|SIGNATURE|ALTNAME/.test(cause.code ?? '')) {
+      // Newer Node versions append advice of their own after a semicolon; the hint is ours.
+      const problem = reason.split(';')[0]?.trim() ?? reason;
       return new AttemptError(
-        `${context.host} has a TLS certificate Node does not trust: ${reason}`,
+        `${context.host} has a TLS certificate Node does not trust: ${problem}`,
         false,
         {
           hint: 'if you trust it, name its CA in NODE_EXTRA_CA_CERTS=<file.pem>',
