@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Output } from '../../core/output.js';
 import type { CodebaseContext } from '../../orchestration/context-builder.js';
 import { collect } from '../prompt/inputs.js';
-import type { Zod } from '../shared.js';
+import { plural, type Zod } from '../shared.js';
 
 export function addContextOptions(command: Command): Command {
   return command
@@ -61,7 +61,7 @@ export function budgetLine(context: CodebaseContext): string {
   const { usedTokens, maxTokens, window } = context.budget;
   const share = maxTokens ? Math.round((usedTokens / maxTokens) * 100) : 0;
   const fitted = window ? ` (fitted to a ${window}-token window)` : '';
-  return `${context.files.length} files, ${usedTokens} of ${maxTokens} tokens (${share}%)${fitted}`;
+  return `${plural(context.files.length, 'file')}, ${usedTokens} of ${maxTokens} tokens (${share}%)${fitted}`;
 }
 
 /** A progress line while a large codebase is first indexed. */
