@@ -28,13 +28,14 @@ const runtimeExternals = ['better-sqlite3', '@vscode/tree-sitter-wasm', 'gpt-tok
 
 const builds = {
   /**
-   * The whole CLI as one CommonJS file wrapped in a function, so that dist/bin.js can compile
-   * it through V8's code cache (src/core/code-cache.ts) and call it with its own require.
+   * The whole CLI as one CommonJS file, which dist/bin.js loads with a code cache
+   * (src/core/code-cache.ts): Node's own compile cache, or on Node 20 V8's code cache by hand.
    */
   cli: {
     ...common,
     entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli-bundle.js',
+    // .cjs: the package is "type": "module", and Node loads this file with require.
+    outfile: 'dist/cli.cjs',
     format: 'cjs',
     // Lazy imports become lazy requires inside the one file: a command loads only its code.
     supported: { 'dynamic-import': false },
@@ -47,14 +48,14 @@ const builds = {
       '@prisma/client/runtime/query_compiler_small_bg.sqlite.wasm-base64.mjs':
         './src/db/query-compiler-wasm.ts',
     },
-    // CommonJS has no import.meta: the wrapper below gives the bundle's own URL instead.
+    // CommonJS has no import.meta: the banner gives the bundle's own URL instead. Strict, as
+    // the ES modules it is built from are.
     define: { 'import.meta.url': '__import_meta_url' },
     banner: {
-      js: "(function (exports, require, module, __filename, __dirname) { 'use strict'; var __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
+      js: "'use strict'; var __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     },
-    footer: { js: '})' },
   },
-  /** The entry point: sets V8's flags, then loads the bundle through the code cache. */
+  /** The entry point: sets V8's flags, then loads the bundle with the code cache. */
   bin: {
     ...common,
     entryPoints: ['src/bin.ts'],

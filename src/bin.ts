@@ -1,22 +1,22 @@
 #!/usr/bin/env node
-// The CLI itself is one bundle beside this file, loaded through a code cache
+// The CLI itself is one CommonJS bundle beside this file, loaded with a code cache
 // (core/code-cache.ts) so that each run does not compile it again.
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type * as Cli from './cli.js';
-import { codeCacheDir, codeCacheKey, loadBundle } from './core/code-cache.js';
+import { loadCli } from './core/code-cache.js';
 
 // Prisma's query compiler is a large wasm module. By default V8 also recompiles it with
 // TurboFan on background threads, and the process waits for that at exit; the baseline code
-// plans a query fast enough, so that work is wasted (the startup benchmark measures it). Set before the CLI
-// is compiled: V8 refuses a code cache made under other flags.
+// plans a query fast enough, so that work is wasted (the startup benchmark measures it). Set
+// before the CLI is compiled: V8 refuses a code cache made under other flags.
 setFlagsFromString('--liftoff-only');
 
 const argv = process.argv.slice(2);
-const cli = loadBundle<typeof Cli>(
-  fileURLToPath(new URL('./cli-bundle.js', import.meta.url)),
-  codeCacheDir(process.env),
-  codeCacheKey(argv),
+const cli = loadCli<typeof Cli>(
+  fileURLToPath(new URL('./cli.cjs', import.meta.url)),
+  argv,
+  process.env,
 );
 
 // A reader that stops early (`prompt-runner … | head`) is not an error.

@@ -1,19 +1,23 @@
-// Loads the bundled CLI with a V8 code cache. Every process otherwise parses the bundle and
-// compiles each function the first time it runs: about a third of a workflow run's own CPU
-// time. Node 20 has no compile cache of its own (module.enableCompileCache arrived in Node 22),
-// and a cache made when the bundle is compiled holds only its top level, so the cache here is
-// made after a command has run and holds every function it compiled. Runs of different
-// commands compile different functions: each command has its own cache file. Every failure to
-// read or write a cache is ignored; the bundle then compiles as usual.
+// Loads the bundled CLI (CommonJS, one file) with its compiled code kept between runs. Every
+// process otherwise parses the bundle and compiles each function the first time it runs.
+// Node 22.1 and later keep a compile cache of their own (`module.enableCompileCache`), which
+// is used where it exists. Node 20 has none: there the bundle is compiled through V8's code
+// cache by hand. A cache made when the bundle is compiled holds only its top level, so this
+// one is made after a command has run and holds every function it compiled; runs of
+// different commands compile different functions, so each command has its own cache file.
+// Every failure to read or write a cache is ignored; the bundle then compiles as usual.
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import Module, { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
 import envPaths from 'env-paths';
 import { makeDirectory } from './fs.js';
 
-/** What became of the cache: none found, used, or refused by V8 (another Node or build). */
-export type CacheStatus = 'off' | 'miss' | 'hit' | 'rejected';
+/**
+ * What became of the cache: none found, used, refused by V8 (another Node or build), or left
+ * to Node's own compile cache.
+ */
+export type CacheStatus = 'off' | 'miss' | 'hit' | 'rejected' | 'node';
 
 export interface LoadedBundle<T> {
   exports: T;
@@ -22,18 +26,65 @@ export interface LoadedBundle<T> {
   save(): void;
 }
 
+/** Node's compile cache (22.1 and later), which the Node 20 types the code is built with lack. */
+interface CompileCache {
+  enableCompileCache?: (dir?: string) => { status: number };
+  constants?: { compileCacheStatus: { ENABLED: number; ALREADY_ENABLED: number } };
+}
+const nodeModule = Module as typeof Module & CompileCache;
+
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
+
 // Each command has a cache file of its own: past these counts the oldest go.
 const MAX_CACHE_FILES = 16;
 const MAX_BUILDS = 3;
+/**
+ * A build's folder (codeCacheFile): Node's version and architecture, the bundle's size and
+ * time in milliseconds. Node's own compile cache (another Node) may share the parent.
+ */
+const BUILD_NAME = /^v[\d.]+-\w+-\d+-\d{10,}$/;
+
+/** Which cache runs: Node's compile cache, the one here, or none. */
+export type CodeCacheKind = 'node' | 'own' | 'off';
 
 /**
- * Where caches go: `NODE_COMPILE_CACHE` when set (the directory Node 22 uses for its own), else
- * the platform's user cache directory. `NODE_DISABLE_COMPILE_CACHE` turns the cache off.
+ * The cache a run uses and its folder. `PROMPT_RUNNER_CODE_CACHE` chooses: `off`, `own` (the
+ * cache here on any Node), or by default Node's compile cache where Node has one, else the
+ * cache here. The folder is `PROMPT_RUNNER_CODE_CACHE_DIR`, else `code-cache` in the
+ * platform's user cache folder; Node's own `NODE_COMPILE_CACHE` and
+ * `NODE_DISABLE_COMPILE_CACHE` are honoured as Node defines them.
  */
-export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  if (env.NODE_COMPILE_CACHE) return join(env.NODE_COMPILE_CACHE, 'prompt-runner');
-  return join(envPaths('prompt-runner', { suffix: '' }).cache, 'code-cache');
+export function codeCacheSettings(
+  env: NodeJS.ProcessEnv,
+  nodeHasCache = Boolean(nodeModule.enableCompileCache),
+): { kind: CodeCacheKind; dir: string } {
+  const asked = env.PROMPT_RUNNER_CODE_CACHE;
+  const kind = asked === 'off' ? 'off' : asked === 'own' || !nodeHasCache ? 'own' : 'node';
+  const dir =
+    env.PROMPT_RUNNER_CODE_CACHE_DIR ||
+    join(envPaths('prompt-runner', { suffix: '' }).cache, 'code-cache');
+  return { kind, dir };
+}
+
+/**
+ * Loads the CLI bundle at `file` for the command line `argv` with the cache `env` chooses
+ * (codeCacheSettings). Call `save` once the command has succeeded.
+ */
+export function loadCli<T>(
+  file: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): LoadedBundle<T> {
+  const { kind, dir } = codeCacheSettings(env);
+  if (kind === 'own') return loadBundle<T>(file, dir, codeCacheKey(argv));
+  // Node writes its cache when the process exits, in the folder its own variable names if set.
+  const status =
+    kind === 'node'
+      ? nodeModule.enableCompileCache?.(env.NODE_COMPILE_CACHE ? undefined : dir).status
+      : undefined;
+  const { ENABLED, ALREADY_ENABLED } = nodeModule.constants?.compileCacheStatus ?? {};
+  const on = status !== undefined && (status === ENABLED || status === ALREADY_ENABLED);
+  return { exports: createRequire(file)(file) as T, cache: on ? 'node' : 'off', save: () => {} };
 }
 
 /**
@@ -61,17 +112,21 @@ export function codeCacheFile(dir: string, file: string, key: string): string {
 }
 
 /**
- * Runs the bundle, through the cache in `dir` under `key`. The bundle is CommonJS already
- * wrapped in Node's module function (the build's banner and footer), so its text is the
- * script as it is, and ASCII outside comments (esbuild escapes the rest), so it is read as
- * Latin-1: a one-byte string, without UTF-8 decoding.
+ * Runs the bundle, through the cache in `dir` under `key`, as Node runs a CommonJS module:
+ * inside a function given its `require`, `module` and file names. The wrapper opens on the
+ * bundle's first line, so line numbers stay those of the file. The bundle is ASCII outside
+ * comments (esbuild escapes the rest), so it is read as Latin-1: a one-byte string, without
+ * UTF-8 decoding.
  */
 export function loadBundle<T>(file: string, dir: string | undefined, key: string): LoadedBundle<T> {
   const source = readFileSync(file, 'latin1');
   const cacheFile = dir && codeCacheFile(dir, file, key);
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
 
-  const script = new vm.Script(source, { filename: file, cachedData });
+  const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, {
+    filename: file,
+    cachedData,
+  });
   const module = { exports: {} as T };
   script
     .runInThisContext()
@@ -122,7 +177,8 @@ function writeCache(cacheFile: string, data: Buffer): void {
  * the newest files of each.
  */
 function prune(buildDir: string): void {
-  for (const path of newestFirst(dirname(buildDir)).slice(MAX_BUILDS)) {
+  const builds = newestFirst(dirname(buildDir)).filter((path) => BUILD_NAME.test(basename(path)));
+  for (const path of builds.slice(MAX_BUILDS)) {
     rmSync(path, { recursive: true, force: true });
   }
   for (const path of newestFirst(buildDir).slice(MAX_CACHE_FILES)) rmSync(path, { force: true });

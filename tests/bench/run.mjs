@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,batch,scale,workflow,context,retrieval,recall picks some (recall runs only
+// BENCH_ONLY=startup,cache,batch,scale,workflow,context,retrieval,recall picks some (recall runs only
 // when named); BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
+import { benchCodeCache } from './code-cache.mjs';
 import { benchContext } from './context.mjs';
 import { benchRetrieval } from './retrieval.mjs';
 import { benchScale } from './scale.mjs';
@@ -10,6 +11,7 @@ import { benchWorkflow } from './workflow.mjs';
 
 const benches = {
   startup: benchStartup,
+  cache: benchCodeCache,
   batch: benchBatch,
   scale: benchScale,
   workflow: benchWorkflow,

@@ -10,7 +10,7 @@ export const bin = join(root, 'dist', 'bin.js');
 export const runs = Number(process.env.BENCH_RUNS ?? 25);
 
 /** NO_CODE_CACHE: the environment of a run without the CLI's code cache (a first run). */
-export const NO_CODE_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
+export const NO_CODE_CACHE = { PROMPT_RUNNER_CODE_CACHE: 'off' };
 
 export function benchHome(extraEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), 'prompt-runner-bench-'));

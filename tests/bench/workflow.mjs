@@ -12,7 +12,8 @@ const DELAY_MS = 200;
 const BRANCHES = 4;
 const DEPTH = 3;
 
-function definition() {
+/** The workflow file: BRANCHES parallel branches of DEPTH steps, each step using the last. */
+export function definition() {
   const steps = [];
   for (let b = 1; b <= BRANCHES; b++) {
     for (let d = 1; d <= DEPTH; d++) {

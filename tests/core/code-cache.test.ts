@@ -10,10 +10,11 @@ import {
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  codeCacheDir,
   codeCacheFile,
   codeCacheKey,
+  codeCacheSettings,
   loadBundle,
+  loadCli,
 } from '../../src/core/code-cache.js';
 import { tempDir } from '../support/temp.js';
 
@@ -24,14 +25,13 @@ interface Fixture {
   sep: string;
 }
 
-/** A bundle as the build writes it: CommonJS inside Node's module wrapper. */
+/** A bundle as the build writes it: a CommonJS module. */
 function writeBundle(dir: string, extra = ''): string {
-  const file = join(dir, 'cli-bundle.js');
+  const file = join(dir, 'cli.cjs');
   writeFileSync(
     file,
-    `(function (exports, require, module, __filename, __dirname) { 'use strict';
+    `'use strict';
 module.exports = { double: (n) => n * 2, file: __filename, dir: __dirname, sep: require('node:path').sep };${extra}
-})
 `,
   );
   return file;
@@ -60,16 +60,49 @@ describe('codeCacheKey', () => {
   });
 });
 
-describe('codeCacheDir', () => {
-  it('is off with NODE_DISABLE_COMPILE_CACHE, under NODE_COMPILE_CACHE when set', () => {
-    expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined();
-    expect(codeCacheDir({ NODE_COMPILE_CACHE: '/var/cache/node' })).toBe(
-      join('/var/cache/node', 'prompt-runner'),
-    );
+describe('codeCacheSettings', () => {
+  it("takes Node's compile cache where Node has one, else the own cache", () => {
+    expect(codeCacheSettings({}, true).kind).toBe('node');
+    expect(codeCacheSettings({}, false).kind).toBe('own');
+    expect(codeCacheSettings({ PROMPT_RUNNER_CODE_CACHE: 'node' }, false).kind).toBe('own');
   });
 
-  it('defaults to the platform cache directory', () => {
-    expect(codeCacheDir({})).toMatch(/prompt-runner[/\\]code-cache$/);
+  it('is chosen with PROMPT_RUNNER_CODE_CACHE', () => {
+    expect(codeCacheSettings({ PROMPT_RUNNER_CODE_CACHE: 'own' }, true).kind).toBe('own');
+    expect(codeCacheSettings({ PROMPT_RUNNER_CODE_CACHE: 'off' }, true).kind).toBe('off');
+    expect(codeCacheSettings({ PROMPT_RUNNER_CODE_CACHE: 'off' }, false).kind).toBe('off');
+  });
+
+  it("is kept in the platform's cache folder, or in PROMPT_RUNNER_CODE_CACHE_DIR", () => {
+    expect(codeCacheSettings({}).dir).toMatch(/prompt-runner[/\\]code-cache$/);
+    expect(codeCacheSettings({ PROMPT_RUNNER_CODE_CACHE_DIR: '/var/cache/pr' }).dir).toBe(
+      '/var/cache/pr',
+    );
+    // Node's own variable is not ours: it names the folder of Node's cache only.
+    expect(codeCacheSettings({ NODE_COMPILE_CACHE: '/var/cache/node' }).dir).toMatch(/code-cache$/);
+  });
+});
+
+describe('loadCli', () => {
+  it('loads the bundle with the own cache, or with none', () => {
+    const file = writeBundle(tempDir());
+    const cacheDir = tempDir();
+    const env = { PROMPT_RUNNER_CODE_CACHE_DIR: cacheDir };
+
+    const own = loadCli<Fixture>(file, ['project', 'list'], {
+      ...env,
+      PROMPT_RUNNER_CODE_CACHE: 'own',
+    });
+    expect(own.cache).toBe('miss');
+    expect(own.exports.double(4)).toBe(8);
+    own.save();
+    expect(cacheFiles(cacheDir)).toEqual(['project-list.bin']);
+
+    const off = loadCli<Fixture>(file, ['--version'], { ...env, PROMPT_RUNNER_CODE_CACHE: 'off' });
+    expect(off.cache).toBe('off');
+    expect(off.exports.file).toBe(file);
+    off.save();
+    expect(cacheFiles(cacheDir)).toEqual(['project-list.bin']);
   });
 });
 
@@ -126,6 +159,10 @@ describe('loadBundle', () => {
   it('keeps the newest three builds and sixteen commands of each', () => {
     const dir = tempDir();
     const cacheDir = tempDir();
+    // Node's compile cache may share the folder (another Node): it is not one of the builds.
+    const nodeCache = join(cacheDir, 'v24.22.3-x64-f51f2588-0');
+    mkdirSync(nodeCache);
+    utimesSync(nodeCache, 0, 0);
     const sizes: number[] = [];
     for (let build = 1; build <= 4; build++) {
       const file = writeBundle(dir, '\n'.repeat(build));
@@ -136,8 +173,9 @@ describe('loadBundle', () => {
       const made = readdirSync(cacheDir).find((name) => name.includes(`-${size}-`));
       utimesSync(join(cacheDir, made as string), build, build);
     }
-    const kept = readdirSync(cacheDir);
+    const kept = readdirSync(cacheDir).filter((name) => name !== 'v24.22.3-x64-f51f2588-0');
     expect(kept).toHaveLength(3);
+    expect(existsSync(nodeCache)).toBe(true);
     expect(kept.some((name) => name.includes(`-${sizes[0]}-`))).toBe(false);
 
     const file = writeBundle(dir, '\n'.repeat(9));

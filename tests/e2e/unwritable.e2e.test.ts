@@ -16,7 +16,7 @@ async function setup(reply?: Reply) {
     OPENAI_BASE_URL: server.url,
     OPENAI_API_KEY: 'sk-test-key-unwritable',
     PROMPT_RUNNER_PROJECT: 'app',
-    NODE_DISABLE_COMPILE_CACHE: '1',
+    PROMPT_RUNNER_CODE_CACHE: 'off',
   });
   const cli = (...args: string[]) => runBinary(args, { env, cwd: home });
   await cli('project', 'create', 'app');
