@@ -5,8 +5,9 @@ import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { cannotWriteReason, makeDirectory } from '../core/fs.js';
-import { assertSqliteFile, BUSY_TIMEOUT_MS, isAlive } from './client.js';
+import { assertSqliteFile, isAlive } from './client.js';
 import { backupFailed } from './errors.js';
+import { BUSY_TIMEOUT_MS } from './migrations.js';
 
 /** Writes a consistent, compacted copy of the database to `target` (which must not exist). */
 export function backupDatabase(file: string, target: string): void {

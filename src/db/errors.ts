@@ -1,6 +1,7 @@
-// The one place that tells what a database error means, whichever path raised it: Prisma's
-// client (P-codes), the driver adapter under plain SQL (SQLite's code on `cause`), or
-// better-sqlite3 itself (SQLite's code on the error).
+// The one place that tells what a database error means and says it in the user's words,
+// whichever layer raised it: Prisma's client (P-codes, with the driver adapter's error and
+// SQLite's code on `cause` or `meta`), or better-sqlite3 itself when the file is opened,
+// migrated or backed up (SQLite's code on the error).
 import { AppError, ConflictError, DatabaseError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 
@@ -60,6 +61,20 @@ export function databaseErrorKind(error: unknown): DatabaseErrorKind | undefined
     return 'other';
   }
   return undefined;
+}
+
+/** A unique constraint violation, whichever layer reported it. */
+export function isUniqueViolation(error: unknown): boolean {
+  return databaseErrorKind(error) === 'unique';
+}
+
+/** SQLite's own message: the driver adapter keeps it on `cause` and reports only its kind. */
+export function sqliteMessage(error: unknown): string {
+  const { message, cause } = (error ?? {}) as {
+    message?: string;
+    cause?: { originalMessage?: string };
+  };
+  return cause?.originalMessage ?? message ?? String(error);
 }
 
 /** SQLite's own words, without Prisma's invocation text. */

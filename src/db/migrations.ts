@@ -1,9 +1,17 @@
-// Reads the migrations shipped with the CLI and tells, without loading the schema engine,
-// which of them a database still needs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+// The database file itself, below Prisma: creating it, telling (without loading the schema
+// engine) which of the migrations shipped with the CLI it still needs and whether this
+// version can use it at all, and applying them through the schema engine. Queries go through
+// Prisma (db/client.ts); this is the only other connection to the file.
+import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { DatabaseError } from '../core/errors.js';
 import { findPackageRoot } from '../core/package-root.js';
+import { damagedDatabase, toDatabaseError } from './errors.js';
+
+/** Wait this long for another process's write lock before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
 export interface MigrationFile {
   name: string;
@@ -38,10 +46,7 @@ export interface MigrationState {
   failed: string[];
 }
 
-export function readMigrationState(
-  db: BetterSqlite3.Database,
-  known: string[] = listMigrationNames(),
-): MigrationState {
+function readMigrationState(db: BetterSqlite3.Database, known: string[]): MigrationState {
   const table = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
     .get();
@@ -62,4 +67,99 @@ export function readMigrationState(
     unknown: applied.filter((name) => !knownSet.has(name)),
     failed,
   };
+}
+
+/**
+ * Reads the migration state of `file` and turns on WAL; throws on a file this version cannot
+ * use (written by a newer version, half migrated, another application's, damaged).
+ */
+export function inspectDatabase(file: string, known: string[]): MigrationState {
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+    const state = readMigrationState(db, known);
+    if (state.unknown.length > 0) {
+      throw new DatabaseError(
+        `${file} was written by a newer version of prompt-runner (migration ${state.unknown.at(-1)})`,
+        { hint: 'upgrade prompt-runner, or use another file with --db' },
+      );
+    }
+    if (state.failed.length > 0) {
+      throw new DatabaseError(`A migration of ${file} did not finish (${state.failed[0]})`, {
+        hint: 'restore a backup of the file',
+      });
+    }
+    if (state.applied.length === 0 && hasTables(db)) {
+      throw new DatabaseError(`${file} is the SQLite database of another application`, {
+        code: 'FOREIGN_DATABASE',
+        hint: 'point PROMPT_RUNNER_DB or --db at another file; this one was left unchanged',
+      });
+    }
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    return state;
+  } catch (error) {
+    if (error instanceof DatabaseError) throw error;
+    const code = (error as { code?: string }).code;
+    // The header was checked: a file SQLite then cannot read is a damaged database.
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) {
+      throw damagedDatabase(file, error);
+    }
+    throw (
+      toDatabaseError(error, file) ??
+      new DatabaseError(`Cannot open database ${file}: ${(error as Error).message}`, {
+        cause: error,
+      })
+    );
+  } finally {
+    db?.close();
+  }
+}
+
+/** Whether a database holds any table: one without prompt-runner's migrations is not ours. */
+function hasTables(db: BetterSqlite3.Database): boolean {
+  return (
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .get() !== undefined
+  );
+}
+
+/**
+ * Creates a new database file whole: written under a temporary name and linked into place, so
+ * no process ever sees an empty file at the database path (an empty file is refused). Does
+ * nothing when the file exists, or when another process created it meanwhile.
+ */
+export function createDatabaseFile(file: string): void {
+  if (existsSync(file)) return;
+  const fresh = join(dirname(file), `.${basename(file)}.${process.pid}.new`);
+  try {
+    const db = new BetterSqlite3(fresh, { nativeBinding: nativeBinding() });
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    linkSync(fresh, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fresh}${suffix}`, { force: true });
+  }
+}
+
+/** Applies the pending migrations with Prisma's schema engine (loaded only now). */
+export async function applyMigrations(file: string): Promise<string[]> {
+  const { applyMigrations: apply } = await import('./schema-engine.js');
+  return apply(file, readFileSync(SCHEMA_FILE, 'utf8'), MIGRATIONS_DIR, readMigrations());
+}
+
+/** better-sqlite3 finds its addon through `bindings`, which probes many paths: go straight to it. */
+export function nativeBinding(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve(
+      'better-sqlite3/build/Release/better_sqlite3.node',
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@
 // export, pruning; and the answer cache beside it.
 import ms from 'ms';
 import { NotFoundError, ValidationError } from '../core/errors.js';
-import { sqliteMessage } from '../db/prisma-errors.js';
+import { sqliteMessage } from '../db/errors.js';
 import type { CacheRepository, CacheStats } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionFilter,

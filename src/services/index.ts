@@ -40,14 +40,14 @@ function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 }
 
 export function createServices(db: Database, environment: ServiceEnvironment): Services {
-  const projectRepository = new ProjectRepository(db.prisma, db.sql);
+  const projectRepository = new ProjectRepository(db.prisma);
   const executions = lazy<ExecutionRepository>(async () => {
     const { ExecutionRepository } = await import('../db/repositories/execution-repository.js');
-    return new ExecutionRepository(db.prisma, db.sql);
+    return new ExecutionRepository(db.prisma);
   });
   const cache = lazy<CacheRepository>(async () => {
     const { CacheRepository } = await import('../db/repositories/cache-repository.js');
-    return new CacheRepository(db.prisma, db.sql);
+    return new CacheRepository(db.prisma);
   });
   const prompts = lazy(async () => {
     const [{ PromptService }, { PromptRepository }] = await Promise.all([
@@ -79,7 +79,7 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         import('../db/repositories/workflow-repository.js'),
       ]);
       return new WorkflowService({
-        workflows: new WorkflowRepository(db.prisma, db.sql),
+        workflows: new WorkflowRepository(db.prisma),
         prompts: await prompts(),
         runs: await runs(),
       });

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { validateName } from '../core/names.js';
-import { isUniqueViolation } from '../db/prisma-errors.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type {
   ProjectData,
   ProjectRecord,

@@ -3,7 +3,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { validateName } from '../core/names.js';
 import { analyzeTemplate, assertVariables, compileTemplate } from '../core/templating/engine.js';
-import { isUniqueViolation } from '../db/prisma-errors.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { ProjectRecord, ProjectRepository } from '../db/repositories/project-repository.js';
 import type {
   PromptParameters,

@@ -6,8 +6,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/core/error-handler.js';
 import { Output } from '../../src/core/output.js';
-import { openDatabase } from '../../src/db/client.js';
-import { createSql } from '../../src/db/sql.js';
+import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { tempDir } from '../support/temp.js';
 
 class Capture extends Writable {
@@ -26,36 +26,33 @@ function report(error: unknown, verbose = false) {
   return { code, stderr: stderr.text };
 }
 
-/** A database file with one table, `t`, whose `x` is unique. */
-function database(): string {
+/** A migrated, empty prompt-runner database file. */
+async function database(): Promise<string> {
   const file = join(tempDir(), 'test.db');
-  const db = new BetterSqlite3(file);
-  db.exec('CREATE TABLE t (x TEXT UNIQUE, data BLOB)');
-  db.exec("INSERT INTO t (x) VALUES ('taken')");
-  db.close();
+  await migrateDatabase(file);
   return file;
 }
 
-/** The error a plain-SQL statement raises through the driver adapter, as commands run it. */
-async function plainSqlError(
+/** The error a query through Prisma's client raises, as repositories run it. */
+async function clientError(
   file: string,
-  sql: string,
-  options: { readonly?: boolean; timeout?: number } = {},
+  query: (prisma: PrismaClient) => Promise<unknown>,
+  options: { readonly?: boolean } = {},
 ): Promise<unknown> {
-  const adapter = await new PrismaBetterSqlite3({
-    url: `file:${file}`,
-    timeout: 1,
-    ...options,
-  }).connect();
+  const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 1, ...options });
+  const prisma = new PrismaClient({ adapter });
   try {
-    await createSql(async () => adapter).execute(sql);
+    await query(prisma);
   } catch (error) {
     return error;
   } finally {
-    await adapter.dispose();
+    await prisma.$disconnect();
   }
-  throw new Error(`${sql} did not fail`);
+  throw new Error('the query did not fail');
 }
+
+const createProject = (name: string) => (prisma: PrismaClient) =>
+  prisma.project.create({ data: { name } });
 
 const cases: {
   name: string;
@@ -68,11 +65,11 @@ const cases: {
     code: 'DB_BUSY',
     message: /stayed locked by another process/,
     error: async () => {
-      const file = database();
+      const file = await database();
       const holder = new BetterSqlite3(file);
       holder.exec('BEGIN IMMEDIATE');
       try {
-        return await plainSqlError(file, "INSERT INTO t (x) VALUES ('new')");
+        return await clientError(file, createProject('new'));
       } finally {
         holder.exec('ROLLBACK');
         holder.close();
@@ -83,51 +80,52 @@ const cases: {
     name: 'a unique violation',
     code: 'CONFLICT',
     message: /already exists/,
-    error: () => plainSqlError(database(), "INSERT INTO t (x) VALUES ('taken')"),
+    error: async () => {
+      const file = await database();
+      return clientError(file, async (prisma) => {
+        await createProject('taken')(prisma);
+        await createProject('taken')(prisma);
+      });
+    },
   },
   {
     name: 'a read-only database',
     code: 'DB_READONLY',
     message: /is read-only/,
-    error: () => plainSqlError(database(), "INSERT INTO t (x) VALUES ('new')", { readonly: true }),
+    error: async () => clientError(await database(), createProject('new'), { readonly: true }),
   },
   {
     name: 'a full database (SQLITE_FULL)',
     code: 'DB_FULL',
     message: /is full/,
-    error: async () => {
-      const file = database();
-      const adapter = await new PrismaBetterSqlite3({ url: `file:${file}` }).connect();
-      const sql = createSql(async () => adapter);
-      try {
-        await sql.query('PRAGMA max_page_count = 8');
-        await sql.execute("INSERT INTO t (x, data) VALUES ('big', zeroblob(1000000))");
-      } catch (error) {
-        return error;
-      } finally {
-        await adapter.dispose();
-      }
-      throw new Error('the insert did not fail');
-    },
+    error: async () =>
+      clientError(await database(), async (prisma) => {
+        // The file may not grow past its current size (the least SQLite accepts).
+        await prisma.$queryRawUnsafe('PRAGMA max_page_count = 1');
+        await prisma.project.create({ data: { name: 'big', description: 'x'.repeat(1_000_000) } });
+      }),
   },
   {
     name: 'a damaged database (SQLITE_CORRUPT)',
     code: 'DB_DAMAGED',
     message: /is damaged/,
     error: async () => {
-      const file = database();
+      const file = await database();
       const db = new BetterSqlite3(file);
-      db.exec("INSERT INTO t (x, data) VALUES ('big', randomblob(100000))");
+      db.prepare(
+        'INSERT INTO "Project" ("name", "description", "updatedAt") VALUES (?, hex(randomblob(100000)), 0)',
+      ).run('big');
+      db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
       const bytes = readFileSync(file);
-      bytes.fill(0x5a, 4096);
+      bytes.fill(0x5a, 4096 * 8);
       writeFileSync(file, bytes);
-      return plainSqlError(file, 'UPDATE t SET x = x');
+      return clientError(file, (prisma) => prisma.project.findMany({ where: { name: 'big' } }));
     },
   },
 ];
 
-describe("database errors are said in the user's words, whichever path raised them", () => {
+describe("database errors are said in the user's words", () => {
   it.each(cases)('$name: one line, exit 1, code $code', async ({ error, code, message }) => {
     const raised = await error();
     const result = report(raised);

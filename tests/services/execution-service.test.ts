@@ -34,10 +34,10 @@ function execution(id: string, overrides: Partial<ExecutionData> = {}): Executio
 
 async function setup() {
   const db = await testDatabase();
-  const repository = new ExecutionRepository(db.prisma, db.sql);
+  const repository = new ExecutionRepository(db.prisma);
   const service = new ExecutionService({
     executions: repository,
-    cache: new CacheRepository(db.prisma, db.sql),
+    cache: new CacheRepository(db.prisma),
   });
   return { db, repository, service };
 }

@@ -10,7 +10,7 @@ import { tempDir } from '../support/temp.js';
 async function setup() {
   const db = await testDatabase();
   const cwd = tempDir();
-  const service = new ProjectService({ repository: new ProjectRepository(db.prisma, db.sql), cwd });
+  const service = new ProjectService({ repository: new ProjectRepository(db.prisma), cwd });
   return { db, cwd, service };
 }
 

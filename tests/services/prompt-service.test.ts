@@ -7,7 +7,7 @@ import { testDatabase } from '../support/db.js';
 
 async function setup() {
   const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma, db.sql);
+  const projects = new ProjectRepository(db.prisma);
   const service = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   await projects.create({ name: 'app' });
   await projects.create({ name: 'other' });

@@ -97,8 +97,8 @@ describe('RunService', () => {
     const { db, prompts, scope } = await setup();
     const runs = new RunService({
       prompts,
-      executions: new ExecutionRepository(db.prisma, db.sql),
-      cache: new CacheRepository(db.prisma, db.sql),
+      executions: new ExecutionRepository(db.prisma),
+      cache: new CacheRepository(db.prisma),
       config: {},
       env: {},
     });

@@ -12,7 +12,7 @@ async function setup(reply: Reply) {
   const { db, projects, prompts, runs } = await testServices({ OPENAI_BASE_URL: server.url });
   const project = await projects.create({ name: 'app' });
   const workflows = new WorkflowService({
-    workflows: new WorkflowRepository(db.prisma, db.sql),
+    workflows: new WorkflowRepository(db.prisma),
     prompts,
     runs,
   });

@@ -10,12 +10,12 @@ import { testDatabase } from './db.js';
 
 export async function testServices(env: NodeJS.ProcessEnv, config: Config = { maxRetries: 0 }) {
   const db = await testDatabase();
-  const projects = new ProjectRepository(db.prisma, db.sql);
+  const projects = new ProjectRepository(db.prisma);
   const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   const runs = new RunService({
     prompts,
-    executions: new ExecutionRepository(db.prisma, db.sql),
-    cache: new CacheRepository(db.prisma, db.sql),
+    executions: new ExecutionRepository(db.prisma),
+    cache: new CacheRepository(db.prisma),
     config,
     env,
   });

@@ -1,8 +1,7 @@
 // Answers kept for reuse, keyed by a hash of everything that shapes a call.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import type { Sql } from '../sql.js';
-import { sqlTime } from './execution-repository.js';
+import { answerBytes, upsertAnswers } from './cache-repository.sqlite.js';
 
 export interface CachedAnswer {
   key: string;
@@ -30,10 +29,7 @@ export interface CacheStats {
 }
 
 export class CacheRepository {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async get(key: string): Promise<CachedAnswer | null> {
     return (await this.getMany([key])).get(key) ?? null;
@@ -64,60 +60,38 @@ export class CacheRepository {
   /** Stores or refreshes answers (hit counts are kept), in one statement. */
   async putMany(answers: CachedAnswer[]): Promise<void> {
     if (answers.length === 0) return;
-    const now = sqlTime(new Date());
-    const values = answers.flatMap((a) => [
-      a.key,
-      a.model,
-      a.response,
-      a.finishReason,
-      JSON.stringify({ inputTokens: a.inputTokens, outputTokens: a.outputTokens }),
-      now,
-    ]);
-    await withBusyRetry(() =>
-      this.sql.execute(
-        `INSERT INTO "CacheEntry" ("key", "model", "response", "finishReason", "usage", "createdAt", "hitCount")
-         VALUES ${answers.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')}
-         ON CONFLICT ("key") DO UPDATE SET "model" = excluded."model", "response" = excluded."response",
-           "finishReason" = excluded."finishReason", "usage" = excluded."usage", "createdAt" = excluded."createdAt"`,
-        ...values,
-      ),
-    );
+    await withBusyRetry(() => upsertAnswers(this.prisma, answers));
   }
 
   /** Counts one reuse of each key (a key may appear more than once). */
   async recordHits(keys: string[]): Promise<void> {
     const counts = new Map<string, number>();
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    const now = sqlTime(new Date());
+    const lastHitAt = new Date();
     for (const [times, group] of groupByCount(counts)) {
       await withBusyRetry(() =>
-        this.sql.execute(
-          `UPDATE "CacheEntry" SET "hitCount" = "hitCount" + ?, "lastHitAt" = ?
-            WHERE "key" IN (${group.map(() => '?').join(', ')})`,
-          times,
-          now,
-          ...group,
-        ),
+        this.prisma.cacheEntry.updateMany({
+          where: { key: { in: group } },
+          data: { hitCount: { increment: times }, lastHitAt },
+        }),
       );
     }
   }
 
   async stats(): Promise<CacheStats> {
-    const [aggregate, rows] = await Promise.all([
+    const [aggregate, bytes] = await Promise.all([
       this.prisma.cacheEntry.aggregate({
         _count: { _all: true },
         _sum: { hitCount: true },
         _min: { createdAt: true },
         _max: { createdAt: true },
       }),
-      this.sql.query<{ bytes: number | bigint | null }>(
-        'SELECT SUM(length(CAST("response" AS BLOB))) AS bytes FROM "CacheEntry"',
-      ),
+      answerBytes(this.prisma),
     ]);
     return {
       entries: aggregate._count._all,
       hits: aggregate._sum.hitCount ?? 0,
-      bytes: Number(rows[0]?.bytes ?? 0),
+      bytes,
       oldest: aggregate._min.createdAt,
       newest: aggregate._max.createdAt,
     };

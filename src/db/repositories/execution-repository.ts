@@ -1,8 +1,13 @@
 // Executions: one row per model call (success, error, cancelled, cache hit), searchable
-// through the execution_fts table kept by triggers (see the first migration).
+// through the execution_fts table kept by triggers (see the first migration). Search and
+// statistics are SQL of their engine, beside this file.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import type { Sql } from '../sql.js';
+import {
+  executionStats,
+  searchExecutions,
+  touchExecutions,
+} from './execution-repository.sqlite.js';
 
 export type ExecutionStatus = 'success' | 'error' | 'cancelled';
 
@@ -77,32 +82,6 @@ export interface StatsRow {
   meanLatencyMs: number | null;
 }
 
-const INSERT_COLUMNS = [
-  'id',
-  'projectId',
-  'promptVersionId',
-  'workflowRunId',
-  'stepId',
-  'sessionId',
-  'phase',
-  'model',
-  'baseUrlHost',
-  'parameters',
-  'system',
-  'messages',
-  'variables',
-  'response',
-  'finishReason',
-  'status',
-  'error',
-  'attempts',
-  'inputTokens',
-  'outputTokens',
-  'costUsd',
-  'latencyMs',
-  'cacheHit',
-] as const satisfies readonly (keyof ExecutionData)[];
-
 /** Markers around matched terms in search snippets. */
 export const MATCH_START = '\u0002';
 export const MATCH_END = '\u0003';
@@ -130,164 +109,70 @@ function toRecord({ promptVersion, project, ...row }: Row): ExecutionRecord {
   };
 }
 
-const SELECT_WITH_PROMPT = `
-  SELECT e.*, v."version" AS promptVersion, p."name" AS promptName, pr."name" AS projectName
-    FROM "Execution" e
-    LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId"
-    LEFT JOIN "Prompt" p ON p."id" = v."promptId"
-    LEFT JOIN "Project" pr ON pr."id" = e."projectId"`;
-
-type SqlRow = Omit<Prisma.ExecutionModel, 'cacheHit' | 'createdAt'> & {
-  cacheHit: number | boolean;
-  createdAt: string | Date;
-  promptVersion: number | null;
-  promptName: string | null;
-  projectName: string | null;
-};
-
-function fromSql({ promptVersion, promptName, projectName, ...row }: SqlRow): ExecutionRecord {
-  return toRecord({
+/** The columns of a new row: JSON-valued ones as JSON text. */
+function toColumns({
+  parameters,
+  messages,
+  variables,
+  ...row
+}: ExecutionData): Prisma.ExecutionCreateManyInput {
+  return {
     ...row,
-    cacheHit: Boolean(row.cacheHit),
-    createdAt: new Date(row.createdAt),
-    promptVersion:
-      promptVersion === null
-        ? null
-        : { version: promptVersion, prompt: { name: promptName ?? '' } },
-    project: projectName === null ? null : { name: projectName },
-  });
-}
-
-/** SQLite stores the adapter's DateTime as ISO text with an explicit offset. */
-export function sqlTime(date: Date): string {
-  return date.toISOString().replace('Z', '+00:00');
+    parameters: JSON.stringify(parameters),
+    messages: JSON.stringify(messages),
+    variables: JSON.stringify(variables),
+  };
 }
 
 export class ExecutionRepository {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   create(data: ExecutionData): Promise<void> {
     return this.createMany([data]);
   }
 
-  /**
-   * One INSERT for all the rows. Written as SQL: Prisma's query compiler takes time in
-   * proportion to the data it is given, which for a batch of calls is most of the cost.
-   */
+  /** All the rows in one statement. */
   async createMany(rows: ExecutionData[]): Promise<void> {
     if (rows.length === 0) return;
     const now = new Date();
-    const values = rows.flatMap((row) => [
-      ...INSERT_COLUMNS.map((column) => {
-        const value = row[column];
-        if (value === undefined) return null;
-        if (typeof value === 'boolean') return value ? 1 : 0;
-        return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
-      }),
-      sqlTime(row.createdAt ?? now),
-    ]);
-    const placeholders = `(${[...INSERT_COLUMNS, 'createdAt'].map(() => '?').join(', ')})`;
-    await withBusyRetry(() =>
-      this.sql.execute(
-        `INSERT INTO "Execution" (${[...INSERT_COLUMNS, 'createdAt'].map((c) => `"${c}"`).join(', ')})
-         VALUES ${rows.map(() => placeholders).join(', ')}`,
-        ...values,
-      ),
-    );
+    const data = rows.map((row) => ({ ...toColumns(row), createdAt: row.createdAt ?? now }));
+    await withBusyRetry(() => this.prisma.execution.createMany({ data }));
   }
 
-  /** Newest first. Plain SQL: `execution list` is read often and must start fast. */
+  /** Newest first. */
   async list(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
-    const conditions: string[] = [];
-    const args: unknown[] = [];
-    const where = (condition: string, value: unknown) => {
-      conditions.push(condition);
-      args.push(value);
-    };
-    if (filter.status) where('e."status" = ?', filter.status);
-    if (filter.model) where('e."model" = ?', filter.model);
-    if (filter.since) where('e."createdAt" >= ?', sqlTime(filter.since));
-    if (filter.projectId !== undefined) where('e."projectId" = ?', filter.projectId);
-    if (filter.promptName) where('p."name" = ?', filter.promptName);
-    const rows = await this.sql.query<SqlRow>(
-      `${SELECT_WITH_PROMPT}
-        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY e."createdAt" DESC, e."id" DESC LIMIT ?`,
-      ...args,
-      filter.limit ?? 20,
-    );
-    return rows.map(fromSql);
+    const rows = await this.prisma.execution.findMany({
+      where: {
+        status: filter.status,
+        model: filter.model,
+        projectId: filter.projectId,
+        ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
+        ...(filter.promptName ? { promptVersion: { prompt: { name: filter.promptName } } } : {}),
+      },
+      include: withPrompt,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit ?? 20,
+    });
+    return rows.map(toRecord);
   }
 
-  /** Executions whose id starts with `prefix` (at most `limit`). */
+  /** Executions whose id starts with `prefix` (at most `limit`): a range of the primary key. */
   async findByPrefix(prefix: string, limit = 10): Promise<ExecutionRecord[]> {
-    const rows = await this.sql.query<SqlRow>(
-      `${SELECT_WITH_PROMPT} WHERE e."id" >= ? AND e."id" < ? LIMIT ?`,
-      prefix,
-      `${prefix}\uffff`,
-      limit,
-    );
-    return rows.map(fromSql);
+    const rows = await this.prisma.execution.findMany({
+      where: { id: { gte: prefix, lt: `${prefix}\uffff` } },
+      include: withPrompt,
+      take: limit,
+    });
+    return rows.map(toRecord);
   }
 
   /** Best matches first, with the matched terms between MATCH_START and MATCH_END. */
-  async search(match: string, limit: number): Promise<SearchHit[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT e."id" AS id, e."createdAt" AS createdAt, e."model" AS model, e."status" AS status,
-              snippet(execution_fts, 1, '${MATCH_START}', '${MATCH_END}', '…', 12) AS promptSnippet,
-              snippet(execution_fts, 2, '${MATCH_START}', '${MATCH_END}', '…', 12) AS responseSnippet,
-              bm25(execution_fts) AS rank
-         FROM execution_fts JOIN "Execution" e ON e.rowid = execution_fts.rowid
-        WHERE execution_fts MATCH ?
-        ORDER BY rank LIMIT ?`,
-      match,
-      limit,
-    );
-    return rows.map((row) => ({
-      id: String(row.id),
-      createdAt: String(row.createdAt),
-      model: String(row.model),
-      status: String(row.status),
-      promptSnippet: String(row.promptSnippet ?? ''),
-      responseSnippet: String(row.responseSnippet ?? ''),
-      rank: Number(row.rank),
-    }));
+  search(match: string, limit: number): Promise<SearchHit[]> {
+    return searchExecutions(this.prisma, match, limit, [MATCH_START, MATCH_END]);
   }
 
-  async stats(by: StatsDimension, since?: Date): Promise<StatsRow[]> {
-    const key = {
-      model: 'e."model"',
-      day: 'substr(e."createdAt", 1, 10)',
-      prompt: `COALESCE(p."name", '(no prompt)')`,
-    }[by];
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT ${key} AS key,
-              COUNT(*) AS calls,
-              SUM(CASE WHEN e."status" = 'error' THEN 1 ELSE 0 END) AS errors,
-              SUM(e."cacheHit") AS cacheHits,
-              COALESCE(SUM(e."inputTokens"), 0) AS inputTokens,
-              COALESCE(SUM(e."outputTokens"), 0) AS outputTokens,
-              SUM(e."costUsd") AS costUsd,
-              AVG(e."latencyMs") AS meanLatencyMs
-         FROM "Execution" e
-        ${by === 'prompt' ? 'LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId" LEFT JOIN "Prompt" p ON p."id" = v."promptId"' : ''}
-        ${since ? 'WHERE e."createdAt" >= ?' : ''}
-        GROUP BY key ORDER BY ${by === 'day' ? 'key DESC' : 'calls DESC, key'}`,
-      ...(since ? [sqlTime(since)] : []),
-    );
-    return rows.map((row) => ({
-      key: String(row.key),
-      calls: Number(row.calls),
-      errors: Number(row.errors),
-      cacheHits: Number(row.cacheHits ?? 0),
-      inputTokens: Number(row.inputTokens),
-      outputTokens: Number(row.outputTokens),
-      costUsd: row.costUsd === null ? null : Number(row.costUsd),
-      meanLatencyMs: row.meanLatencyMs === null ? null : Number(row.meanLatencyMs),
-    }));
+  stats(by: StatsDimension, since?: Date): Promise<StatsRow[]> {
+    return executionStats(this.prisma, by, since);
   }
 
   /** Every execution, oldest first, a page at a time (for exports of any size). */
@@ -316,7 +201,7 @@ export class ExecutionRepository {
 
   /** Fails when the database cannot be written (read-only file or folder): a write that changes nothing. */
   async checkWritable(): Promise<void> {
-    await withBusyRetry(() => this.sql.execute('DELETE FROM "Execution" WHERE 0'));
+    await withBusyRetry(() => touchExecutions(this.prisma));
   }
 
   count(before?: Date): Promise<number> {

@@ -1,5 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Sql } from '../sql.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 export interface ProjectCounts {
   prompts: number;
@@ -25,79 +24,45 @@ export interface ProjectData {
   defaultModel?: string | null;
 }
 
-/**
- * Projects with their counts, in plain SQL. Every command that names a project reads it, so
- * these reads skip Prisma's query planner, which costs more than the query on a cold start.
- */
-const SELECT_WITH_COUNTS = `
-  SELECT p."id", p."name", p."description", p."rootPath", p."defaultModel",
-         p."createdAt", p."updatedAt",
-         (SELECT COUNT(*) FROM "Prompt" WHERE "projectId" = p."id") AS prompts,
-         (SELECT COUNT(*) FROM "Workflow" WHERE "projectId" = p."id") AS workflows,
-         (SELECT COUNT(*) FROM "OrchestrationSession" WHERE "projectId" = p."id") AS sessions
-    FROM "Project" p`;
+const withCounts = {
+  _count: { select: { prompts: true, workflows: true, sessions: true } },
+} as const;
 
-type SqlRow = Omit<ProjectRecord, 'counts' | 'createdAt' | 'updatedAt'> &
-  Record<keyof ProjectCounts, number | bigint> & {
-    createdAt: Date | string;
-    updatedAt: Date | string;
-  };
+type ProjectRow = Prisma.ProjectModel & { _count: ProjectCounts };
 
-function fromSql({
-  prompts,
-  workflows,
-  sessions,
-  createdAt,
-  updatedAt,
-  ...project
-}: SqlRow): ProjectRecord {
-  return {
-    ...project,
-    id: Number(project.id),
-    createdAt: new Date(createdAt),
-    updatedAt: new Date(updatedAt),
-    counts: { prompts: Number(prompts), workflows: Number(workflows), sessions: Number(sessions) },
-  };
+function toProject({ _count, ...project }: ProjectRow): ProjectRecord {
+  return { ...project, counts: _count };
 }
 
 export class ProjectRepository {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async list(): Promise<ProjectRecord[]> {
-    const rows = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} ORDER BY p."name"`);
-    return rows.map(fromSql);
+    const rows = await this.prisma.project.findMany({
+      include: withCounts,
+      orderBy: { name: 'asc' },
+    });
+    return rows.map(toProject);
   }
 
   async findByName(name: string): Promise<ProjectRecord | null> {
-    const [row] = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} WHERE p."name" = ?`, name);
-    return row ? fromSql(row) : null;
+    const row = await this.prisma.project.findUnique({ where: { name }, include: withCounts });
+    return row ? toProject(row) : null;
   }
 
   async findById(id: number): Promise<ProjectRecord | null> {
-    const [row] = await this.sql.query<SqlRow>(`${SELECT_WITH_COUNTS} WHERE p."id" = ?`, id);
-    return row ? fromSql(row) : null;
+    const row = await this.prisma.project.findUnique({ where: { id }, include: withCounts });
+    return row ? toProject(row) : null;
   }
 
   async create(data: ProjectData): Promise<ProjectRecord> {
-    const { name } = await this.prisma.project.create({ data, select: { name: true } });
-    return this.written(name);
+    return toProject(await this.prisma.project.create({ data, include: withCounts }));
   }
 
   async update(id: number, data: Partial<ProjectData>): Promise<ProjectRecord> {
-    const { name } = await this.prisma.project.update({
-      where: { id },
-      data,
-      select: { name: true },
-    });
-    return this.written(name);
-  }
-
-  /** A project just written, read back with its counts. */
-  private async written(name: string): Promise<ProjectRecord> {
-    return (await this.findByName(name)) as ProjectRecord;
+    return toProject(
+      await this.prisma.project.update({ where: { id }, data, include: withCounts }),
+    );
   }
 
   /** Deletes the project; its prompts, workflows, runs and sessions go with it (cascade). */

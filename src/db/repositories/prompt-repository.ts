@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
-import { isUniqueViolation } from '../prisma-errors.js';
+import { isUniqueViolation } from '../errors.js';
 
 export interface VariableSpec {
   name: string;

@@ -1,8 +1,6 @@
 // Stored workflows, their runs and the runs' steps.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import type { Sql } from '../sql.js';
-import { sqlTime } from './execution-repository.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -79,10 +77,7 @@ function toRun(row: RunRow): RunRecord {
 }
 
 export class WorkflowRepository {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async find(projectId: number, name: string): Promise<WorkflowRecord | null> {
     const row = await this.prisma.workflow.findUnique({
@@ -128,33 +123,17 @@ export class WorkflowRepository {
   }
 
   /** The run and a pending row per step, together. */
-  async createRun(run: NewRun): Promise<void> {
-    const now = sqlTime(new Date());
+  async createRun({ stepIds, inputs, ...run }: NewRun): Promise<void> {
     await withBusyRetry(() =>
-      this.sql.transaction([
-        {
-          sql: `INSERT INTO "WorkflowRun" ("id", "workflowId", "projectId", "workflowName", "workflowVersion",
-                  "definition", "inputs", "status", "pid", "startedAt", "updatedAt")
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-          args: [
-            run.id,
-            run.workflowId,
-            run.projectId,
-            run.workflowName,
-            run.workflowVersion,
-            run.definition,
-            JSON.stringify(run.inputs),
-            run.pid,
-            now,
-            now,
-          ],
+      this.prisma.workflowRun.create({
+        data: {
+          ...run,
+          inputs: JSON.stringify(inputs),
+          status: 'running',
+          steps: { createMany: { data: stepIds.map((stepId) => ({ stepId, status: 'pending' })) } },
         },
-        {
-          sql: `INSERT INTO "StepRun" ("runId", "stepId", "status")
-                VALUES ${run.stepIds.map(() => "(?, ?, 'pending')").join(', ')}`,
-          args: run.stepIds.flatMap((stepId) => [run.id, stepId]),
-        },
-      ]),
+        select: { id: true },
+      }),
     );
   }
 
@@ -169,16 +148,17 @@ export class WorkflowRepository {
     },
   ): Promise<void> {
     const { outputs, ...rest } = data;
-    await this.setColumns(
-      'WorkflowRun',
-      { id },
-      {
-        ...rest,
-        ...(outputs !== undefined
-          ? { outputs: outputs === null ? null : JSON.stringify(outputs) }
-          : {}),
-        updatedAt: new Date(),
-      },
+    await withBusyRetry(() =>
+      this.prisma.workflowRun.update({
+        where: { id },
+        data: {
+          ...rest,
+          ...(outputs !== undefined
+            ? { outputs: outputs === null ? null : JSON.stringify(outputs) }
+            : {}),
+        },
+        select: { id: true },
+      }),
     );
   }
 
@@ -192,31 +172,12 @@ export class WorkflowRepository {
       >
     >,
   ): Promise<void> {
-    await this.setColumns('StepRun', { runId, stepId }, data);
-  }
-
-  /**
-   * An UPDATE written as SQL: runs and steps change state often, and Prisma's query compiler
-   * costs more than the statement itself.
-   */
-  private async setColumns(
-    table: 'WorkflowRun' | 'StepRun',
-    where: Record<string, string>,
-    data: Record<string, unknown>,
-  ): Promise<void> {
-    const entries = Object.entries(data).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
-    const assignments = entries.map(([column]) => `"${column}" = ?`).join(', ');
-    const values = entries.map(([, value]) => (value instanceof Date ? sqlTime(value) : value));
-    const conditions = Object.keys(where)
-      .map((column) => `"${column}" = ?`)
-      .join(' AND ');
     await withBusyRetry(() =>
-      this.sql.execute(
-        `UPDATE "${table}" SET ${assignments} WHERE ${conditions}`,
-        ...values,
-        ...Object.values(where),
-      ),
+      this.prisma.stepRun.update({
+        where: { runId_stepId: { runId, stepId } },
+        data,
+        select: { id: true },
+      }),
     );
   }
 

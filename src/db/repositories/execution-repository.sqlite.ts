@@ -1,0 +1,78 @@
+// What the execution repository asks of SQLite that Prisma's query API cannot express: the
+// full-text search (the FTS5 table kept by triggers, see the first migration), the statistics
+// (conditional sums, grouping by day) and a write that changes nothing. Tagged templates of
+// Prisma's raw API: every value is a bound parameter.
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import type { SearchHit, StatsDimension, StatsRow } from './execution-repository.js';
+
+/** Best matches first (rank: bm25, lower is better), matched terms between the markers. */
+export async function searchExecutions(
+  prisma: PrismaClient,
+  match: string,
+  limit: number,
+  [start, end]: readonly [string, string],
+): Promise<SearchHit[]> {
+  const rows = await prisma.$queryRaw<Record<string, unknown>[]>`
+    SELECT e."id" AS id, e."createdAt" AS createdAt, e."model" AS model, e."status" AS status,
+           snippet(execution_fts, 1, ${start}, ${end}, '…', 12) AS promptSnippet,
+           snippet(execution_fts, 2, ${start}, ${end}, '…', 12) AS responseSnippet,
+           bm25(execution_fts) AS rank
+      FROM execution_fts JOIN "Execution" e ON e.rowid = execution_fts.rowid
+     WHERE execution_fts MATCH ${match}
+     ORDER BY rank LIMIT ${limit}`;
+  return rows.map((row) => ({
+    id: String(row.id),
+    createdAt: String(row.createdAt),
+    model: String(row.model),
+    status: String(row.status),
+    promptSnippet: String(row.promptSnippet ?? ''),
+    responseSnippet: String(row.responseSnippet ?? ''),
+    rank: Number(row.rank),
+  }));
+}
+
+const STATS_KEYS: Record<StatsDimension, Prisma.Sql> = {
+  model: Prisma.sql`e."model"`,
+  day: Prisma.sql`substr(e."createdAt", 1, 10)`,
+  prompt: Prisma.sql`COALESCE(p."name", '(no prompt)')`,
+};
+
+export async function executionStats(
+  prisma: PrismaClient,
+  by: StatsDimension,
+  since?: Date,
+): Promise<StatsRow[]> {
+  const prompts =
+    by === 'prompt'
+      ? Prisma.sql`LEFT JOIN "PromptVersion" v ON v."id" = e."promptVersionId"
+                   LEFT JOIN "Prompt" p ON p."id" = v."promptId"`
+      : Prisma.empty;
+  const where = since ? Prisma.sql`WHERE e."createdAt" >= ${since}` : Prisma.empty;
+  const order = by === 'day' ? Prisma.sql`key DESC` : Prisma.sql`calls DESC, key`;
+  const rows = await prisma.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${STATS_KEYS[by]} AS key,
+           COUNT(*) AS calls,
+           SUM(CASE WHEN e."status" = 'error' THEN 1 ELSE 0 END) AS errors,
+           SUM(e."cacheHit") AS cacheHits,
+           COALESCE(SUM(e."inputTokens"), 0) AS inputTokens,
+           COALESCE(SUM(e."outputTokens"), 0) AS outputTokens,
+           SUM(e."costUsd") AS costUsd,
+           AVG(e."latencyMs") AS meanLatencyMs
+      FROM "Execution" e ${prompts} ${where}
+     GROUP BY key ORDER BY ${order}`;
+  return rows.map((row) => ({
+    key: String(row.key),
+    calls: Number(row.calls),
+    errors: Number(row.errors),
+    cacheHits: Number(row.cacheHits ?? 0),
+    inputTokens: Number(row.inputTokens),
+    outputTokens: Number(row.outputTokens),
+    costUsd: row.costUsd === null ? null : Number(row.costUsd),
+    meanLatencyMs: row.meanLatencyMs === null ? null : Number(row.meanLatencyMs),
+  }));
+}
+
+/** A write that changes nothing: fails when the file or its folder cannot be written. */
+export async function touchExecutions(prisma: PrismaClient): Promise<void> {
+  await prisma.$executeRaw`DELETE FROM "Execution" WHERE 0`;
+}

@@ -1,0 +1,70 @@
+// One data path: only src/db/ reaches the database, repositories through Prisma's client,
+// and SQL Prisma cannot express only in the engine's own files beside them (`*.sqlite.ts`),
+// as tagged templates whose values are bound.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('../../src', import.meta.url));
+
+const sources = readdirSync(src, { recursive: true, encoding: 'utf8' })
+  .filter((path) => path.endsWith('.ts') && !path.startsWith(`generated${sep}`))
+  .sort()
+  .map((path) => ({
+    path: path.split(sep).join('/'),
+    text: readFileSync(join(src, path), 'utf8'),
+  }));
+
+const DATABASE_MODULES = /from '[^']*(generated\/prisma|@prisma\/|better-sqlite3)[^']*'/;
+const RAW_QUERIES = /\$(queryRaw|executeRaw)|\.prepare\(|\bpragma\(/;
+const SQL =
+  /\b(SELECT\s[^;]{0,300}?\sFROM\s+"?[A-Za-z_]|INSERT\s+INTO|UPDATE\s+"?\w+"?\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX))\b/;
+
+function offenders(files: typeof sources, pattern: RegExp): string[] {
+  return files.filter(({ text }) => pattern.test(text)).map(({ path }) => path);
+}
+
+describe('the data path', () => {
+  const outside = sources.filter(({ path }) => !path.startsWith('db/'));
+  const inside = sources.filter(({ path }) => path.startsWith('db/'));
+
+  it('has the sources to check', () => {
+    expect(outside.length).toBeGreaterThan(50);
+    expect(inside.map(({ path }) => path)).toContain('db/repositories/execution-repository.ts');
+  });
+
+  it('is not left outside src/db: no database client imported, no SQL issued', () => {
+    expect(offenders(outside, DATABASE_MODULES)).toEqual([]);
+    expect(offenders(outside, RAW_QUERIES)).toEqual([]);
+    expect(offenders(outside, SQL)).toEqual([]);
+  });
+
+  it("keeps SQL in the engine's files, with bound values only", () => {
+    const engineFiles = (file: { path: string }) =>
+      file.path.endsWith('.sqlite.ts') ||
+      file.path === 'db/migrations.ts' ||
+      file.path === 'db/backup.ts';
+    expect(
+      offenders(
+        inside.filter((file) => !engineFiles(file)),
+        RAW_QUERIES,
+      ),
+    ).toEqual([]);
+    expect(
+      offenders(
+        inside.filter((file) => !engineFiles(file)),
+        SQL,
+      ),
+    ).toEqual([]);
+    expect(offenders(sources, /Unsafe\(|Prisma\.raw\(/)).toEqual([]);
+  });
+
+  it('opens the file below Prisma only to migrate it (with the schema engine) and back it up', () => {
+    expect(offenders(sources, /from 'better-sqlite3'/)).toEqual([
+      'db/backup.ts',
+      'db/migrations.ts',
+      'db/schema-engine.ts',
+    ]);
+  });
+});
