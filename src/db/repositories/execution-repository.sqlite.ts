@@ -1,9 +1,39 @@
-// What the execution repository asks of SQLite that Prisma's query API cannot express: the
-// full-text search (the FTS5 table kept by triggers, see the first migration), the statistics
-// (conditional sums, grouping by day) and a write that changes nothing. Tagged templates of
-// Prisma's raw API: every value is a bound parameter.
+// What the execution repository asks of SQLite that Prisma's query API cannot express or
+// cannot do fast enough: the full-text search (the FTS5 table kept by triggers, see the first
+// migration), the statistics (conditional sums, grouping by day), a write that changes
+// nothing, and the insert of a batch of calls. Prisma plans a createMany afresh for every
+// batch, in time proportional to its rows (its plan cache does not hold it), which costs
+// batches of model calls more than the calls themselves (`npm run bench`, batch). Tagged
+// templates of Prisma's raw API: every value is a bound parameter.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { SearchHit, StatsDimension, StatsRow } from './execution-repository.js';
+
+/** Rows at most per INSERT: 24 values each, well under SQLite's limit of bound values. */
+const INSERT_ROWS = 500;
+
+/** Inserts the rows, a statement per INSERT_ROWS of them. */
+export async function insertExecutions(
+  prisma: PrismaClient,
+  rows: (Prisma.ExecutionCreateManyInput & { createdAt: Date })[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+    const values = rows.slice(start, start + INSERT_ROWS).map(
+      (r) => Prisma.sql`(${r.id}, ${r.projectId ?? null}, ${r.promptVersionId ?? null},
+        ${r.workflowRunId ?? null}, ${r.stepId ?? null}, ${r.sessionId ?? null}, ${r.phase ?? null},
+        ${r.model}, ${r.baseUrlHost ?? null}, ${r.parameters ?? '{}'}, ${r.system ?? null},
+        ${r.messages ?? '[]'}, ${r.variables ?? '{}'}, ${r.response ?? null}, ${r.finishReason ?? null},
+        ${r.status}, ${r.error ?? null}, ${r.attempts ?? 1}, ${r.inputTokens ?? null},
+        ${r.outputTokens ?? null}, ${r.costUsd ?? null}, ${r.latencyMs ?? null},
+        ${r.cacheHit ?? false}, ${r.createdAt})`,
+    );
+    await prisma.$executeRaw`
+      INSERT INTO "Execution" ("id", "projectId", "promptVersionId", "workflowRunId", "stepId",
+        "sessionId", "phase", "model", "baseUrlHost", "parameters", "system", "messages",
+        "variables", "response", "finishReason", "status", "error", "attempts", "inputTokens",
+        "outputTokens", "costUsd", "latencyMs", "cacheHit", "createdAt")
+      VALUES ${Prisma.join(values)}`;
+  }
+}
 
 /** Best matches first (rank: bm25, lower is better), matched terms between the markers. */
 export async function searchExecutions(

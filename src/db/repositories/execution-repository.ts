@@ -1,10 +1,11 @@
 // Executions: one row per model call (success, error, cancelled, cache hit), searchable
-// through the execution_fts table kept by triggers (see the first migration). Search and
-// statistics are SQL of their engine, beside this file.
+// through the execution_fts table kept by triggers (see the first migration). Search,
+// statistics and the insert of a batch are SQL of their engine, beside this file.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
 import {
   executionStats,
+  insertExecutions,
   searchExecutions,
   touchExecutions,
 } from './execution-repository.sqlite.js';
@@ -131,12 +132,12 @@ export class ExecutionRepository {
     return this.createMany([data]);
   }
 
-  /** All the rows in one statement. */
+  /** All the rows in one statement (of SQL: see execution-repository.sqlite.ts). */
   async createMany(rows: ExecutionData[]): Promise<void> {
     if (rows.length === 0) return;
     const now = new Date();
     const data = rows.map((row) => ({ ...toColumns(row), createdAt: row.createdAt ?? now }));
-    await withBusyRetry(() => this.prisma.execution.createMany({ data }));
+    await withBusyRetry(() => insertExecutions(this.prisma, data));
   }
 
   /** Newest first. */

@@ -149,7 +149,7 @@ export class WorkflowRepository {
   ): Promise<void> {
     const { outputs, ...rest } = data;
     await withBusyRetry(() =>
-      this.prisma.workflowRun.update({
+      this.prisma.workflowRun.updateMany({
         where: { id },
         data: {
           ...rest,
@@ -157,7 +157,6 @@ export class WorkflowRepository {
             ? { outputs: outputs === null ? null : JSON.stringify(outputs) }
             : {}),
         },
-        select: { id: true },
       }),
     );
   }
@@ -173,11 +172,7 @@ export class WorkflowRepository {
     >,
   ): Promise<void> {
     await withBusyRetry(() =>
-      this.prisma.stepRun.update({
-        where: { runId_stepId: { runId, stepId } },
-        data,
-        select: { id: true },
-      }),
+      this.prisma.stepRun.updateMany({ where: { runId, stepId }, data }),
     );
   }
 
