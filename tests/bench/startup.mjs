@@ -46,7 +46,7 @@ export function benchStartup() {
       list,
       'bare better-sqlite3 script',
       'prompt-runner project list --json',
-      2.5,
+      3,
     );
     return { version, projects };
   } finally {
