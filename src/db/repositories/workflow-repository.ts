@@ -171,9 +171,7 @@ export class WorkflowRepository {
       >
     >,
   ): Promise<void> {
-    await withBusyRetry(() =>
-      this.prisma.stepRun.updateMany({ where: { runId, stepId }, data }),
-    );
+    await withBusyRetry(() => this.prisma.stepRun.updateMany({ where: { runId, stepId }, data }));
   }
 
   async runsByPrefix(prefix: string, limit = 6): Promise<RunRecord[]> {
