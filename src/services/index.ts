@@ -9,6 +9,7 @@ import { ProjectRepository } from '../db/repositories/project-repository.js';
 import type { ExecutionService } from './execution-service.js';
 import type { OrchestrationService } from './orchestration-service.js';
 import { ProjectService } from './project-service.js';
+import type { PromptHistoryService } from './prompt-history.js';
 import type { PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
 import type { WorkflowService } from './workflow-service.js';
@@ -16,6 +17,8 @@ import type { WorkflowService } from './workflow-service.js';
 export interface Services {
   projects: ProjectService;
   prompts(): Promise<PromptService>;
+  /** Labels and diffs of prompt versions. */
+  promptHistory(): Promise<PromptHistoryService>;
   runs(): Promise<RunService>;
   executions(): Promise<ExecutionService>;
   workflows(): Promise<WorkflowService>;
@@ -49,15 +52,13 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
     const { CacheRepository } = await import('../db/repositories/cache-repository.js');
     return new CacheRepository(db.prisma);
   });
+  const promptRepository = lazy(async () => {
+    const { PromptRepository } = await import('../db/repositories/prompt-repository.js');
+    return new PromptRepository(db.prisma);
+  });
   const prompts = lazy(async () => {
-    const [{ PromptService }, { PromptRepository }] = await Promise.all([
-      import('./prompt-service.js'),
-      import('../db/repositories/prompt-repository.js'),
-    ]);
-    return new PromptService({
-      prompts: new PromptRepository(db.prisma),
-      projects: projectRepository,
-    });
+    const { PromptService } = await import('./prompt-service.js');
+    return new PromptService({ prompts: await promptRepository(), projects: projectRepository });
   });
   const runs = lazy(async () => {
     const { RunService } = await import('./run-service.js');
@@ -72,6 +73,13 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
   return {
     projects: new ProjectService({ repository: projectRepository, cwd: environment.cwd }),
     prompts,
+    promptHistory: lazy(async () => {
+      const { PromptHistoryService } = await import('./prompt-history.js');
+      return new PromptHistoryService({
+        prompts: await prompts(),
+        repository: await promptRepository(),
+      });
+    }),
     runs,
     workflows: lazy(async () => {
       const [{ WorkflowService }, { WorkflowRepository }] = await Promise.all([

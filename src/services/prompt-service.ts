@@ -13,6 +13,7 @@ import type {
   VariableSpec,
 } from '../db/repositories/prompt-repository.js';
 import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
+import { parsePromptRef } from './prompt-ref.js';
 import { buildVariables, withDefaults } from './prompt-variables.js';
 
 const MAX_UPDATE_ATTEMPTS = 20;
@@ -51,19 +52,13 @@ export interface PromptChanges {
 export interface PromptView {
   prompt: PromptRecord;
   version: PromptVersionRecord;
+  /** The label the version was named by, when it was. */
+  label?: string;
 }
 
 export interface UpdateResult extends PromptView {
   /** False when nothing differed from the latest version. */
   changed: boolean;
-}
-
-export interface VersionSummary {
-  version: number;
-  createdAt: Date;
-  message: string | null;
-  linesAdded: number;
-  linesRemoved: number;
 }
 
 export interface RenderedPrompt {
@@ -177,16 +172,36 @@ export class PromptService {
     return prompt;
   }
 
-  async get(scope: PromptScope, name: string, version?: number): Promise<PromptView> {
-    const prompt = await this.find(scope, name);
-    if (version === undefined) return { prompt, version: prompt.latest };
-    const found = await this.deps.prompts.version(prompt.id, version);
-    if (!found) {
-      throw new NotFoundError(`Prompt "${name}" has no version ${version}`, {
-        hint: `it has versions 1 to ${prompt.versionCount}`,
+  /**
+   * A version of a prompt named by a reference: `name` (the latest version), `name@3`,
+   * `name@production` (a label); or by `version` (the --version flag).
+   */
+  async get(scope: PromptScope, reference: string, version?: number): Promise<PromptView> {
+    const ref = parsePromptRef(reference);
+    if (version !== undefined && (ref.label || (ref.version ?? version) !== version)) {
+      throw new ValidationError(
+        `${JSON.stringify(reference)} and --version ${version} name different versions`,
+        { hint: 'give the version once, as name@N or with --version' },
+      );
+    }
+    const prompt = await this.find(scope, ref.name);
+    const label = ref.label ? prompt.labels.find((l) => l.name === ref.label) : undefined;
+    if (ref.label && !label) {
+      throw new NotFoundError(`Prompt "${prompt.name}" has no label "${ref.label}"`, {
+        hint: whatExists(prompt),
       });
     }
-    return { prompt, version: found };
+    const number = label?.version ?? ref.version ?? version;
+    if (number === undefined || number === prompt.latest.version) {
+      return { prompt, version: prompt.latest, ...(label ? { label: label.name } : {}) };
+    }
+    const found = await this.deps.prompts.version(prompt.id, number);
+    if (!found) {
+      throw new NotFoundError(`Prompt "${prompt.name}" has no version ${number}`, {
+        hint: whatExists(prompt),
+      });
+    }
+    return { prompt, version: found, ...(label ? { label: label.name } : {}) };
   }
 
   /** A new version when the body, system, model, parameters or variables change. */
@@ -241,28 +256,6 @@ export class PromptService {
     }
   }
 
-  async versions(scope: PromptScope, name: string): Promise<VersionSummary[]> {
-    const prompt = await this.find(scope, name);
-    const versions = await this.deps.prompts.versions(prompt.id);
-    const { diffLines } = await import('diff');
-    return versions.map((version, index) => {
-      const previous = versions[index - 1];
-      let linesAdded = 0;
-      let linesRemoved = 0;
-      for (const part of diffLines(previous ? fullText(previous) : '', fullText(version))) {
-        if (part.added) linesAdded += part.count ?? 0;
-        if (part.removed) linesRemoved += part.count ?? 0;
-      }
-      return {
-        version: version.version,
-        createdAt: version.createdAt,
-        message: version.message,
-        linesAdded,
-        linesRemoved,
-      };
-    });
-  }
-
   /** Exactly what would be sent: the system and user text, rendered. */
   async render(
     scope: PromptScope,
@@ -282,7 +275,7 @@ export class PromptService {
     const partials = await this.collectPartials(scope, view.prompt.name, view.version);
     const { body, system } = view.version;
     const sources = system === null ? [body] : [body, system];
-    const renderUser = compileTemplate(body, { partials, templateName: name });
+    const renderUser = compileTemplate(body, { partials, templateName: view.prompt.name });
     const renderSystem =
       system === null ? null : compileTemplate(system, { partials, templateName: 'system' });
     return {
@@ -380,9 +373,11 @@ function declaredOf(specs: VariableSpec[]): VariableSpec[] {
   return specs.filter((spec) => spec.default !== undefined || spec.description !== undefined);
 }
 
-function fullText(version: PromptVersionRecord): string {
-  const body = version.body.endsWith('\n') ? version.body : `${version.body}\n`;
-  return version.system === null ? body : `${version.system}\n${body}`;
+/** The versions and labels a prompt has, for errors that name a missing one. */
+export function whatExists(prompt: PromptRecord): string {
+  const versions = prompt.versionCount === 1 ? 'version 1' : `versions 1 to ${prompt.versionCount}`;
+  const labels = prompt.labels.map((l) => `${l.name} (v${l.version})`).join(', ');
+  return `it has ${versions}${labels ? ` and labels ${labels}` : ' and no labels'}`;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

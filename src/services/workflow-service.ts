@@ -26,6 +26,7 @@ import { ConnectGuard } from './connect-guard.js';
 import { type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
+import { checkPromptReferences } from './workflow-prompts.js';
 
 export interface WorkflowServiceDeps {
   workflows: WorkflowRepository;
@@ -55,21 +56,14 @@ export { WorkflowInvalidError };
 export class WorkflowService {
   constructor(private readonly deps: WorkflowServiceDeps) {}
 
-  /** Checks a file; stored prompts are looked up in the project (and global ones). */
+  /**
+   * Checks a file; stored prompts are looked up in the project (and global ones), at the
+   * version or label a step names.
+   */
   async validate(text: string, scope: PromptScope): Promise<ValidationResult> {
     // Stored prompts are looked up only when a step could name one.
     if (!/\bprompt\s*:/.test(text)) return validateWorkflow(text);
-    const prompts = new Map(
-      (await this.deps.prompts.list(scope, { all: true })).map((p) => [p.name, p]),
-    );
-    return validateWorkflow(text, {
-      promptExists: (name) => prompts.has(name),
-      promptRequires: (name) =>
-        prompts
-          .get(name)
-          ?.latest.variables.filter((v) => v.required && v.default === undefined)
-          .map((v) => v.name),
-    });
+    return validateWorkflow(text, await checkPromptReferences(text, scope, this.deps.prompts));
   }
 
   private async checked(text: string, scope: PromptScope): Promise<ValidatedWorkflow> {

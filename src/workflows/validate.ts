@@ -36,10 +36,14 @@ export interface ValidationResult {
 }
 
 export interface ValidateOptions {
-  /** Whether a stored prompt of that name exists (skipped when not given). */
-  promptExists?: (name: string) => boolean;
+  /**
+   * What is wrong with a step's stored prompt reference (`name`, `name@3`,
+   * `name@production`): undefined when it names a version that exists (not checked when the
+   * option is not given).
+   */
+  promptProblem?: (reference: string) => string | undefined;
   /** The variables a stored prompt requires (no default), when known. */
-  promptRequires?: (name: string) => string[] | undefined;
+  promptRequires?: (reference: string) => string[] | undefined;
 }
 
 type PathPart = string | number;
@@ -145,8 +149,9 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     if (!unsure && (step.prompt === undefined) === (step.template === undefined)) {
       report(at(), `step "${step.id}" needs either a prompt or a template`);
     }
-    if (step.prompt !== undefined && options.promptExists && !options.promptExists(step.prompt)) {
-      report(at('prompt'), `no stored prompt "${step.prompt}"`);
+    const problem = step.prompt === undefined ? undefined : options.promptProblem?.(step.prompt);
+    if (problem) {
+      report(at('prompt'), problem);
     } else if (step.prompt !== undefined) {
       // A stored prompt is rendered with the inputs, the step's vars, `inputs` and `steps`.
       const given = new Set([...Object.keys(file.inputs ?? {}), ...Object.keys(step.vars ?? {})]);

@@ -117,4 +117,21 @@ describe('prompt-runner prompt (built binary)', () => {
       (await cli(['prompt', 'export', 'sum', '-p', 'copy'])).stdout,
     );
   });
+
+  it('labels a version, renders it by its label, and diffs two labels', async () => {
+    const { cli } = await setup();
+    await cli(['prompt', 'create', 'greet', '--body', 'Hello {{name}}']);
+    await cli(['prompt', 'update', 'greet', '--body', 'Hi {{name}}']);
+    expect((await cli(['prompt', 'label', 'greet', 'production', '--version', '1'])).code).toBe(0);
+    expect((await cli(['prompt', 'label', 'greet', 'staging'])).code).toBe(0);
+    const rendered = await cli(['prompt', 'render', 'greet@production', '--var', 'name=Ada']);
+    expect(rendered).toMatchObject({ code: 0, stdout: 'Hello Ada', stderr: '' });
+    const diff = await cli(['prompt', 'diff', 'greet', 'production', 'staging']);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('--- greet@production\n+++ greet@staging');
+    expect(diff.stdout).toContain('-Hello {{name}}\n+Hi {{name}}');
+    const unknown = await cli(['prompt', 'render', 'greet@canary', '--json']);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout).error.message).toBe('Prompt "greet" has no label "canary"');
+  });
 });

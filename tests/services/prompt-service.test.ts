@@ -2,16 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/core/errors.js';
 import { ProjectRepository } from '../../src/db/repositories/project-repository.js';
 import { PromptRepository } from '../../src/db/repositories/prompt-repository.js';
+import { PromptHistoryService } from '../../src/services/prompt-history.js';
 import { ORCHESTRATION_CATEGORY, PromptService } from '../../src/services/prompt-service.js';
 import { testDatabase } from '../support/db.js';
 
 async function setup() {
   const db = await testDatabase();
   const projects = new ProjectRepository(db.prisma);
-  const service = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
+  const repository = new PromptRepository(db.prisma);
+  const service = new PromptService({ prompts: repository, projects });
+  const history = new PromptHistoryService({ prompts: service, repository });
   await projects.create({ name: 'app' });
   await projects.create({ name: 'other' });
-  return { db, service, scope: await service.scope('app'), global: await service.scope(null) };
+  return {
+    db,
+    service,
+    history,
+    scope: await service.scope('app'),
+    global: await service.scope(null),
+  };
 }
 
 describe('PromptService', () => {
@@ -56,7 +65,7 @@ describe('PromptService', () => {
   });
 
   it('makes a new version only when something of the version changes', async () => {
-    const { service, scope } = await setup();
+    const { service, history, scope } = await setup();
     await service.create(scope, 'p', { body: 'one {{a}}', model: 'm1' });
     const same = await service.update(scope, 'p', { body: 'one {{a}}' });
     expect(same).toMatchObject({ changed: false, version: { version: 1 } });
@@ -75,7 +84,7 @@ describe('PromptService', () => {
     await expect(service.get(scope, 'p', 9)).rejects.toThrow('Prompt "p" has no version 9');
     await expect(service.update(scope, 'p', {})).rejects.toThrow('Nothing to update');
 
-    const versions = await service.versions(scope, 'p');
+    const versions = await history.versions(scope, 'p');
     expect(versions.map((v) => [v.version, v.linesAdded, v.linesRemoved])).toEqual([
       [1, 1, 0],
       [2, 1, 1],

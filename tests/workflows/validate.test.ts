@@ -24,15 +24,22 @@ outputs:
   article: "{{steps.final.output}}"
 `;
 
-function problems(text: string, promptExists?: (name: string) => boolean) {
-  return validateWorkflow(text, { promptExists }).problems.map(
+/** A validator option that knows the stored prompts `names`, as the workflow service does. */
+function storedPrompts(...names: string[]) {
+  return (name: string) => (names.includes(name) ? undefined : `no stored prompt "${name}"`);
+}
+
+function problems(text: string, promptProblem?: (name: string) => string | undefined) {
+  return validateWorkflow(text, { promptProblem }).problems.map(
     (p) => `${p.line}:${p.path}: ${p.message}`,
   );
 }
 
 describe('validateWorkflow', () => {
   it('accepts a valid file and derives dependencies from references', () => {
-    const { workflow, problems } = validateWorkflow(VALID, { promptExists: (n) => n === 'joiner' });
+    const { workflow, problems } = validateWorkflow(VALID, {
+      promptProblem: storedPrompts('joiner'),
+    });
     expect(problems).toEqual([]);
     expect(
       Object.fromEntries([...(workflow?.dependencies ?? [])].map(([k, v]) => [k, [...v].sort()])),
@@ -66,7 +73,7 @@ steps:
     schema: { type: object }
 `;
     // In the order of the file.
-    expect(problems(text, () => false)).toEqual([
+    expect(problems(text, storedPrompts())).toEqual([
       '3:inputs.count.default: the default is not a number',
       '6:steps[0].template: undeclared input "missing"',
       '6:steps[0].template: "steps.ghost.output" refers to no step "ghost"',
@@ -102,12 +109,15 @@ steps:
 
   it('names the variables a stored prompt needs that neither vars nor inputs give', () => {
     const requires = (name: string) => (name === 'joiner' ? ['a', 'b', 'c', 'topic'] : []);
-    const result = validateWorkflow(VALID, { promptExists: () => true, promptRequires: requires });
+    const result = validateWorkflow(VALID, {
+      promptProblem: () => undefined,
+      promptRequires: requires,
+    });
     expect(result.problems.map((p) => `${p.line}:${p.path}: ${p.message}`)).toEqual([
       '18:steps[3].prompt: stored prompt "joiner" needs "c": give it in vars or as inputs',
     ]);
     const satisfied = validateWorkflow(VALID, {
-      promptExists: () => true,
+      promptProblem: () => undefined,
       promptRequires: () => ['a', 'b', 'topic', 'tone'],
     });
     expect(satisfied.problems).toEqual([]);

@@ -19,7 +19,7 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
     new Command('export')
       .description('Write a prompt as a .prompt file (Dotprompt front matter and body)')
-      .argument('<name>', 'prompt name')
+      .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('-o, --output <file>', 'write to a file instead of stdout')
       .option('--overwrite', 'replace an existing file or symlink at the output path')
       .option('--force', 'the same as --overwrite')
@@ -43,6 +43,6 @@ export function createPromptExportCommand(deps: CommandDeps): Command {
   });
   return withExamples(command, [
     'prompt export summarize > summarize.prompt',
-    'prompt export summarize -o prompts/summarize.prompt --version 2',
+    'prompt export summarize@production -o prompts/summarize.prompt',
   ]);
 }

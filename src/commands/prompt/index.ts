@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { type CommandDeps, withExamples } from '../shared.js';
 import { createPromptCreateCommand } from './create.js';
 import { createPromptDeleteCommand } from './delete.js';
+import { createPromptDiffCommand } from './diff.js';
 import { createPromptExportCommand } from './export.js';
 import { createPromptImportCommand } from './import.js';
+import { createPromptLabelCommand } from './label.js';
 import { createPromptListCommand } from './list.js';
 import { createPromptRenderCommand } from './render-command.js';
 import { createPromptRunCommand } from './run.js';
@@ -18,6 +20,8 @@ export function createPromptCommand(deps: CommandDeps): Command {
     .addCommand(createPromptShowCommand(deps))
     .addCommand(createPromptUpdateCommand(deps))
     .addCommand(createPromptVersionsCommand(deps))
+    .addCommand(createPromptLabelCommand(deps))
+    .addCommand(createPromptDiffCommand(deps))
     .addCommand(createPromptRenderCommand(deps))
     .addCommand(createPromptRunCommand(deps))
     .addCommand(createPromptImportCommand(deps))

@@ -19,7 +19,7 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
     new Command('render')
       .description('Print exactly what would be sent to the model; calls no model')
-      .argument('<name>', 'prompt name')
+      .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('--var <name=value>', 'a variable (repeatable)', collect)
       .option('--vars-file <path>', 'variables from a JSON or YAML file')
       .option('--version <n>', 'a given version (default: the latest)')
@@ -56,7 +56,7 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
   });
   return withExamples(command, [
     'prompt render greet --var name=Ada --var topic="compilers"',
-    'prompt render summarize --vars-file vars.yaml --version 2',
+    'prompt render summarize@2 --vars-file vars.yaml',
     'git diff | prompt-runner prompt render review --part user',
   ]);
 }

@@ -38,6 +38,9 @@ export function toPromptJson(view: PromptView, scope: PromptScope) {
     parameters: version.parameters,
     message: version.message,
     versionCreatedAt: version.createdAt.toISOString(),
+    /** The label the version was named by (`name@production`), if any. */
+    label: view.label ?? null,
+    labels: prompt.labels.map((l) => ({ label: l.name, version: l.version })),
   };
 }
 
@@ -72,7 +75,11 @@ export function printPromptDetails(output: Output, prompt: PromptJson): void {
   output.fields([
     ['Name', prompt.name],
     ['Project', prompt.project ?? '(global)'],
-    ['Version', `${prompt.version} of ${prompt.versions}`],
+    [
+      'Version',
+      `${prompt.version} of ${prompt.versions}${prompt.label ? ` (${prompt.label})` : ''}`,
+    ],
+    ['Labels', prompt.labels.map((l) => `${l.label} → v${l.version}`).join(', ')],
     ['Description', prompt.description],
     ['Model', prompt.model],
     ['Parameters', params.join(' ')],

@@ -48,7 +48,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
     new Command('run')
       .description('Render a prompt, send it to the model, print and record the answer')
-      .argument('<name>', 'prompt name')
+      .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('--var <name=value>', 'a variable (repeatable)', collect)
       .option('--vars-file <path>', 'variables from a JSON or YAML file')
       .option('--input-file <cases.jsonl>', 'run once per line: a JSON object of variables each')
@@ -194,6 +194,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
     'git diff | prompt-runner prompt run review --stream',
     'prompt run classify --input-file cases.jsonl --concurrency 8 > results.jsonl',
     'prompt run greet --var name=Ada --dry-run --json',
+    'prompt run greet@production --var name=Ada',
   ]);
 }
 

@@ -17,7 +17,7 @@ export function createPromptShowCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
     new Command('show')
       .description('Show a prompt: its body, system text, variables and settings')
-      .argument('<name>', 'prompt name')
+      .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('--version <n>', 'a given version (default: the latest)'),
   ).action(async (name: string, options: object, cmd: Command) => {
     const ctx = await deps.context(cmd);
@@ -29,6 +29,7 @@ export function createPromptShowCommand(deps: CommandDeps): Command {
   });
   return withExamples(command, [
     'prompt show summarize',
-    'prompt show summarize --version 2 --json',
+    'prompt show summarize@2 --json',
+    'prompt show summarize@production',
   ]);
 }

@@ -9,18 +9,19 @@ export function createPromptVersionsCommand(deps: CommandDeps): Command {
       .argument('<name>', 'prompt name'),
   ).action(async (name: string, options: ScopeOptions, cmd: Command) => {
     const ctx = await deps.context(cmd);
-    const prompts = await (await ctx.services()).prompts();
-    const scope = await resolveScope(ctx, prompts, options);
-    const versions = await prompts.versions(scope, name);
+    const services = await ctx.services();
+    const scope = await resolveScope(ctx, await services.prompts(), options);
+    const versions = await (await services.promptHistory()).versions(scope, name);
     const rows = versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
     ctx.output.result(rows, (data) =>
       ctx.output.table(
-        ['Version', 'Created', 'Message', 'Changes'],
+        ['Version', 'Created', 'Message', 'Changes', 'Labels'],
         data.map((v) => [
           `v${v.version}`,
           formatDate(v.createdAt),
           v.message,
           `${ctx.output.style.success(`+${v.linesAdded}`)} ${ctx.output.style.error(`-${v.linesRemoved}`)}`,
+          v.labels.join(', '),
         ]),
       ),
     );

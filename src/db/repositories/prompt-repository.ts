@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { withBusyRetry } from '../busy.js';
 import { isUniqueViolation } from '../errors.js';
 
 export interface VariableSpec {
@@ -41,6 +42,20 @@ export interface PromptRecord {
   updatedAt: Date;
   latest: PromptVersionRecord;
   versionCount: number;
+  /** Labels and the version each points at, by name. */
+  labels: PromptLabelRecord[];
+}
+
+export interface PromptLabelRecord {
+  name: string;
+  version: number;
+}
+
+/** A move of a label: the version it pointed at from `at` on (null: deleted). */
+export interface LabelMove {
+  label: string;
+  version: number | null;
+  at: Date;
 }
 
 export interface PromptData {
@@ -62,11 +77,16 @@ export interface VersionData {
 
 const withLatest = {
   versions: { orderBy: { version: 'desc' }, take: 1 },
+  labels: { select: { name: true, version: true }, orderBy: { name: 'asc' } },
   _count: { select: { versions: true } },
 } as const;
 
 type VersionRow = Prisma.PromptVersionModel;
-type PromptRow = Prisma.PromptModel & { versions: VersionRow[]; _count: { versions: number } };
+type PromptRow = Prisma.PromptModel & {
+  versions: VersionRow[];
+  labels: PromptLabelRecord[];
+  _count: { versions: number };
+};
 
 function toVersion(row: VersionRow): PromptVersionRecord {
   return {
@@ -195,5 +215,46 @@ export class PromptRepository {
 
   async delete(promptId: number): Promise<void> {
     await this.db.prompt.delete({ where: { id: promptId } });
+  }
+
+  /** Points `label` at `version`, and records the move. */
+  async setLabel(promptId: number, label: string, version: number): Promise<void> {
+    await withBusyRetry(() =>
+      this.db.$transaction([
+        this.db.promptLabel.upsert({
+          where: { promptId_name: { promptId, name: label } },
+          create: { promptId, name: label, version },
+          update: { version },
+          select: { id: true },
+        }),
+        this.db.promptLabelHistory.create({
+          data: { promptId, label, version },
+          select: { id: true },
+        }),
+      ]),
+    );
+  }
+
+  /** Removes `label`, and records it; false when the prompt had no such label. */
+  async deleteLabel(promptId: number, label: string): Promise<boolean> {
+    const [removed] = await withBusyRetry(() =>
+      this.db.$transaction([
+        this.db.promptLabel.deleteMany({ where: { promptId, name: label } }),
+        this.db.promptLabelHistory.create({
+          data: { promptId, label, version: null },
+          select: { id: true },
+        }),
+      ]),
+    );
+    return removed.count > 0;
+  }
+
+  /** Every move of the prompt's labels, oldest first. */
+  async labelHistory(promptId: number): Promise<LabelMove[]> {
+    const rows = await this.db.promptLabelHistory.findMany({
+      where: { promptId },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((row) => ({ label: row.label, version: row.version, at: row.createdAt }));
   }
 }
