@@ -31,6 +31,7 @@ process.exitCode = await cli.exports.run(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
+  importModule: (url) => import(url),
   // The first Ctrl-C lets the command stop and record what it was doing; a second one quits.
   onInterrupt: (handler) => {
     let interrupted = false;

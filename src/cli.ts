@@ -50,6 +50,11 @@ const GROUPS: { name: string; description: string; load(): Promise<GroupFactory>
     load: async () => (await import('./commands/orchestrate/index.js')).createOrchestrateCommand,
   },
   {
+    name: 'eval',
+    description: 'Measure prompts and models over a dataset; gate CI on the pass rate',
+    load: async () => (await import('./commands/eval/index.js')).createEvalCommand,
+  },
+  {
     name: 'execution',
     description: 'The record of every model call: list, show, search, stats, export, prune',
     load: async () => (await import('./commands/execution/index.js')).createExecutionCommand,

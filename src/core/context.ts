@@ -19,6 +19,11 @@ export interface CliDeps {
   stderr: Stream<Writable>;
   stdin: Stream<Readable>;
   openDatabase?: (file: string, options?: OpenOptions) => Promise<Database>;
+  /**
+   * A real dynamic import, for the user's own modules (eval checks): the built CLI is one
+   * CommonJS file, whose `import()` became `require`.
+   */
+  importModule?: (url: string) => Promise<unknown>;
   /** Calls `handler` on Ctrl-C; returns a function that stops listening. */
   onInterrupt?: (handler: () => void) => () => void;
 }
@@ -93,6 +98,7 @@ export class AppContext {
         cwd: this.cwd,
         cacheDir: this.paths.cacheDir,
         env: this.env,
+        importModule: this.deps.importModule ?? ((url) => import(url)),
         config: () => this.config.read(),
       });
     })();

@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import type { CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
 import { ProjectRepository } from '../db/repositories/project-repository.js';
+import type { EvalService } from './eval-service.js';
 import type { ExecutionService } from './execution-service.js';
 import type { OrchestrationService } from './orchestration-service.js';
 import { ProjectService } from './project-service.js';
@@ -23,6 +24,7 @@ export interface Services {
   executions(): Promise<ExecutionService>;
   workflows(): Promise<WorkflowService>;
   orchestration(): Promise<OrchestrationService>;
+  evals(): Promise<EvalService>;
 }
 
 export interface ServiceEnvironment {
@@ -31,6 +33,8 @@ export interface ServiceEnvironment {
   cacheDir?: string;
   env: NodeJS.ProcessEnv;
   config: () => Config;
+  /** A real dynamic import, for the user's own modules (eval checks). */
+  importModule: (url: string) => Promise<unknown>;
 }
 
 /** A value built once, on first request. */
@@ -104,6 +108,20 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         cwd: environment.cwd,
         cacheDir: environment.cacheDir,
         config: environment.config,
+      });
+    }),
+    evals: lazy(async () => {
+      const [{ EvalService }, { EvalRepository }] = await Promise.all([
+        import('./eval-service.js'),
+        import('../db/repositories/eval-repository.js'),
+      ]);
+      return new EvalService({
+        evals: new EvalRepository(db.prisma),
+        prompts: await prompts(),
+        runs: await runs(),
+        cwd: environment.cwd,
+        env: environment.env,
+        importModule: environment.importModule,
       });
     }),
     executions: lazy(async () => {

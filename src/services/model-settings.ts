@@ -59,6 +59,19 @@ export interface SettingsSources {
 
 const LOCAL_HOSTS = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0)$/;
 
+/** An endpoint and the key that goes to it: the variable `keyName` names, and only there. */
+export function endpointSettings(
+  baseURL: string,
+  keyName: string,
+  env: NodeJS.ProcessEnv,
+): Pick<ResolvedSettings, 'baseURL' | 'baseUrlHost' | 'keyName' | 'apiKey'> {
+  const baseUrlHost = hostOf(baseURL);
+  const hostname = baseUrlHost.replace(/:\d+$/, '');
+  // A local server needs no real key, but the client insists on one.
+  const apiKey = env[keyName] || (LOCAL_HOSTS.test(hostname) ? 'no-key-needed' : undefined);
+  return { baseURL, baseUrlHost, keyName, apiKey };
+}
+
 export function resolveSettings({
   flags,
   prompt,
@@ -80,12 +93,11 @@ export function resolveSettings({
   if (maxTokens !== undefined) parameters.maxTokens = maxTokens;
   if (flags.json) parameters.responseFormat = 'json';
 
-  const baseURL = config.baseUrl || envBaseUrl(env) || DEFAULT_BASE_URL;
-  const baseUrlHost = hostOf(baseURL);
-  const keyName = config.apiKeyEnv ?? CONFIG_DEFAULTS.apiKeyEnv;
-  const hostname = baseUrlHost.replace(/:\d+$/, '');
-  // A local server needs no real key, but the client insists on one.
-  const apiKey = env[keyName] || (LOCAL_HOSTS.test(hostname) ? 'no-key-needed' : undefined);
+  const { baseURL, baseUrlHost, keyName, apiKey } = endpointSettings(
+    config.baseUrl || envBaseUrl(env) || DEFAULT_BASE_URL,
+    config.apiKeyEnv ?? CONFIG_DEFAULTS.apiKeyEnv,
+    env,
+  );
   const timeoutS = flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_S;
   const cacheEnabled = config.cache ?? CONFIG_DEFAULTS.cache;
   return {

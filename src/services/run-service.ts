@@ -91,7 +91,7 @@ export class RunService {
       settings,
       links: options.links,
     });
-    return Object.assign(prepare, { variables: version.variables });
+    return Object.assign(prepare, { variables: version.variables, settings });
   }
 
   /** A writer that groups records, for callers that make many calls (flush it at the end). */

@@ -74,6 +74,8 @@ export type BatchResult =
 /** Renders a call per set of variables; knows the variables its prompt version declares. */
 export type Preparer = ((variables: Record<string, unknown>) => PreparedCall) & {
   variables: VariableSpec[];
+  /** The settings every call it prepares has. */
+  settings: ResolvedSettings;
 };
 
 interface FailureDetails {

@@ -1,9 +1,8 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
-import { LineCounter, parseDocument } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
-import { describeYamlError, yamlValue } from '../core/yaml-error.js';
+import { type FileProblem, formatPath, type PathPart, readYamlFile } from '../core/yaml-file.js';
 import { issueReason } from '../core/zod-issue.js';
 import { findReferences } from './references.js';
 import {
@@ -15,12 +14,8 @@ import {
   workflowFileSchema,
 } from './schema.js';
 
-export interface WorkflowProblem {
-  /** Where in the file: `steps[2].depends_on[0]`. */
-  path: string;
-  line: number | null;
-  message: string;
-}
+/** A problem of the file: where (`steps[2].depends_on[0]`), its line, and what. */
+export type WorkflowProblem = FileProblem;
 
 export interface ValidatedWorkflow {
   file: WorkflowFile;
@@ -46,47 +41,14 @@ export interface ValidateOptions {
   promptRequires?: (reference: string) => string[] | undefined;
 }
 
-type PathPart = string | number;
-
-export function formatPath(path: PathPart[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`,
-    )
-    .join('');
-}
-
 export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines });
-  if (document.errors.length > 0) {
-    return {
-      workflow: null,
-      problems: document.errors.map((error) => ({
-        path: '(file)',
-        line: error.linePos?.[0].line ?? null,
-        message: `not valid YAML: ${describeYamlError(error)}`,
-      })),
-    };
-  }
-  const lineOf = (path: PathPart[]): number | null => {
-    for (let length = path.length; length >= 0; length--) {
-      const node = document.getIn(path.slice(0, length), true) as { range?: [number] } | undefined;
-      if (node?.range) return lines.linePos(node.range[0]).line;
-    }
-    return null;
-  };
+  const read = readYamlFile(text);
+  if (read.problems) return { workflow: null, problems: read.problems };
+  const { raw, lineOf } = read;
   const problems: WorkflowProblem[] = [];
   const report = (path: PathPart[], message: string) =>
     problems.push({ path: formatPath(path) || '(file)', line: lineOf(path), message });
 
-  let raw: unknown;
-  try {
-    raw = yamlValue(document, 'The file');
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return { workflow: null, problems: [{ path: '(file)', line: null, message: error.message }] };
-  }
   const parsed = workflowFileSchema.safeParse(raw);
   // A file with structural problems still gets every other check, on the parts that pass.
   const salvaged = parsed.success ? null : salvageWorkflowFile(raw);

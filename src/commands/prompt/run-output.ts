@@ -70,12 +70,17 @@ export function printRunResult(ctx: AppContext, result: RunResult, streamed: boo
 }
 
 export interface Progress {
-  update(done: number): void;
+  /** `payload` fills the format's other tokens (`{passRate}`). */
+  update(done: number, payload?: Record<string, string>): void;
   stop(): void;
 }
 
 /** A progress bar on stderr at a terminal; nothing otherwise. */
-export async function startProgress(ctx: AppContext, total: number): Promise<Progress> {
+export async function startProgress(
+  ctx: AppContext,
+  total: number,
+  format = ' {bar} {value}/{total} cases · {duration_formatted}',
+): Promise<Progress> {
   const { stderr } = ctx.deps;
   if (!isLiveTerminal(stderr) || ctx.options.json || ctx.options.quiet) {
     return { update() {}, stop() {} };
@@ -84,12 +89,12 @@ export async function startProgress(ctx: AppContext, total: number): Promise<Pro
   const bar = new cliProgress.SingleBar(
     {
       stream: stderr as NodeJS.WriteStream,
-      format: ' {bar} {value}/{total} cases · {duration_formatted}',
+      format,
       hideCursor: true,
       clearOnComplete: true,
     },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
-  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+  return { update: (done, payload) => bar.update(done, payload), stop: () => bar.stop() };
 }

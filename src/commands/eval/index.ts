@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { type CommandDeps, withExamples } from '../shared.js';
+import { createEvalDeleteCommand, createEvalListCommand, createEvalShowCommand } from './manage.js';
+import { createEvalRunCommand } from './run.js';
+
+export function createEvalCommand(deps: CommandDeps): Command {
+  const group = new Command('eval')
+    .addCommand(createEvalRunCommand(deps))
+    .addCommand(createEvalListCommand(deps))
+    .addCommand(createEvalShowCommand(deps))
+    .addCommand(createEvalDeleteCommand(deps));
+  return withExamples(group, ['eval run evals/summaries.yaml', 'eval show <run> --failing']);
+}

@@ -1,0 +1,245 @@
+// Evals: the cases of an eval file run against every variant (each prompt × each model), each
+// answer checked by its assertions, every cell recorded with the execution behind it. A run
+// passes when every variant's pass rate reaches the file's threshold.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
+import { cannotWriteReason } from '../core/fs.js';
+import type {
+  EvalRepository,
+  EvalResultData,
+  EvalRunRecord,
+} from '../db/repositories/eval-repository.js';
+import { type AnswerContext, evaluate } from '../evals/assertions.js';
+import { type EvalCase, loadCases } from '../evals/cases.js';
+import { parseEvalFile } from '../evals/eval-file.js';
+import { type EvalSummary, summarize, type VariantConfig } from '../evals/summary.js';
+import { buildVariants, type Variant } from './eval-variants.js';
+import type { PromptScope, PromptService } from './prompt-service.js';
+import type { RunService } from './run-service.js';
+
+export interface EvalServiceDeps {
+  evals: EvalRepository;
+  prompts: PromptService;
+  runs: RunService;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  importModule: (url: string) => Promise<unknown>;
+}
+
+export interface EvalRunOptions {
+  concurrency: number;
+  repeat?: number;
+  /** Only the cases whose id or description matches. */
+  filter?: RegExp;
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onStart?: (cells: number) => void | Promise<void>;
+  onCell?: (progress: { done: number; passed: number; costUsd: number }) => void;
+}
+
+export interface EvalRunResult {
+  run: EvalRunRecord;
+  summary: EvalSummary;
+}
+
+/** Results are written in groups of this many cells. */
+const WRITE_CELLS = 100;
+
+export class EvalService {
+  constructor(private readonly deps: EvalServiceDeps) {}
+
+  async run(scope: PromptScope, file: string, options: EvalRunOptions): Promise<EvalRunResult> {
+    const path = resolve(this.deps.cwd, file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ValidationError(`Cannot read ${file}: ${cannotWriteReason(error)}`);
+    }
+    const spec = parseEvalFile(text, file);
+    const baseDir = dirname(path);
+    const cases = (await loadCases(spec, baseDir)).filter(
+      (item) =>
+        !options.filter ||
+        options.filter.test(item.id) ||
+        options.filter.test(item.description ?? ''),
+    );
+    if (cases.length === 0) {
+      throw new ValidationError('No case to run', {
+        hint: options.filter ? 'no case id or description matches --filter' : undefined,
+      });
+    }
+    const variants = await buildVariants(spec, scope, baseDir, this.deps, {
+      noCache: options.noCache,
+    });
+    const repeat = options.repeat ?? spec.repeat ?? 1;
+    const threshold = spec.threshold ?? 1;
+    const configs: VariantConfig[] = variants.map(({ config }) => config);
+    const id = randomUUID();
+    await this.deps.evals.createRun({
+      id,
+      projectId: scope.project?.id ?? null,
+      name: spec.name ?? basename(file, extname(file)),
+      file,
+      definition: text,
+      config: { variants: configs, threshold, repeat, cases: cases.length },
+      pid: process.pid,
+    });
+
+    const cells = cases.flatMap((item) =>
+      variants.flatMap((variant, index) =>
+        Array.from({ length: repeat }, (_, r) => ({ item, variant, index, repeat: r })),
+      ),
+    );
+    await options.onStart?.(cells.length);
+    const { default: pLimit } = await import('p-limit');
+    const limit = pLimit(options.concurrency);
+    const writer = this.deps.runs.groupedWriter();
+    let pending: EvalResultData[] = [];
+    let writing = Promise.resolve();
+    const write = (all = false) => {
+      if (pending.length === 0 || (!all && pending.length < WRITE_CELLS)) return writing;
+      const batch = pending;
+      pending = [];
+      // Results name their executions: those are written first.
+      writing = writing.then(async () => {
+        await writer.flush();
+        await this.deps.evals.addResults(id, batch);
+      });
+      return writing;
+    };
+    const progress = { done: 0, passed: 0, costUsd: 0 };
+    let status: 'passed' | 'failed' | 'cancelled' = 'passed';
+    try {
+      await Promise.all(
+        cells.map((cell) =>
+          limit(async () => {
+            if (options.signal?.aborted) return;
+            const result = await this.cell(cell, baseDir, writer, options.signal);
+            if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
+            pending.push(result);
+            progress.done++;
+            if (result.pass) progress.passed++;
+            progress.costUsd += result.costUsd ?? 0;
+            options.onCell?.({ ...progress });
+            await write();
+          }),
+        ),
+      );
+      await write(true);
+    } catch (error) {
+      await this.deps.evals.finishRun(id, 'failed', (error as Error).message).catch(() => {});
+      throw error;
+    }
+    const results = await this.deps.evals.results(id);
+    const summary = summarize(configs, results, threshold);
+    status = options.signal?.aborted ? 'cancelled' : summary.passed ? 'passed' : 'failed';
+    await this.deps.evals.finishRun(id, status);
+    return { run: await this.get(id), summary };
+  }
+
+  /** One cell: the call, then its assertions; a failed call is a failed cell. */
+  private async cell(
+    cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
+    baseDir: string,
+    writer: ReturnType<RunService['groupedWriter']>,
+    signal: AbortSignal | undefined,
+  ): Promise<EvalResultData> {
+    const { item, variant, index, repeat } = cell;
+    const base = { caseId: item.id, variant: index, repeat };
+    let call: ReturnType<Variant['prepare']>;
+    try {
+      call = variant.prepare(item.vars, repeat);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return failed(base, error.message, null);
+    }
+    let answer: Awaited<ReturnType<RunService['execute']>>;
+    try {
+      answer = await this.deps.runs.execute(call, { writer, signal });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const details = (error as { details?: { executionId?: string } }).details;
+      const reason = signal?.aborted ? `cancelled: ${error.message}` : error.message;
+      return failed(base, reason, details?.executionId ?? null);
+    }
+    const context: AnswerContext = {
+      output: answer.output,
+      vars: item.vars,
+      latencyMs: answer.latencyMs,
+      costUsd: answer.costUsd,
+      baseDir,
+      importModule: this.deps.importModule,
+    };
+    const outcomes = [];
+    for (const spec of item.assert) outcomes.push(await evaluate(spec, context));
+    const weight = outcomes.reduce((total, o) => total + o.weight, 0);
+    const score =
+      weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
+    return {
+      ...base,
+      executionId: answer.executionId,
+      output: answer.output,
+      pass: outcomes.every((o) => o.pass),
+      score,
+      assertions: outcomes,
+      error: null,
+      latencyMs: answer.latencyMs,
+      costUsd: answer.costUsd,
+    };
+  }
+
+  async list(filter: { projectId?: number; name?: string; limit: number }) {
+    return this.deps.evals.list(filter);
+  }
+
+  /** A run by its id or a unique prefix of it (at least 4 characters). */
+  async get(prefix: string): Promise<EvalRunRecord> {
+    const id = prefix.trim().toLowerCase();
+    if (id.length < 4) throw new ValidationError('Give at least 4 characters of the run id');
+    const runs = await this.deps.evals.byPrefix(id);
+    if (runs.length === 0) {
+      throw new NotFoundError(`No eval run with id ${prefix}`, { hint: 'see `eval list`' });
+    }
+    if (runs.length > 1) {
+      throw new ValidationError(`Eval run id ${prefix} is ambiguous`, {
+        hint: runs.map((r) => r.id.slice(0, 12)).join(', '),
+      });
+    }
+    return runs[0] as EvalRunRecord;
+  }
+
+  /** A run with its summary and every cell. */
+  async show(prefix: string) {
+    const run = await this.get(prefix);
+    const results = await this.deps.evals.results(run.id);
+    const config = run.config as { variants: VariantConfig[]; threshold: number };
+    return { run, results, summary: summarize(config.variants, results, config.threshold) };
+  }
+
+  async delete(prefix: string): Promise<EvalRunRecord> {
+    const run = await this.get(prefix);
+    await this.deps.evals.delete(run.id);
+    return run;
+  }
+}
+
+function failed(
+  base: Pick<EvalResultData, 'caseId' | 'variant' | 'repeat'>,
+  reason: string,
+  executionId: string | null,
+): EvalResultData {
+  return {
+    ...base,
+    executionId,
+    output: null,
+    pass: false,
+    score: 0,
+    assertions: [],
+    error: reason,
+    latencyMs: null,
+    costUsd: null,
+  };
+}

@@ -1,0 +1,142 @@
+// The variants of an eval: each prompt it names × each model. Stored prompts are resolved
+// once, when the run starts (a label then moving does not change the run); `.prompt` files
+// are read and rendered without being stored. A model with its own endpoint sends only the
+// key its `apiKeyEnv` names, and only there.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import { cannotWriteReason } from '../core/fs.js';
+import { assertVariables, compileTemplate } from '../core/templating/engine.js';
+import type { EvalFile, ModelSpec } from '../evals/eval-file.js';
+import type { VariantConfig } from '../evals/summary.js';
+import { endpointSettings, type ResolvedSettings } from './model-settings.js';
+import { parsePromptFile } from './prompt-file.js';
+import type { PromptScope, PromptService } from './prompt-service.js';
+import { withDefaults } from './prompt-variables.js';
+import type { RunService } from './run-service.js';
+import type { PreparedCall } from './run-types.js';
+
+export interface Variant {
+  config: VariantConfig;
+  /** The call for a case's vars; repeats after the first never take a cached answer. */
+  prepare(vars: Record<string, unknown>, repeat: number): PreparedCall;
+}
+
+type Preparer = (vars: Record<string, unknown>) => PreparedCall;
+
+interface Prepared {
+  preparer: Preparer;
+  /** The settings its calls have: the model, parameters and endpoint. */
+  settings: ResolvedSettings;
+  version: number | null;
+}
+
+interface Deps {
+  prompts: PromptService;
+  runs: RunService;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function buildVariants(
+  spec: EvalFile,
+  scope: PromptScope,
+  baseDir: string,
+  deps: Deps,
+  options: { noCache?: boolean },
+): Promise<Variant[]> {
+  const models: (ModelSpec | undefined)[] = spec.models ?? [undefined];
+  const variants: Variant[] = [];
+  for (const prompt of spec.prompts) {
+    for (const model of models) {
+      const {
+        model: name,
+        id,
+        temperature,
+        maxTokens,
+      } = typeof model === 'string' ? { model, id: undefined } : (model ?? {});
+      const flags = { model: name, temperature, maxTokens, noCache: options.noCache };
+      const source = typeof prompt === 'string' ? prompt : prompt.file;
+      const isFile = typeof prompt !== 'string' || source.endsWith('.prompt');
+      const { preparer, version, ...prepared } = isFile
+        ? await filePreparer(resolve(baseDir, source), scope, deps.runs, flags)
+        : await storedPreparer(source, scope, deps, flags);
+      const settings = endpoint(prepared.settings, model, deps.env);
+      variants.push({
+        config: {
+          prompt: source,
+          version,
+          model: settings.fresh.model,
+          label: `${source} · ${id ?? settings.fresh.model}`,
+        },
+        prepare: (vars, repeat) => {
+          const call = preparer(vars);
+          return { ...call, settings: repeat > 0 ? settings.fresh : settings.cached };
+        },
+      });
+    }
+  }
+  return variants;
+}
+
+async function storedPreparer(
+  reference: string,
+  scope: PromptScope,
+  deps: Deps,
+  flags: object,
+): Promise<Prepared> {
+  const view = await deps.prompts.get(scope, reference);
+  const pinned = `${view.prompt.name}@${view.version.version}`;
+  const preparer = await deps.runs.preparer(scope, pinned, { flags });
+  return { preparer, settings: preparer.settings, version: view.version.version };
+}
+
+async function filePreparer(
+  path: string,
+  scope: PromptScope,
+  runs: RunService,
+  flags: object,
+): Promise<Prepared> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`Cannot read the prompt file ${path}: ${cannotWriteReason(error)}`);
+  }
+  const data = parsePromptFile(text, path);
+  const renderUser = compileTemplate(data.body, { templateName: path });
+  const renderSystem = data.system === undefined ? null : compileTemplate(data.system);
+  const sources = data.system === undefined ? [data.body] : [data.body, data.system];
+  const settings = { model: data.model ?? null, parameters: data.parameters };
+  const preparer = (vars: Record<string, unknown>) => {
+    const variables = withDefaults(data.variables, vars);
+    assertVariables(sources, variables);
+    return runs.prepareText(
+      scope,
+      { system: renderSystem?.(variables) ?? null, user: renderUser(variables), variables },
+      settings,
+      { flags },
+    );
+  };
+  const probe = runs.prepareText(scope, { system: null, user: '', variables: {} }, settings, {
+    flags,
+  });
+  return { preparer, settings: probe.settings, version: null };
+}
+
+/**
+ * The settings every call of a variant shares (one object, so its calls share one client):
+ * the model's own endpoint and key when it names them; one that may answer from the cache,
+ * one that never does.
+ */
+function endpoint(
+  base: ResolvedSettings,
+  model: ModelSpec | undefined,
+  env: NodeJS.ProcessEnv,
+): { cached: ResolvedSettings; fresh: ResolvedSettings } {
+  const own =
+    typeof model === 'object' && model.baseUrl && model.apiKeyEnv
+      ? endpointSettings(model.baseUrl, model.apiKeyEnv, env)
+      : {};
+  const cached = { ...base, ...own };
+  return { cached, fresh: { ...cached, cacheRead: false } };
+}

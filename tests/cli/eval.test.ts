@@ -1,0 +1,213 @@
+// Evals through the commands, in-process, against a real database and a local model server.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runInProcess, testEnv } from '../support/cli.js';
+import { modelServer } from '../support/model.js';
+import type { ChatRequestBody } from '../support/model-server.mjs';
+import { tempDir } from '../support/temp.js';
+
+/** Answers "<model>: <last message>", so assertions can tell variants apart. */
+const echo = (request: ChatRequestBody) => ({
+  content: `${request.model}: ${request.messages.at(-1)?.content}`,
+});
+
+async function setup() {
+  const server = await modelServer(echo);
+  const home = tempDir();
+  const env = testEnv(home, { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-main' });
+  const cli = (...args: string[]) => runInProcess(args, { env, cwd: home });
+  const write = (name: string, text: string) => {
+    writeFileSync(join(home, name), text);
+    return name;
+  };
+  await cli('project', 'create', 'app');
+  await cli('project', 'use', 'app');
+  await cli('prompt', 'create', 'greet', '--body', 'Hello {{name}}');
+  await cli('prompt', 'update', 'greet', '--body', 'Good day, {{name}}');
+  await cli('prompt', 'label', 'greet', 'production', '--version', '1');
+  return { server, home, cli, write };
+}
+
+const json = (result: { stdout: string }) => JSON.parse(result.stdout);
+
+describe('eval run', () => {
+  it('runs every case against every prompt × model, repeats, and passes the gate', async () => {
+    const { server, cli, write } = await setup();
+    write('cases.jsonl', '{"vars": {"name": "Bo"}, "id": "bo"}\n{"name": "Cy"}\n');
+    const file = write(
+      'greet.yaml',
+      `name: greetings
+prompts: [greet@production, greet]
+models: [model-a, model-b]
+defaults:
+  assert:
+    - type: contains
+      value: "{{"
+      weight: 0
+    - type: not-contains
+      value: error
+cases:
+  - id: ada
+    vars: { name: Ada }
+    assert:
+      - { type: icontains, value: ada }
+dataset: cases.jsonl
+threshold: 0.5
+repeat: 2
+`,
+    );
+    const result = await cli('eval', 'run', file, '--json');
+    expect(result.code, result.stderr).toBe(1);
+    const summary = json(result);
+    // 3 cases × 4 variants × 2 repeats.
+    expect(server.requests).toHaveLength(24);
+    expect(summary).toMatchObject({
+      name: 'greetings',
+      status: 'failed',
+      threshold: 0.5,
+      passed: false,
+    });
+    expect(summary.variants.map((v: { label: string }) => v.label)).toEqual([
+      'greet@production · model-a',
+      'greet@production · model-b',
+      'greet · model-a',
+      'greet · model-b',
+    ]);
+    expect(summary.variants.map((v: { version: number }) => v.version)).toEqual([1, 1, 2, 2]);
+    // The `contains "{{"` assertion (weight 0) fails every cell: nothing renders to braces.
+    expect(summary.variants.every((v: { passed: number }) => v.passed === 0)).toBe(true);
+    expect(summary.failures[0].reason).toContain('contains: does not contain "{{"');
+
+    // Repeats are fresh calls, never the cache's answer for the first.
+    const second = json(await cli('eval', 'run', file, '--json', '--filter', '^ada$'));
+    expect(second.variants[0].cells).toBe(2);
+  });
+
+  it('exits 0 when every variant reaches the threshold, and names the variants below it otherwise', async () => {
+    const { cli, write } = await setup();
+    const file = write(
+      'pass.yaml',
+      `prompts: [greet@production, greet]
+cases:
+  - vars: { name: Ada }
+    assert: [{ type: starts-with, value: "gpt-4o-mini: Hello" }]
+threshold: 0.5
+`,
+    );
+    const failing = await cli('eval', 'run', file);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr.trim()).toBe(
+      'Error: Below the threshold of 50.0%: greet · gpt-4o-mini 0.0% (see the failing cells above, or eval show <run> --failing)',
+    );
+    expect(failing.stdout).toMatch(/greet@production · gpt-4o-mini\s+│\s+100\.0% \(1\/1\)/);
+
+    write(
+      'pass.yaml',
+      'prompts: [greet@production]\ncases:\n  - vars: { name: Ada }\n    assert: [{ type: contains, value: Hello }]\n',
+    );
+    const passing = await cli('eval', 'run', file, '--json');
+    expect(passing.code).toBe(0);
+    expect(json(passing)).toMatchObject({ status: 'passed', passed: true, threshold: 1 });
+  });
+
+  it('runs .prompt files on a database with no prompts, and a model with its own endpoint and key', async () => {
+    const { server, cli, write, home } = await setup();
+    const other = await modelServer(echo);
+    write(
+      'summary.prompt',
+      '---\nname: summary\nmodel: file-model\ninput:\n  schema:\n    text: string\n---\nSummarise {{text}}\n',
+    );
+    const file = write(
+      'file.yaml',
+      `prompts: [{ file: summary.prompt }]
+models:
+  - file-model
+  - { id: other, model: other-model, baseUrl: "${other.url}", apiKeyEnv: OTHER_KEY }
+cases:
+  - vars: { text: rivers }
+    assert: [{ type: regex, value: "Summarise rivers$" }]
+`,
+    );
+    const env = testEnv(home, {
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-main',
+      OTHER_KEY: 'sk-other',
+      PROMPT_RUNNER_HOME: join(home, 'fresh'),
+    });
+    const result = await runInProcess(['eval', 'run', file, '--json'], { env, cwd: home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(result).variants.map((v: { label: string }) => v.label)).toEqual([
+      'summary.prompt · file-model',
+      'summary.prompt · other',
+    ]);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-main']);
+    expect(other.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-other']);
+  });
+
+  it('reports every problem of a bad file with its line, exit 2, and stores nothing', async () => {
+    const { cli, write, server } = await setup();
+    const file = write(
+      'bad.yaml',
+      `prompts: [greet]
+models:
+  - { model: m, baseUrl: "https://elsewhere.example/v1" }
+cases:
+  - vars: { name: Ada }
+    assert:
+      - { type: contians, value: x }
+      - { type: levenshtein, value: x }
+threshold: 2
+`,
+    );
+    const result = await cli('eval', 'run', file);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'Error: bad.yaml:9 threshold: too big: expected number to be <=1',
+      'Error: The eval file has 1 problem',
+    ]);
+    write(
+      'bad.yaml',
+      'prompts: [greet]\nmodels:\n  - { model: m, baseUrl: "https://elsewhere.example/v1" }\ncases:\n  - vars: { name: Ada }\n    assert:\n      - { type: contians, value: x }\n      - { type: levenshtein, value: x }\n',
+    );
+    const second = await cli('eval', 'run', file);
+    expect(second.stderr).toContain(
+      'bad.yaml:7 cases[0].assert[0]: unknown assertion type "contians"',
+    );
+    expect(second.stderr).toContain(
+      'bad.yaml:8 cases[0].assert[1]: levenshtein needs a text value and max',
+    );
+    expect(second.stderr).toContain(
+      'bad.yaml:3 models[0].baseUrl: a model with its own baseUrl names its key with apiKeyEnv',
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(json(await cli('eval', 'list', '--json'))).toEqual([]);
+  });
+
+  it('lists, shows (failing cells, one case) and deletes runs', async () => {
+    const { cli, write } = await setup();
+    const file = write(
+      'show.yaml',
+      `name: show-me
+prompts: [greet]
+cases:
+  - { id: ada, vars: { name: Ada }, assert: [{ type: contains, value: Ada }] }
+  - { id: bo, vars: { name: Bo }, assert: [{ type: contains, value: Zed }] }
+`,
+    );
+    const run = json(await cli('eval', 'run', file, '--json'));
+    const listed = json(await cli('eval', 'list', '--json'));
+    expect(listed).toMatchObject([
+      { id: run.id, name: 'show-me', status: 'failed', cells: 2, passed: 1 },
+    ]);
+    const failing = json(await cli('eval', 'show', run.id.slice(0, 8), '--failing', '--json'));
+    expect(failing.results.map((r: { caseId: string }) => r.caseId)).toEqual(['bo']);
+    expect(failing.results[0].assertions[0]).toMatchObject({ type: 'contains', pass: false });
+    const table = await cli('eval', 'show', run.id.slice(0, 8), '--case', 'ada');
+    expect(table.stdout).toMatch(/ada\s+│ greet · gpt-4o-mini\s+│ pass/);
+    expect((await cli('eval', 'delete', run.id, '--yes')).code).toBe(0);
+    expect(json(await cli('eval', 'list', '--json'))).toEqual([]);
+    expect((await cli('eval', 'show', run.id)).code).toBe(1);
+  });
+});
