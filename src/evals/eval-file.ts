@@ -87,13 +87,16 @@ export function parseEvalFile(text: string, fileName: string): EvalFile {
     throw new EvalFileError(fileName, problems);
   }
   const file = parsed.data;
-  const checkAsserts = (asserts: AssertionSpec[] | undefined, path: PathPart[]) =>
+  const checkAsserts = (asserts: AssertionSpec[] | undefined, path: PathPart[]) => {
     asserts?.forEach((assertion, index) => {
       const problem = assertionProblem(assertion);
       if (problem) report([...path, index], problem);
     });
+  };
   checkAsserts(file.defaults?.assert, ['defaults', 'assert']);
-  file.cases?.forEach((item, index) => checkAsserts(item.assert, ['cases', index, 'assert']));
+  file.cases?.forEach((item, index) => {
+    checkAsserts(item.assert, ['cases', index, 'assert']);
+  });
   file.models?.forEach((model, index) => {
     if (typeof model === 'object' && model.baseUrl && !model.apiKeyEnv) {
       report(

@@ -1,6 +1,5 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
-import { ValidationError } from '../core/errors.js';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
 import { type FileProblem, formatPath, type PathPart, readYamlFile } from '../core/yaml-file.js';
 import { issueReason } from '../core/zod-issue.js';

@@ -112,7 +112,7 @@ threshold: 0.5
   });
 
   it('runs .prompt files on a database with no prompts, and a model with its own endpoint and key', async () => {
-    const { server, cli, write, home } = await setup();
+    const { server, write, home } = await setup();
     const other = await modelServer(echo);
     write(
       'summary.prompt',
