@@ -41,46 +41,92 @@ export interface EvalSummary {
   passed: boolean;
 }
 
+/** Cell by cell, without keeping the cells: memory stays flat however many there are. */
+export class SummaryBuilder {
+  private readonly stats: {
+    cells: number;
+    passed: number;
+    score: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number | null;
+    latencies: number[];
+  }[];
+  private readonly failures: FailedCell[] = [];
+
+  constructor(
+    private readonly variants: VariantConfig[],
+    private readonly threshold: number,
+  ) {
+    this.stats = variants.map(() => ({
+      cells: 0,
+      passed: 0,
+      score: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: null,
+      latencies: [],
+    }));
+  }
+
+  add(result: EvalResultRecord): void {
+    const stats = this.stats[result.variant];
+    if (!stats) return;
+    stats.cells++;
+    if (result.pass) stats.passed++;
+    stats.score += result.score;
+    stats.inputTokens += result.inputTokens ?? 0;
+    stats.outputTokens += result.outputTokens ?? 0;
+    if (result.costUsd !== null) stats.costUsd = (stats.costUsd ?? 0) + result.costUsd;
+    if (result.latencyMs !== null) stats.latencies.push(result.latencyMs);
+    if (!result.pass) {
+      this.failures.push({
+        caseId: result.caseId,
+        variant: this.variants[result.variant]?.label ?? String(result.variant),
+        repeat: result.repeat,
+        reason: failureReason(result),
+        executionId: result.executionId,
+      });
+    }
+  }
+
+  finish(): EvalSummary {
+    const variants = this.variants.map((variant, index) => {
+      const stats = this.stats[index] as SummaryBuilder['stats'][number];
+      const passRate = stats.cells === 0 ? 0 : stats.passed / stats.cells;
+      const { latencies } = stats;
+      return {
+        ...variant,
+        cells: stats.cells,
+        passed: stats.passed,
+        passRate,
+        meanScore: stats.cells === 0 ? 0 : stats.score / stats.cells,
+        inputTokens: stats.inputTokens,
+        outputTokens: stats.outputTokens,
+        costUsd: stats.costUsd,
+        meanLatencyMs:
+          latencies.length === 0 ? null : Math.round(sum(latencies) / latencies.length),
+        p95LatencyMs: percentile(latencies, 0.95),
+        ok: stats.cells > 0 && passRate >= this.threshold,
+      };
+    });
+    return {
+      threshold: this.threshold,
+      variants,
+      failures: this.failures,
+      passed: variants.every((v) => v.ok),
+    };
+  }
+}
+
 export function summarize(
   variants: VariantConfig[],
   results: EvalResultRecord[],
   threshold: number,
 ): EvalSummary {
-  const summaries = variants.map((variant, index) => {
-    const cells = results.filter((r) => r.variant === index);
-    const passed = cells.filter((r) => r.pass).length;
-    const latencies = cells.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs]));
-    const costs = cells.flatMap((r) => (r.costUsd === null ? [] : [r.costUsd]));
-    const passRate = cells.length === 0 ? 0 : passed / cells.length;
-    return {
-      ...variant,
-      cells: cells.length,
-      passed,
-      passRate,
-      meanScore: cells.length === 0 ? 0 : sum(cells.map((r) => r.score)) / cells.length,
-      inputTokens: sum(cells.map((r) => r.inputTokens ?? 0)),
-      outputTokens: sum(cells.map((r) => r.outputTokens ?? 0)),
-      costUsd: costs.length === 0 ? null : sum(costs),
-      meanLatencyMs: latencies.length === 0 ? null : Math.round(sum(latencies) / latencies.length),
-      p95LatencyMs: percentile(latencies, 0.95),
-      ok: cells.length > 0 && passRate >= threshold,
-    };
-  });
-  const failures = results
-    .filter((r) => !r.pass)
-    .map((r) => ({
-      caseId: r.caseId,
-      variant: variants[r.variant]?.label ?? String(r.variant),
-      repeat: r.repeat,
-      reason: failureReason(r),
-      executionId: r.executionId,
-    }));
-  return {
-    threshold,
-    variants: summaries,
-    failures,
-    passed: summaries.every((v) => v.ok),
-  };
+  const builder = new SummaryBuilder(variants, threshold);
+  for (const result of results) builder.add(result);
+  return builder.finish();
 }
 
 /** Why a cell failed: its error, or the reasons of the assertions that did not pass. */

@@ -14,7 +14,12 @@ import type {
 import { type AnswerContext, evaluate } from '../evals/assertions.js';
 import { type EvalCase, loadCases } from '../evals/cases.js';
 import { parseEvalFile } from '../evals/eval-file.js';
-import { type EvalSummary, summarize, type VariantConfig } from '../evals/summary.js';
+import {
+  type EvalSummary,
+  SummaryBuilder,
+  summarize,
+  type VariantConfig,
+} from '../evals/summary.js';
 import { buildVariants, type Variant } from './eval-variants.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
@@ -42,6 +47,11 @@ export interface EvalRunOptions {
 export interface EvalRunResult {
   run: EvalRunRecord;
   summary: EvalSummary;
+}
+
+interface CellTokens {
+  inputTokens: number | null;
+  outputTokens: number | null;
 }
 
 /** Results are written in groups of this many cells. */
@@ -88,14 +98,18 @@ export class EvalService {
       pid: process.pid,
     });
 
-    const cells = cases.flatMap((item) =>
-      variants.flatMap((variant, index) =>
-        Array.from({ length: repeat }, (_, r) => ({ item, variant, index, repeat: r })),
-      ),
-    );
-    await options.onStart?.(cells.length);
-    const { default: pLimit } = await import('p-limit');
-    const limit = pLimit(options.concurrency);
+    const total = cases.length * variants.length * repeat;
+    await options.onStart?.(total);
+    // Cells are made as workers take them, and only their sums are kept: memory stays flat.
+    function* cells() {
+      for (const item of cases) {
+        for (const [index, variant] of variants.entries()) {
+          for (let r = 0; r < repeat; r++) yield { item, variant, index, repeat: r };
+        }
+      }
+    }
+    const queue = cells();
+    const builder = new SummaryBuilder(configs, threshold);
     const writer = this.deps.runs.groupedWriter();
     let pending: EvalResultData[] = [];
     let writing = Promise.resolve();
@@ -111,31 +125,29 @@ export class EvalService {
       return writing;
     };
     const progress = { done: 0, passed: 0, costUsd: 0 };
-    let status: 'passed' | 'failed' | 'cancelled' = 'passed';
+    const work = async () => {
+      for (let next = queue.next(); !next.done; next = queue.next()) {
+        if (options.signal?.aborted) return;
+        const { result, tokens } = await this.cell(next.value, baseDir, writer, options.signal);
+        if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
+        pending.push(result);
+        builder.add({ ...result, ...tokens });
+        progress.done++;
+        if (result.pass) progress.passed++;
+        progress.costUsd += result.costUsd ?? 0;
+        options.onCell?.({ ...progress });
+        await write();
+      }
+    };
     try {
-      await Promise.all(
-        cells.map((cell) =>
-          limit(async () => {
-            if (options.signal?.aborted) return;
-            const result = await this.cell(cell, baseDir, writer, options.signal);
-            if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
-            pending.push(result);
-            progress.done++;
-            if (result.pass) progress.passed++;
-            progress.costUsd += result.costUsd ?? 0;
-            options.onCell?.({ ...progress });
-            await write();
-          }),
-        ),
-      );
+      await Promise.all(Array.from({ length: Math.min(options.concurrency, total) }, work));
       await write(true);
     } catch (error) {
       await this.deps.evals.finishRun(id, 'failed', (error as Error).message).catch(() => {});
       throw error;
     }
-    const results = await this.deps.evals.results(id);
-    const summary = summarize(configs, results, threshold);
-    status = options.signal?.aborted ? 'cancelled' : summary.passed ? 'passed' : 'failed';
+    const summary = builder.finish();
+    const status = options.signal?.aborted ? 'cancelled' : summary.passed ? 'passed' : 'failed';
     await this.deps.evals.finishRun(id, status);
     return { run: await this.get(id), summary };
   }
@@ -146,15 +158,16 @@ export class EvalService {
     baseDir: string,
     writer: ReturnType<RunService['groupedWriter']>,
     signal: AbortSignal | undefined,
-  ): Promise<EvalResultData> {
+  ): Promise<{ result: EvalResultData; tokens: CellTokens }> {
     const { item, variant, index, repeat } = cell;
+    const none = { inputTokens: null, outputTokens: null };
     const base = { caseId: item.id, variant: index, repeat };
     let call: ReturnType<Variant['prepare']>;
     try {
       call = variant.prepare(item.vars, repeat);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return failed(base, error.message, null);
+      return { result: failed(base, error.message, null), tokens: none };
     }
     let answer: Awaited<ReturnType<RunService['execute']>>;
     try {
@@ -163,7 +176,7 @@ export class EvalService {
       if (!(error instanceof AppError)) throw error;
       const details = (error as { details?: { executionId?: string } }).details;
       const reason = signal?.aborted ? `cancelled: ${error.message}` : error.message;
-      return failed(base, reason, details?.executionId ?? null);
+      return { result: failed(base, reason, details?.executionId ?? null), tokens: none };
     }
     const context: AnswerContext = {
       output: answer.output,
@@ -179,15 +192,18 @@ export class EvalService {
     const score =
       weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
     return {
-      ...base,
-      executionId: answer.executionId,
-      output: answer.output,
-      pass: outcomes.every((o) => o.pass),
-      score,
-      assertions: outcomes,
-      error: null,
-      latencyMs: answer.latencyMs,
-      costUsd: answer.costUsd,
+      result: {
+        ...base,
+        executionId: answer.executionId,
+        output: answer.output,
+        pass: outcomes.every((o) => o.pass),
+        score,
+        assertions: outcomes,
+        error: null,
+        latencyMs: answer.latencyMs,
+        costUsd: answer.costUsd,
+      },
+      tokens: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
     };
   }
 

@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,cache,batch,scale,workflow,context,retrieval,recall picks some (recall runs only
+// BENCH_ONLY=startup,cache,batch,eval,scale,workflow,context,retrieval,recall picks some (recall runs only
 // when named); BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
 import { benchCodeCache } from './code-cache.mjs';
 import { benchContext } from './context.mjs';
+import { benchEval } from './eval.mjs';
 import { benchRetrieval } from './retrieval.mjs';
 import { benchScale } from './scale.mjs';
 import { benchStartup } from './startup.mjs';
@@ -13,6 +14,7 @@ const benches = {
   startup: benchStartup,
   cache: benchCodeCache,
   batch: benchBatch,
+  eval: benchEval,
   scale: benchScale,
   workflow: benchWorkflow,
   context: benchContext,

@@ -17,7 +17,7 @@ const sources = readdirSync(src, { recursive: true, encoding: 'utf8' })
   }));
 
 const DATABASE_MODULES = /from '[^']*(generated\/prisma|@prisma\/|better-sqlite3)[^']*'/;
-const RAW_QUERIES = /\$(queryRaw|executeRaw)|\.prepare\(|\bpragma\(/;
+const RAW_QUERIES = /\$(queryRaw|executeRaw)|\bdb\.prepare\(|\bpragma\(/;
 const SQL =
   /\b(SELECT\s[^;]{0,300}?\sFROM\s+"?[A-Za-z_]|INSERT\s+INTO|UPDATE\s+"?\w+"?\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX))\b/;
 

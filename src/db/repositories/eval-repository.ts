@@ -1,6 +1,7 @@
 // Eval runs and their cells (a case × a variant × a repeat), each with its assertions.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
+import { insertEvalResults } from './eval-repository.sqlite.js';
 
 export type EvalStatus = 'running' | 'passed' | 'failed' | 'cancelled';
 
@@ -76,14 +77,10 @@ export class EvalRepository {
     );
   }
 
+  /** The cells in one statement (of SQL: see eval-repository.sqlite.ts). */
   async addResults(runId: string, results: EvalResultData[]): Promise<void> {
     if (results.length === 0) return;
-    const data = results.map(({ assertions, ...result }) => ({
-      ...result,
-      runId,
-      assertions: JSON.stringify(assertions),
-    }));
-    await withBusyRetry(() => this.prisma.evalResult.createMany({ data }));
+    await withBusyRetry(() => insertEvalResults(this.prisma, runId, results));
   }
 
   async finishRun(id: string, status: EvalStatus, error: string | null = null): Promise<void> {
