@@ -14,6 +14,7 @@ import type {
 import { type AnswerContext, evaluate } from '../evals/assertions.js';
 import { type EvalCase, loadCases } from '../evals/cases.js';
 import { parseEvalFile } from '../evals/eval-file.js';
+import { parseRunDocument, type RunDocument, runDocument } from '../evals/report.js';
 import {
   type EvalSummary,
   SummaryBuilder,
@@ -233,6 +234,40 @@ export class EvalService {
     const results = await this.deps.evals.results(run.id);
     const config = run.config as { variants: VariantConfig[]; threshold: number };
     return { run, results, summary: summarize(config.variants, results, config.threshold) };
+  }
+
+  /** A run as the document `-o run.json` writes (and baselines and compare read). */
+  async document(prefix: string): Promise<RunDocument> {
+    const { run, results, summary } = await this.show(prefix);
+    return runDocument(run, summary, results);
+  }
+
+  /**
+   * The run to compare with: `latest` (the latest other finished run of the eval `name`), a
+   * `.json` file an earlier `eval run -o` wrote, or a run id.
+   */
+  async baseline(spec: string, name: string, exclude: string): Promise<RunDocument> {
+    if (spec === 'latest') {
+      const runs = await this.deps.evals.list({ name, limit: 20 });
+      const latest = runs.find((r) => r.id !== exclude && r.status !== 'running');
+      if (!latest) {
+        throw new NotFoundError(`No earlier run of the eval "${name}" to compare with`, {
+          hint: 'run it once on the base branch, or pass --baseline <file.json>',
+        });
+      }
+      return this.document(latest.id);
+    }
+    if (spec.endsWith('.json')) {
+      const path = resolve(this.deps.cwd, spec);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new ValidationError(`Cannot read the baseline ${spec}: ${cannotWriteReason(error)}`);
+      }
+      return parseRunDocument(text, spec);
+    }
+    return this.document(spec);
   }
 
   async delete(prefix: string): Promise<EvalRunRecord> {

@@ -1,5 +1,5 @@
 // Evals through the commands, in-process, against a real database and a local model server.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess, testEnv } from '../support/cli.js';
@@ -209,5 +209,102 @@ cases:
     expect((await cli('eval', 'delete', run.id, '--yes')).code).toBe(0);
     expect(json(await cli('eval', 'list', '--json'))).toEqual([]);
     expect((await cli('eval', 'show', run.id)).code).toBe(1);
+  });
+});
+
+describe('eval outputs, compare and the baseline gate', () => {
+  it('writes every format, compares two runs, and fails on a regression against a baseline', async () => {
+    const { cli, write, home, server } = await setup();
+    const evalText = (expected: string) => `name: gate
+prompts: [greet]
+cases:
+  - { id: ada, vars: { name: Ada }, assert: [{ type: contains, value: Ada }] }
+  - { id: bo, vars: { name: Bo }, assert: [{ type: contains, value: "${expected}" }] }
+threshold: 0.5
+`;
+    const file = write('gate.yaml', evalText('Bo'));
+    const first = await cli(
+      'eval',
+      'run',
+      file,
+      '-o',
+      'base.json',
+      '-o',
+      'cells.jsonl',
+      '-o',
+      'cells.csv',
+      '-o',
+      'report.md',
+      '-o',
+      'junit.xml',
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const base = JSON.parse(readFileSync(join(home, 'base.json'), 'utf8'));
+    expect(base.results.map((r: { caseId: string; pass: boolean }) => [r.caseId, r.pass])).toEqual([
+      ['ada', true],
+      ['bo', true],
+    ]);
+    const lines = readFileSync(join(home, 'cells.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line).variant)).toEqual([
+      'greet · gpt-4o-mini',
+      'greet · gpt-4o-mini',
+    ]);
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(readFileSync(join(home, 'cells.csv'), 'utf8'), { columns: true });
+    expect(rows[1]).toMatchObject({
+      case: 'bo',
+      pass: 'true',
+      output: 'gpt-4o-mini: Good day, Bo',
+    });
+    expect(readFileSync(join(home, 'report.md'), 'utf8')).toContain('## Eval gate: passed');
+
+    // The answer for bo no longer contains what the case wants: a regression.
+    write('gate.yaml', evalText('Zed'));
+    const second = await cli('eval', 'run', file, '--baseline', 'base.json');
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toBe(
+      `Error: 1 case passed in ${base.id.slice(0, 8)} and fail now: bo (greet · gpt-4o-mini) (fix them, or allow some with --max-regressions N)`,
+    );
+    expect(second.stdout).toContain('1 regressed, 0 fixed');
+    // An output file that exists is refused without --overwrite, before any call.
+    const calls = server.requests.length;
+    const refused = await cli('eval', 'run', file, '-o', 'junit.xml');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('junit.xml exists; pass --overwrite to replace it');
+    expect(server.requests).toHaveLength(calls);
+
+    const relaxed = await cli(
+      'eval',
+      'run',
+      file,
+      '--baseline',
+      'latest',
+      '--max-regressions',
+      '1',
+      '-o',
+      'junit.xml',
+      '--overwrite',
+    );
+    expect(relaxed.code, relaxed.stderr).toBe(0);
+    const { XMLParser, XMLValidator } = await import('fast-xml-parser');
+    const xmlText = readFileSync(join(home, 'junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xmlText)).toBe(true);
+    const junit = new XMLParser({ ignoreAttributes: false }).parse(xmlText);
+    expect(junit.testsuites.testsuite['@_failures']).toBe('1');
+    expect(junit.testsuites.testsuite.testcase[1].failure['@_message']).toContain(
+      'contains: does not contain "Zed"',
+    );
+
+    const runs = json(await cli('eval', 'list', '--json'));
+    const compared = json(
+      await cli('eval', 'compare', 'base.json', runs[0].id.slice(0, 8), '--only-changed', '--json'),
+    );
+    expect(compared).toMatchObject({ regressions: 1, fixes: 0 });
+    expect(compared.cases).toEqual([
+      expect.objectContaining({ caseId: 'bo', change: 'regressed', scoreDelta: -1 }),
+    ]);
+    const markdown = await cli('eval', 'compare', runs[1].id, runs[0].id, '--format', 'md');
+    expect(markdown.stdout).toContain('## Eval gate: 0 regressed, 0 fixed');
+    expect(markdown.stdout).toContain('| greet · gpt-4o-mini | 50.0% | 50.0% |');
   });
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { type CommandDeps, withExamples } from '../shared.js';
+import { createEvalCompareCommand } from './compare.js';
 import { createEvalDeleteCommand, createEvalListCommand, createEvalShowCommand } from './manage.js';
 import { createEvalRunCommand } from './run.js';
 
@@ -8,6 +9,7 @@ export function createEvalCommand(deps: CommandDeps): Command {
     .addCommand(createEvalRunCommand(deps))
     .addCommand(createEvalListCommand(deps))
     .addCommand(createEvalShowCommand(deps))
+    .addCommand(createEvalCompareCommand(deps))
     .addCommand(createEvalDeleteCommand(deps));
   return withExamples(group, ['eval run evals/summaries.yaml', 'eval show <run> --failing']);
 }

@@ -1,6 +1,7 @@
 // JSON shapes and human output of eval commands.
 import type { Output } from '../../core/output.js';
 import type { EvalRunRecord } from '../../db/repositories/eval-repository.js';
+import type { Comparison } from '../../evals/compare.js';
 import type { EvalSummary } from '../../evals/summary.js';
 import { formatDate } from '../shared.js';
 
@@ -73,6 +74,43 @@ export function printRuns(output: Output, runs: ReturnType<typeof toRunJson>[]):
       run.status,
       `${run.passed}/${run.cells}`,
       formatDate(run.startedAt),
+    ]),
+  );
+}
+
+export function printComparison(
+  output: Output,
+  comparison: Comparison,
+  onlyChanged: boolean,
+): void {
+  const { style } = output;
+  const pct = (r: { passRate: number } | null) =>
+    r === null ? '–' : `${(r.passRate * 100).toFixed(1)}%`;
+  output.info(
+    `Against ${comparison.before.id.slice(0, 8)}: ${comparison.regressions} regressed, ${comparison.fixes} fixed`,
+  );
+  output.table(
+    ['Variant', 'Before', 'After'],
+    comparison.variants.map((v) => [v.variant, pct(v.before), pct(v.after)]),
+  );
+  const marks: Record<string, string> = {
+    regressed: style.error('pass → fail'),
+    fixed: style.success('fail → pass'),
+    added: style.dim('new'),
+    removed: style.dim('gone'),
+    same: '',
+  };
+  const shown = comparison.cases.filter((c) => !onlyChanged || c.change !== 'same');
+  if (shown.length === 0) return;
+  output.table(
+    ['Case', 'Variant', 'Change', 'Score'],
+    shown.map((c) => [
+      c.caseId,
+      c.variant,
+      marks[c.change] || (c.after?.pass ? 'pass' : 'fail'),
+      c.after
+        ? `${c.after.score.toFixed(2)}${c.scoreDelta ? ` (${c.scoreDelta > 0 ? '+' : ''}${c.scoreDelta.toFixed(2)})` : ''}`
+        : null,
     ]),
   );
 }
