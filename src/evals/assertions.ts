@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AssertionSpec } from './eval-file.js';
+import { factualityCall, type Grade, parseVerdict, rubricCall } from './graders.js';
 
 export const ASSERTION_TYPES = [
   'equals',
@@ -23,7 +24,12 @@ export const ASSERTION_TYPES = [
   'latency',
   'cost',
   'javascript',
+  'llm-rubric',
+  'factuality',
 ] as const;
+
+/** Assertions a grader model judges: an eval that uses one names its grader. */
+export const GRADED_TYPES = ['llm-rubric', 'factuality'];
 
 type AssertionType = (typeof ASSERTION_TYPES)[number];
 
@@ -44,6 +50,10 @@ export interface AnswerContext {
   baseDir: string;
   /** A real dynamic import (the built CLI is one CommonJS file, which has none). */
   importModule: (url: string) => Promise<unknown>;
+  /** The grader model, for model-graded assertions. */
+  grade?: Grade;
+  /** The prompt the answer was given (what `factuality` judges it as an answer to). */
+  question?: string;
 }
 
 interface Verdict {
@@ -89,6 +99,9 @@ const needs: Partial<Record<AssertionType, (a: AssertionSpec) => string | undefi
   latency: (a) => (a.max === undefined ? 'needs max (milliseconds)' : undefined),
   cost: (a) => (a.max === undefined ? 'needs max (USD)' : undefined),
   javascript: (a) => (a.file ? undefined : 'needs file: the module that checks the answer'),
+  'llm-rubric': (a) => (typeof a.value === 'string' ? undefined : 'needs the rubric as its value'),
+  factuality: (a) =>
+    typeof a.value === 'string' ? undefined : 'needs the reference answer as its value',
 };
 
 /** What is wrong with an assertion as written, if anything. */
@@ -221,6 +234,15 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
           };
     case 'javascript':
       return runJavascript(spec.file as string, context);
+    case 'llm-rubric':
+    case 'factuality': {
+      if (!context.grade) throw new Error('no grader: name one with grader: in the eval file');
+      const call =
+        base === 'llm-rubric'
+          ? rubricCall(value as string, output)
+          : factualityCall(value as string, output, context.question ?? '');
+      return parseVerdict(await context.grade(call));
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors.js';
 import { type FileProblem, formatPath, type PathPart, readYamlFile } from '../core/yaml-file.js';
 import * as z from '../core/zod.js';
 import { issueReason } from '../core/zod-issue.js';
-import { ASSERTION_TYPES, assertionProblem } from './assertions.js';
+import { ASSERTION_TYPES, assertionProblem, GRADED_TYPES } from './assertions.js';
 
 const assertionSchema = z.object({
   type: z.string().check(z.minLength(1)),
@@ -45,6 +45,8 @@ const promptSchema = z.union([
 ]);
 
 export const evalFileSchema = z.object({
+  /** The model that judges model-graded assertions (llm-rubric, factuality). */
+  grader: z.optional(modelSchema),
   name: z.optional(z.string().check(z.minLength(1))),
   description: z.optional(z.string()),
   prompts: z.array(promptSchema).check(z.minLength(1, 'an eval needs at least one prompt')),
@@ -105,6 +107,21 @@ export function parseEvalFile(text: string, fileName: string): EvalFile {
       );
     }
   });
+  if (typeof file.grader === 'object' && file.grader.baseUrl && !file.grader.apiKeyEnv) {
+    report(
+      ['grader', 'baseUrl'],
+      'a grader with its own baseUrl names its key with apiKeyEnv, so no key goes to another host',
+    );
+  }
+  const graded = [
+    ...(file.defaults?.assert ?? []),
+    ...(file.cases ?? []).flatMap((c) => c.assert ?? []),
+  ]
+    .map((a) => a.type.replace(/^not-/, ''))
+    .find((type) => GRADED_TYPES.includes(type));
+  if (graded && !file.grader) {
+    report(['grader'], `${graded} needs a grader model: name one with grader: {model: …}`);
+  }
   if (!file.dataset && !file.cases?.length) {
     report(['cases'], 'give cases, a dataset file, or both');
   }

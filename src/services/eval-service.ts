@@ -14,6 +14,7 @@ import type {
 import { type AnswerContext, evaluate } from '../evals/assertions.js';
 import { type EvalCase, loadCases } from '../evals/cases.js';
 import { parseEvalFile } from '../evals/eval-file.js';
+import type { Grade } from '../evals/graders.js';
 import { parseRunDocument, type RunDocument, runDocument } from '../evals/report.js';
 import {
   type EvalSummary,
@@ -21,8 +22,9 @@ import {
   summarize,
   type VariantConfig,
 } from '../evals/summary.js';
-import { buildVariants, type Variant } from './eval-variants.js';
+import { buildGrader, buildVariants, type Variant } from './eval-variants.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
+import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 
 export interface EvalServiceDeps {
@@ -112,6 +114,9 @@ export class EvalService {
     const queue = cells();
     const builder = new SummaryBuilder(configs, threshold);
     const writer = this.deps.runs.groupedWriter();
+    const grade = spec.grader
+      ? buildGrader(spec.grader, scope, this.deps)(writer, options.signal)
+      : undefined;
     let pending: EvalResultData[] = [];
     let writing = Promise.resolve();
     const write = (all = false) => {
@@ -129,7 +134,11 @@ export class EvalService {
     const work = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
         if (options.signal?.aborted) return;
-        const { result, tokens } = await this.cell(next.value, baseDir, writer, options.signal);
+        const { result, tokens } = await this.cell(
+          next.value,
+          { baseDir, writer, grade },
+          options.signal,
+        );
         if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
         pending.push(result);
         builder.add({ ...result, ...tokens });
@@ -156,8 +165,7 @@ export class EvalService {
   /** One cell: the call, then its assertions; a failed call is a failed cell. */
   private async cell(
     cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
-    baseDir: string,
-    writer: ReturnType<RunService['groupedWriter']>,
+    run: { baseDir: string; writer: RecordWriter; grade?: Grade },
     signal: AbortSignal | undefined,
   ): Promise<{ result: EvalResultData; tokens: CellTokens }> {
     const { item, variant, index, repeat } = cell;
@@ -172,7 +180,7 @@ export class EvalService {
     }
     let answer: Awaited<ReturnType<RunService['execute']>>;
     try {
-      answer = await this.deps.runs.execute(call, { writer, signal });
+      answer = await this.deps.runs.execute(call, { writer: run.writer, signal });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const details = (error as { details?: { executionId?: string } }).details;
@@ -184,8 +192,10 @@ export class EvalService {
       vars: item.vars,
       latencyMs: answer.latencyMs,
       costUsd: answer.costUsd,
-      baseDir,
+      baseDir: run.baseDir,
       importModule: this.deps.importModule,
+      grade: run.grade,
+      question: String(call.rendered.messages.at(-1)?.content ?? ''),
     };
     const outcomes = [];
     for (const spec of item.assert) outcomes.push(await evaluate(spec, context));

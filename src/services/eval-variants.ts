@@ -8,11 +8,13 @@ import { ValidationError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 import { assertVariables, compileTemplate } from '../core/templating/engine.js';
 import type { EvalFile, ModelSpec } from '../evals/eval-file.js';
+import type { Grade, GraderCall } from '../evals/graders.js';
 import type { VariantConfig } from '../evals/summary.js';
 import { endpointSettings, type ResolvedSettings } from './model-settings.js';
 import { parsePromptFile } from './prompt-file.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import { withDefaults } from './prompt-variables.js';
+import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 import type { PreparedCall } from './run-types.js';
 
@@ -139,4 +141,30 @@ function endpoint(
       : {};
   const cached = { ...base, ...own };
   return { cached, fresh: { ...cached, cacheRead: false } };
+}
+
+/**
+ * The grader of model-graded assertions: its calls are recorded as executions of phase
+ * `grade`, answered from the cache when the same answer was graded before, and sent to the
+ * grader's own endpoint with its own key when it names them.
+ */
+export function buildGrader(
+  model: ModelSpec,
+  scope: PromptScope,
+  deps: Deps,
+): (writer: RecordWriter, signal?: AbortSignal) => Grade {
+  const spec = typeof model === 'string' ? { model } : model;
+  const prompt = { model: spec.model, parameters: { temperature: spec.temperature ?? 0 } };
+  const flags = { model: spec.model, json: true };
+  const text = (call: GraderCall) => ({ system: call.system, user: call.user, variables: {} });
+  const probe = deps.runs.prepareText(scope, text({ system: '', user: '' }), prompt, { flags });
+  const { cached } = endpoint(probe.settings, model, deps.env);
+  return (writer, signal) => async (call) => {
+    const prepared = deps.runs.prepareText(scope, text(call), prompt, {
+      flags,
+      links: { phase: 'grade' },
+    });
+    const answer = await deps.runs.execute({ ...prepared, settings: cached }, { writer, signal });
+    return answer.output;
+  };
 }

@@ -308,3 +308,76 @@ threshold: 0.5
     expect(markdown.stdout).toContain('| greet · gpt-4o-mini | 50.0% | 50.0% |');
   });
 });
+
+describe('model-graded assertions', () => {
+  it('asks the grader model, records its calls, caches them, and fails on an unusable verdict', async () => {
+    const grader = await modelServer((request) => {
+      const text = request.messages.map((m) => m.content).join('\n');
+      if (text.includes('<rubric>\nbroken')) return { content: 'I think it is fine.' };
+      const output = /<(?:output|answer)>\n([\s\S]*?)\n<\//.exec(text)?.[1] ?? '';
+      const pass = output.includes('Ada');
+      return {
+        content: JSON.stringify({
+          pass,
+          score: pass ? 0.9 : 0.1,
+          reason: pass ? 'names Ada' : 'no Ada',
+        }),
+      };
+    });
+    const { cli, write } = await setup();
+    const file = write(
+      'graded.yaml',
+      `prompts: [greet]
+grader: { model: judge, baseUrl: "${grader.url}", apiKeyEnv: JUDGE_KEY }
+cases:
+  - id: ada
+    vars: { name: Ada }
+    assert:
+      - { type: llm-rubric, value: "Greets Ada by name" }
+      - { type: factuality, value: "Good day, Ada" }
+  - id: bo
+    vars: { name: Bo }
+    assert: [{ type: llm-rubric, value: "Greets Ada by name" }]
+  - id: odd
+    vars: { name: Ada }
+    assert: [{ type: llm-rubric, value: "broken rubric" }]
+threshold: 0.3
+`,
+    );
+    const result = json(await cli('eval', 'run', file, '--json'));
+    expect(result.variants[0]).toMatchObject({ passed: 1, cells: 3 });
+    const shown = json(await cli('eval', 'show', result.id, '--json'));
+    const byCase = Object.fromEntries(
+      shown.results.map((r: { caseId: string; assertions: unknown[] }) => [r.caseId, r.assertions]),
+    );
+    expect(byCase.ada).toEqual([
+      { type: 'llm-rubric', pass: true, score: 0.9, reason: 'names Ada', weight: 1 },
+      { type: 'factuality', pass: true, score: 0.9, reason: 'names Ada', weight: 1 },
+    ]);
+    expect(byCase.bo[0]).toMatchObject({ pass: false, score: 0.1, reason: 'no Ada' });
+    expect(byCase.odd[0].reason).toMatch(/the check failed: the grader.*"I think it is fine\."/);
+    // The grader got the rubric and the answer, its own key, and no key of the main endpoint.
+    expect(grader.requests).toHaveLength(4);
+    expect(grader.requests[0]?.body.model).toBe('judge');
+    expect(grader.requests.every((r) => r.headers.authorization === 'Bearer no-key-needed')).toBe(
+      true,
+    );
+    const graded = json(await cli('execution', 'list', '--json', '-n', '50'));
+    expect(graded.filter((e: { phase: string }) => e.phase === 'grade')).toHaveLength(4);
+
+    // Graded again, the same answers are judged from the cache.
+    await cli('eval', 'run', file, '--json');
+    expect(grader.requests).toHaveLength(4);
+  });
+
+  it('refuses a model-graded assertion without a grader', async () => {
+    const { cli, write } = await setup();
+    const file = write(
+      'nograder.yaml',
+      'prompts: [greet]\ncases:\n  - vars: { name: Ada }\n    assert: [{ type: not-llm-rubric, value: rude }]\n',
+    );
+    const result = await cli('eval', 'run', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('grader: llm-rubric needs a grader model');
+  });
+});

@@ -1,0 +1,56 @@
+// Model-graded assertions: a grader model (any OpenAI-compatible one the eval file names)
+// judges an answer against a rubric (`llm-rubric`) or a reference answer (`factuality`) and
+// answers `{pass, score, reason}`, which is checked before it counts.
+import * as z from '../core/zod.js';
+
+export interface GraderCall {
+  system: string;
+  user: string;
+}
+
+/** Sends a grader's prompt; resolves with its answer. */
+export type Grade = (call: GraderCall) => Promise<string>;
+
+const ANSWER_SHAPE =
+  'Answer with one JSON object and nothing else: {"pass": true or false, "score": a number from 0 to 1, "reason": "one sentence"}.';
+
+export function rubricCall(rubric: string, output: string): GraderCall {
+  return {
+    system: `You grade the output of another model against a rubric. Judge only what the rubric asks. ${ANSWER_SHAPE}`,
+    user: `<rubric>\n${rubric}\n</rubric>\n\n<output>\n${output}\n</output>`,
+  };
+}
+
+export function factualityCall(reference: string, output: string, question: string): GraderCall {
+  return {
+    system: `You check whether an answer agrees with a reference answer on the facts. Differences of wording, style or detail that do not contradict the reference pass; a missing or contradicted fact fails. ${ANSWER_SHAPE}`,
+    user: `<question>\n${question}\n</question>\n\n<reference>\n${reference}\n</reference>\n\n<answer>\n${output}\n</answer>`,
+  };
+}
+
+const verdictSchema = z.object({
+  pass: z.boolean(),
+  score: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  reason: z.optional(z.string()),
+});
+
+/** The grader's verdict, or why its answer is not one. */
+export async function parseVerdict(
+  text: string,
+): Promise<{ pass: boolean; score: number; reason: string }> {
+  const { jsonrepair } = await import('jsonrepair');
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  let value: unknown;
+  try {
+    value = JSON.parse(jsonrepair(start >= 0 && end > start ? text.slice(start, end + 1) : text));
+  } catch {
+    throw new Error(`the grader did not answer JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  const verdict = verdictSchema.safeParse(value);
+  if (!verdict.success) {
+    throw new Error(`the grader's answer is not {pass, score, reason}: ${JSON.stringify(value)}`);
+  }
+  const { pass, score, reason } = verdict.data;
+  return { pass, score: score ?? (pass ? 1 : 0), reason: reason ?? 'no reason given' };
+}
