@@ -4,17 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 import type {
   EvalRepository,
   EvalResultData,
   EvalRunRecord,
 } from '../db/repositories/eval-repository.js';
-import { type AnswerContext, evaluate } from '../evals/assertions.js';
 import { type EvalCase, loadCases } from '../evals/cases.js';
-import { parseEvalFile } from '../evals/eval-file.js';
-import type { Grade } from '../evals/graders.js';
+import { type EvalFile, parseEvalFile } from '../evals/eval-file.js';
 import { parseRunDocument, type RunDocument, runDocument } from '../evals/report.js';
 import {
   type EvalSummary,
@@ -22,9 +20,11 @@ import {
   summarize,
   type VariantConfig,
 } from '../evals/summary.js';
+import { alive } from '../workflows/run-helpers.js';
+import { runCell } from './eval-cell.js';
 import { buildGrader, buildVariants, type Variant } from './eval-variants.js';
+import { parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
-import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 
 export interface EvalServiceDeps {
@@ -52,10 +52,21 @@ export interface EvalRunResult {
   summary: EvalSummary;
 }
 
-interface CellTokens {
-  inputTokens: number | null;
-  outputTokens: number | null;
+/** What a run records when it starts: enough to resume it. */
+interface RunConfig {
+  variants: VariantConfig[];
+  threshold: number;
+  repeat: number;
+  cases: number;
+  /** The eval file's folder: its dataset and `.prompt` files are found from it. */
+  baseDir: string;
+  project: string | null;
+  filter: string | null;
+  noCache: boolean;
 }
+
+const cellKey = (caseId: string, variant: number, repeat: number) =>
+  `${variant}\u0000${repeat}\u0000${caseId}`;
 
 /** Results are written in groups of this many cells. */
 const WRITE_CELLS = 100;
@@ -91,28 +102,103 @@ export class EvalService {
     const threshold = spec.threshold ?? 1;
     const configs: VariantConfig[] = variants.map(({ config }) => config);
     const id = randomUUID();
+    const config: RunConfig = {
+      variants: configs,
+      threshold,
+      repeat,
+      cases: cases.length,
+      baseDir,
+      project: scope.project?.name ?? null,
+      filter: options.filter?.source ?? null,
+      noCache: Boolean(options.noCache),
+    };
     await this.deps.evals.createRun({
       id,
       projectId: scope.project?.id ?? null,
       name: spec.name ?? basename(file, extname(file)),
       file,
       definition: text,
-      config: { variants: configs, threshold, repeat, cases: cases.length },
+      config: { ...config },
       pid: process.pid,
     });
+    const plan = { id, spec, scope, config, cases, variants, done: new Set<string>() };
+    return this.execute(plan, new SummaryBuilder(configs, threshold), options);
+  }
 
-    const total = cases.length * variants.length * repeat;
+  /**
+   * Runs the cells of a stopped run that have no result yet: the same cases, variants (the
+   * prompt versions recorded when it started) and repeats; finished cells are not run again.
+   */
+  async resume(
+    prefix: string,
+    options: Omit<EvalRunOptions, 'repeat' | 'filter' | 'noCache'>,
+  ): Promise<EvalRunResult> {
+    const run = await this.get(prefix);
+    if (run.status !== 'cancelled' && !(run.status === 'running' && !alive(run.pid))) {
+      throw new ConflictError(
+        `Eval run ${run.id.slice(0, 8)} is ${run.status === 'running' ? 'still running' : 'complete'}`,
+        { hint: 'only a run stopped before its end can be resumed' },
+      );
+    }
+    const config = run.config as unknown as RunConfig;
+    const spec = parseEvalFile(run.definition, run.file ?? run.name);
+    const filter = config.filter === null ? undefined : new RegExp(config.filter);
+    const cases = (await loadCases(spec, config.baseDir)).filter(
+      (item) => !filter || filter.test(item.id) || filter.test(item.description ?? ''),
+    );
+    const scope = await this.deps.prompts.scope(config.project);
+    // Stored prompts at the versions the run started with.
+    const pinned = spec.prompts.map((prompt) => {
+      const variant = config.variants.find((v) => v.prompt === prompt && v.version !== null);
+      return variant ? `${parsePromptRef(variant.prompt).name}@${variant.version}` : prompt;
+    });
+    const variants = await buildVariants(
+      { ...spec, prompts: pinned },
+      scope,
+      config.baseDir,
+      this.deps,
+      {
+        noCache: config.noCache,
+      },
+    );
+    const results = await this.deps.evals.results(run.id);
+    const builder = new SummaryBuilder(config.variants, config.threshold);
+    for (const result of results) builder.add(result);
+    const done = new Set(results.map((r) => cellKey(r.caseId, r.variant, r.repeat)));
+    await this.deps.evals.restartRun(run.id, process.pid);
+    const plan = { id: run.id, spec, scope, config, cases, variants, done };
+    return this.execute(plan, builder, options);
+  }
+
+  /** Runs every cell of `plan` not yet done, `concurrency` at a time, and ends the run. */
+  private async execute(
+    plan: {
+      id: string;
+      spec: EvalFile;
+      scope: PromptScope;
+      config: RunConfig;
+      cases: EvalCase[];
+      variants: Variant[];
+      done: Set<string>;
+    },
+    builder: SummaryBuilder,
+    options: Omit<EvalRunOptions, 'repeat' | 'filter' | 'noCache'>,
+  ): Promise<EvalRunResult> {
+    const { id, spec, scope, config, cases, variants, done } = plan;
+    const { baseDir, repeat } = config;
+    const total = cases.length * variants.length * repeat - done.size;
     await options.onStart?.(total);
     // Cells are made as workers take them, and only their sums are kept: memory stays flat.
     function* cells() {
       for (const item of cases) {
         for (const [index, variant] of variants.entries()) {
-          for (let r = 0; r < repeat; r++) yield { item, variant, index, repeat: r };
+          for (let r = 0; r < repeat; r++) {
+            if (!done.has(cellKey(item.id, index, r))) yield { item, variant, index, repeat: r };
+          }
         }
       }
     }
     const queue = cells();
-    const builder = new SummaryBuilder(configs, threshold);
     const writer = this.deps.runs.groupedWriter();
     const grade = spec.grader
       ? buildGrader(spec.grader, scope, this.deps)(writer, options.signal)
@@ -134,7 +220,8 @@ export class EvalService {
     const work = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
         if (options.signal?.aborted) return;
-        const { result, tokens } = await this.cell(
+        const { result, tokens } = await runCell(
+          this.deps,
           next.value,
           { baseDir, writer, grade },
           options.signal,
@@ -150,7 +237,9 @@ export class EvalService {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(options.concurrency, total) }, work));
+      await Promise.all(
+        Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, work),
+      );
       await write(true);
     } catch (error) {
       await this.deps.evals.finishRun(id, 'failed', (error as Error).message).catch(() => {});
@@ -160,62 +249,6 @@ export class EvalService {
     const status = options.signal?.aborted ? 'cancelled' : summary.passed ? 'passed' : 'failed';
     await this.deps.evals.finishRun(id, status);
     return { run: await this.get(id), summary };
-  }
-
-  /** One cell: the call, then its assertions; a failed call is a failed cell. */
-  private async cell(
-    cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
-    run: { baseDir: string; writer: RecordWriter; grade?: Grade },
-    signal: AbortSignal | undefined,
-  ): Promise<{ result: EvalResultData; tokens: CellTokens }> {
-    const { item, variant, index, repeat } = cell;
-    const none = { inputTokens: null, outputTokens: null };
-    const base = { caseId: item.id, variant: index, repeat };
-    let call: ReturnType<Variant['prepare']>;
-    try {
-      call = variant.prepare(item.vars, repeat);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return { result: failed(base, error.message, null), tokens: none };
-    }
-    let answer: Awaited<ReturnType<RunService['execute']>>;
-    try {
-      answer = await this.deps.runs.execute(call, { writer: run.writer, signal });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const details = (error as { details?: { executionId?: string } }).details;
-      const reason = signal?.aborted ? `cancelled: ${error.message}` : error.message;
-      return { result: failed(base, reason, details?.executionId ?? null), tokens: none };
-    }
-    const context: AnswerContext = {
-      output: answer.output,
-      vars: item.vars,
-      latencyMs: answer.latencyMs,
-      costUsd: answer.costUsd,
-      baseDir: run.baseDir,
-      importModule: this.deps.importModule,
-      grade: run.grade,
-      question: String(call.rendered.messages.at(-1)?.content ?? ''),
-    };
-    const outcomes = [];
-    for (const spec of item.assert) outcomes.push(await evaluate(spec, context));
-    const weight = outcomes.reduce((total, o) => total + o.weight, 0);
-    const score =
-      weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
-    return {
-      result: {
-        ...base,
-        executionId: answer.executionId,
-        output: answer.output,
-        pass: outcomes.every((o) => o.pass),
-        score,
-        assertions: outcomes,
-        error: null,
-        latencyMs: answer.latencyMs,
-        costUsd: answer.costUsd,
-      },
-      tokens: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
-    };
   }
 
   async list(filter: { projectId?: number; name?: string; limit: number }) {
@@ -285,22 +318,4 @@ export class EvalService {
     await this.deps.evals.delete(run.id);
     return run;
   }
-}
-
-function failed(
-  base: Pick<EvalResultData, 'caseId' | 'variant' | 'repeat'>,
-  reason: string,
-  executionId: string | null,
-): EvalResultData {
-  return {
-    ...base,
-    executionId,
-    output: null,
-    pass: false,
-    score: 0,
-    assertions: [],
-    error: reason,
-    latencyMs: null,
-    costUsd: null,
-  };
 }

@@ -123,7 +123,9 @@ describe('assertions', () => {
     expect(assertionProblem({ type: 'not-regex', value: '(' })).toMatch(/invalid pattern/);
     expect(assertionProblem({ type: 'length' })).toBe('length needs min, max or both');
     expect(assertionProblem({ type: 'similar', value: 'x' })).toMatch(/unknown assertion type/);
-    expect(assertionProblem({ type: 'llm-rubric' })).toBe('llm-rubric needs the rubric as its value');
+    expect(assertionProblem({ type: 'llm-rubric' })).toBe(
+      'llm-rubric needs the rubric as its value',
+    );
     expect(assertionProblem({ type: 'is-json' })).toBeUndefined();
   });
 });

@@ -1,15 +1,13 @@
 import { extname } from 'node:path';
 import { Command } from 'commander';
-import { CONFIG_DEFAULTS } from '../../core/config.js';
 import type { AppContext } from '../../core/context.js';
 import { AppError, ValidationError } from '../../core/errors.js';
-import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import { type Comparison, compareRuns } from '../../evals/compare.js';
 import { EvalFileError } from '../../evals/eval-file.js';
 import { formatRun, OUTPUT_EXTENSIONS, unknownExtension } from '../../evals/report.js';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
-import { startProgress } from '../prompt/run-output.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
+import { checkVerdict, concurrencyOf, evalProgress } from './outcome.js';
 import { printComparison, printSummary, toSummaryJson } from './render.js';
 
 const runSchema = (z: Zod) =>
@@ -76,30 +74,17 @@ export function createEvalRunCommand(deps: CommandDeps): Command {
       // Without a project, stored prompts are the global ones (an eval of .prompt files needs none).
       const scope = await prompts.scope(ctx.projectName(input.project) ?? null);
       const evals = await services.evals();
-      const signal = ctx.interruptSignal();
-      let progress: Awaited<ReturnType<typeof startProgress>> | undefined;
+      const progress = evalProgress(ctx);
       try {
         const { run, summary } = await evals.run(scope, input.file, {
-          concurrency:
-            input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
+          concurrency: concurrencyOf(ctx, input.concurrency),
           repeat: input.repeat,
           filter,
           noCache: input.cache === false,
-          signal,
-          onStart: async (cells) => {
-            progress = await startProgress(
-              ctx,
-              cells,
-              ' {bar} {value}/{total} cells · {passRate} passed · {cost} · {duration_formatted}',
-            );
-          },
-          onCell: ({ done, passed, costUsd }) =>
-            progress?.update(done, {
-              passRate: `${((passed / done) * 100).toFixed(0)}%`,
-              cost: `$${costUsd.toFixed(4)}`,
-            }),
+          signal: ctx.interruptSignal(),
+          ...progress,
         });
-        progress?.stop();
+        progress.stop();
         if (outputs.length > 0) {
           const document = await evals.document(run.id);
           for (const { path, extension } of outputs) {
@@ -117,18 +102,12 @@ export function createEvalRunCommand(deps: CommandDeps): Command {
           printSummary(ctx.output, data);
           if (comparison) printComparison(ctx.output, comparison, true);
         });
-        if (run.status === 'cancelled') {
-          throw new AppError(`Cancelled: run ${run.id.slice(0, 8)} keeps the cells that finished`, {
-            code: 'CANCELLED',
-            exitCode: EXIT_CANCELLED,
-          });
-        }
-        if (!summary.passed) throw belowThreshold(summary);
+        checkVerdict(run, summary);
         if (comparison && comparison.regressions > (input.maxRegressions ?? 0)) {
           throw regressed(comparison);
         }
       } catch (error) {
-        progress?.stop();
+        progress.stop();
         if (error instanceof EvalFileError) printProblems(ctx, error);
         throw error;
       }
@@ -139,19 +118,6 @@ export function createEvalRunCommand(deps: CommandDeps): Command {
     'eval run evals/summaries.yaml --filter "^long-" --no-cache --json',
     'eval run evals/summaries.yaml --baseline latest -o results.xml -o report.md',
   ]);
-}
-
-function belowThreshold(summary: {
-  threshold: number;
-  variants: { label: string; ok: boolean; passRate: number }[];
-}): AppError {
-  const below = summary.variants
-    .filter((v) => !v.ok)
-    .map((v) => `${v.label} ${(v.passRate * 100).toFixed(1)}%`);
-  return new AppError(
-    `Below the threshold of ${(summary.threshold * 100).toFixed(1)}%: ${below.join(', ')}`,
-    { code: 'EVAL_FAILED', hint: 'see the failing cells above, or eval show <run> --failing' },
-  );
 }
 
 function regressed(comparison: Comparison): AppError {

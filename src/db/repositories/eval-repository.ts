@@ -32,6 +32,9 @@ export interface EvalRunRecord {
   config: Record<string, unknown>;
   status: EvalStatus;
   error: string | null;
+  /** The process that runs it, while it runs. */
+  pid: number | null;
+  definition: string;
   startedAt: Date;
   finishedAt: Date | null;
   /** Cells recorded, and how many of them passed. */
@@ -50,6 +53,8 @@ function toRun(row: RunRow, counts?: { cells: number; passed: number }): EvalRun
     config: JSON.parse(row.config) as Record<string, unknown>,
     status: row.status as EvalStatus,
     error: row.error,
+    pid: row.pid,
+    definition: row.definition,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     cells: counts?.cells ?? 0,
@@ -81,6 +86,16 @@ export class EvalRepository {
   async addResults(runId: string, results: EvalResultData[]): Promise<void> {
     if (results.length === 0) return;
     await withBusyRetry(() => insertEvalResults(this.prisma, runId, results));
+  }
+
+  /** Marks a stopped run as running again, in this process. */
+  async restartRun(id: string, pid: number): Promise<void> {
+    await withBusyRetry(() =>
+      this.prisma.evalRun.updateMany({
+        where: { id },
+        data: { status: 'running', error: null, pid, finishedAt: null },
+      }),
+    );
   }
 
   async finishRun(id: string, status: EvalStatus, error: string | null = null): Promise<void> {

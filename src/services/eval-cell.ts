@@ -1,0 +1,90 @@
+// One cell of an eval: a case's call for a variant (and repeat), then its assertions.
+import { AppError } from '../core/errors.js';
+import type { EvalResultData } from '../db/repositories/eval-repository.js';
+import { type AnswerContext, evaluate } from '../evals/assertions.js';
+import type { EvalCase } from '../evals/cases.js';
+import type { Grade } from '../evals/graders.js';
+import type { EvalServiceDeps } from './eval-service.js';
+import type { Variant } from './eval-variants.js';
+import type { RecordWriter } from './record-writer.js';
+import type { RunService } from './run-service.js';
+
+export interface CellTokens {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** One cell: the call, then its assertions; a failed call is a failed cell. */
+export async function runCell(
+  deps: Pick<EvalServiceDeps, 'runs' | 'importModule'>,
+  cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
+  run: { baseDir: string; writer: RecordWriter; grade?: Grade },
+  signal: AbortSignal | undefined,
+): Promise<{ result: EvalResultData; tokens: CellTokens }> {
+  const { item, variant, index, repeat } = cell;
+  const none = { inputTokens: null, outputTokens: null };
+  const base = { caseId: item.id, variant: index, repeat };
+  let call: ReturnType<Variant['prepare']>;
+  try {
+    call = variant.prepare(item.vars, repeat);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { result: failed(base, error.message, null), tokens: none };
+  }
+  let answer: Awaited<ReturnType<RunService['execute']>>;
+  try {
+    answer = await deps.runs.execute(call, { writer: run.writer, signal });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const details = (error as { details?: { executionId?: string } }).details;
+    const reason = signal?.aborted ? `cancelled: ${error.message}` : error.message;
+    return { result: failed(base, reason, details?.executionId ?? null), tokens: none };
+  }
+  const context: AnswerContext = {
+    output: answer.output,
+    vars: item.vars,
+    latencyMs: answer.latencyMs,
+    costUsd: answer.costUsd,
+    baseDir: run.baseDir,
+    importModule: deps.importModule,
+    grade: run.grade,
+    question: String(call.rendered.messages.at(-1)?.content ?? ''),
+  };
+  const outcomes = [];
+  for (const spec of item.assert) outcomes.push(await evaluate(spec, context));
+  const weight = outcomes.reduce((total, o) => total + o.weight, 0);
+  const score =
+    weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
+  return {
+    result: {
+      ...base,
+      executionId: answer.executionId,
+      output: answer.output,
+      pass: outcomes.every((o) => o.pass),
+      score,
+      assertions: outcomes,
+      error: null,
+      latencyMs: answer.latencyMs,
+      costUsd: answer.costUsd,
+    },
+    tokens: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
+  };
+}
+
+function failed(
+  base: Pick<EvalResultData, 'caseId' | 'variant' | 'repeat'>,
+  reason: string,
+  executionId: string | null,
+): EvalResultData {
+  return {
+    ...base,
+    executionId,
+    output: null,
+    pass: false,
+    score: 0,
+    assertions: [],
+    error: reason,
+    latencyMs: null,
+    costUsd: null,
+  };
+}
