@@ -1,5 +1,5 @@
 // An eval run as a document (the `.json` a baseline or `eval compare` reads back), and the
-// other files `eval run -o` writes: JSON lines, CSV, Markdown and JUnit XML.
+// other files `eval run -o` writes: JSON lines, CSV, Markdown, JUnit XML and HTML.
 import { ValidationError } from '../core/errors.js';
 import type { EvalResultRecord, EvalRunRecord } from '../db/repositories/eval-repository.js';
 import { type EvalSummary, failureReason, type VariantConfig } from './summary.js';
@@ -29,7 +29,7 @@ export interface RunDocument {
   results: CellDocument[];
 }
 
-export const OUTPUT_EXTENSIONS = ['.json', '.jsonl', '.csv', '.md', '.xml'] as const;
+export const OUTPUT_EXTENSIONS = ['.json', '.jsonl', '.csv', '.md', '.xml', '.html'] as const;
 
 export function runDocument(
   run: EvalRunRecord,
@@ -128,6 +128,8 @@ export async function formatRun(document: RunDocument, extension: string): Promi
       return markdown(document);
     case '.xml':
       return junit(document);
+    case '.html':
+      return (await import('./html-report.js')).htmlReport(document);
     default:
       throw unknownExtension(extension);
   }

@@ -40,7 +40,7 @@ export function createEvalRunCommand(deps: CommandDeps): Command {
     .option('--no-cache', 'call the model even when an identical call was answered before')
     .option(
       '-o, --output <file>',
-      'also write the results to a file: .json, .jsonl, .csv, .md or .xml (JUnit); repeatable',
+      'also write the results to a file: .json, .jsonl, .csv, .md, .xml (JUnit) or .html; repeatable',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--overwrite', 'replace output files that exist')
