@@ -26,10 +26,16 @@ export const ASSERTION_TYPES = [
   'javascript',
   'llm-rubric',
   'factuality',
+  'select-best',
 ] as const;
 
 /** Assertions a grader model judges: an eval that uses one names its grader. */
-export const GRADED_TYPES = ['llm-rubric', 'factuality'];
+export const GRADED_TYPES = ['llm-rubric', 'factuality', 'select-best'];
+
+/** Whether an assertion is judged across the variants of a case, not on one answer. */
+export function isAcrossVariants(spec: AssertionSpec): boolean {
+  return spec.type.replace(/^not-/, '') === 'select-best';
+}
 
 type AssertionType = (typeof ASSERTION_TYPES)[number];
 
@@ -56,7 +62,7 @@ export interface AnswerContext {
   question?: string;
 }
 
-interface Verdict {
+export interface Verdict {
   pass: boolean;
   score?: number;
   reason: string;
@@ -102,6 +108,8 @@ const needs: Partial<Record<AssertionType, (a: AssertionSpec) => string | undefi
   'llm-rubric': (a) => (typeof a.value === 'string' ? undefined : 'needs the rubric as its value'),
   factuality: (a) =>
     typeof a.value === 'string' ? undefined : 'needs the reference answer as its value',
+  'select-best': (a) =>
+    typeof a.value === 'string' ? undefined : 'needs what makes an answer best as its value',
 };
 
 /** What is wrong with an assertion as written, if anything. */
@@ -234,6 +242,8 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
           };
     case 'javascript':
       return runJavascript(spec.file as string, context);
+    case 'select-best':
+      throw new Error('select-best is judged across the variants of a case');
     case 'llm-rubric':
     case 'factuality': {
       if (!context.grade) throw new Error('no grader: name one with grader: in the eval file');
@@ -246,20 +256,9 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
   }
 }
 
-/** Runs an assertion on an answer; a check that throws is a failed assertion, not a crash. */
-export async function evaluate(
-  spec: AssertionSpec,
-  context: AnswerContext,
-): Promise<AssertionOutcome> {
-  const { negated, base } = split(spec.type);
-  let verdict: Verdict;
-  try {
-    verdict = await judge(spec, base as AssertionType, context);
-  } catch (error) {
-    // Negated or not, a check that could not run has not passed.
-    const reason = `the check failed: ${(error as Error).message}`;
-    return { type: spec.type, pass: false, score: 0, reason, weight: spec.weight ?? 1 };
-  }
+/** The outcome of an assertion whose verdict was reached elsewhere (select-best). */
+export function outcomeOf(spec: AssertionSpec, verdict: Verdict): AssertionOutcome {
+  const { negated } = split(spec.type);
   let score = verdict.score ?? (verdict.pass ? 1 : 0);
   let pass = verdict.pass;
   if (negated) {
@@ -269,6 +268,23 @@ export async function evaluate(
   if (spec.threshold !== undefined) pass = score >= spec.threshold;
   const reason = negated ? `not: ${verdict.reason}` : verdict.reason;
   return { type: spec.type, pass, score, reason, weight: spec.weight ?? 1 };
+}
+
+/** Runs an assertion on an answer; a check that throws is a failed assertion, not a crash. */
+export async function evaluate(
+  spec: AssertionSpec,
+  context: AnswerContext,
+): Promise<AssertionOutcome> {
+  const { base } = split(spec.type);
+  let verdict: Verdict;
+  try {
+    verdict = await judge(spec, base as AssertionType, context);
+  } catch (error) {
+    // Negated or not, a check that could not run has not passed.
+    const reason = `the check failed: ${(error as Error).message}`;
+    return { type: spec.type, pass: false, score: 0, reason, weight: spec.weight ?? 1 };
+  }
+  return outcomeOf(spec, verdict);
 }
 
 async function runJavascript(file: string, context: AnswerContext): Promise<Verdict> {

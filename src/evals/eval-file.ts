@@ -122,6 +122,14 @@ export function parseEvalFile(text: string, fileName: string): EvalFile {
   if (graded && !file.grader) {
     report(['grader'], `${graded} needs a grader model: name one with grader: {model: …}`);
   }
+  const variants = file.prompts.length * (file.models?.length ?? 1);
+  const across = [
+    ...(file.defaults?.assert ?? []),
+    ...(file.cases ?? []).flatMap((c) => c.assert ?? []),
+  ].some((a) => a.type.replace(/^not-/, '') === 'select-best');
+  if (across && variants < 2) {
+    report(['prompts'], 'select-best compares variants: name two prompts or two models at least');
+  }
   if (!file.dataset && !file.cases?.length) {
     report(['cases'], 'give cases, a dataset file, or both');
   }

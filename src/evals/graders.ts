@@ -54,3 +54,71 @@ export async function parseVerdict(
   const { pass, score, reason } = verdict.data;
   return { pass, score: score ?? (pass ? 1 : 0), reason: reason ?? 'no reason given' };
 }
+
+/**
+ * Asks which of several answers best meets `criteria`. The answers are shown in an order
+ * shuffled by `seed` (so no variant wins by coming first, and a run is repeatable); the
+ * verdict names the position chosen.
+ */
+export function selectBestCall(
+  criteria: string,
+  outputs: string[],
+  seed: string,
+): {
+  call: GraderCall;
+  order: number[];
+} {
+  const order = shuffled(outputs.length, seed);
+  const listed = order.map(
+    (index, position) => `<answer ${position + 1}>\n${outputs[index]}\n</answer ${position + 1}>`,
+  );
+  return {
+    order,
+    call: {
+      system: `You compare several answers to the same request and choose the one that best meets the criteria. Answer with one JSON object and nothing else: {"best": the number of the best answer, "reason": "one sentence"}.`,
+      user: `<criteria>\n${criteria}\n</criteria>\n\n${listed.join('\n\n')}`,
+    },
+  };
+}
+
+/** The index (into `order`'s positions) the grader chose, or why its answer is not a choice. */
+export async function parseChoice(
+  text: string,
+  count: number,
+): Promise<{ best: number; reason: string }> {
+  const { jsonrepair } = await import('jsonrepair');
+  let value: { best?: unknown; reason?: unknown };
+  try {
+    const start = text.indexOf('{');
+    const end = text.lastIndexOf('}');
+    value = JSON.parse(jsonrepair(start >= 0 && end > start ? text.slice(start, end + 1) : text));
+  } catch {
+    throw new Error(`the grader did not answer JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  const best = Number(value?.best);
+  if (!Number.isInteger(best) || best < 1 || best > count) {
+    throw new Error(
+      `the grader's answer names no answer from 1 to ${count}: ${JSON.stringify(value)}`,
+    );
+  }
+  return {
+    best: best - 1,
+    reason: typeof value.reason === 'string' ? value.reason : 'no reason given',
+  };
+}
+
+/** 0…n-1 in an order fixed by `seed` (a Fisher–Yates shuffle over a hash of it). */
+function shuffled(n: number, seed: string): number[] {
+  let state = 2166136261;
+  for (const char of seed) state = Math.imul(state ^ char.charCodeAt(0), 16777619) >>> 0;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}

@@ -1,7 +1,12 @@
 // One cell of an eval: a case's call for a variant (and repeat), then its assertions.
 import { AppError } from '../core/errors.js';
 import type { EvalResultData } from '../db/repositories/eval-repository.js';
-import { type AnswerContext, evaluate } from '../evals/assertions.js';
+import {
+  type AnswerContext,
+  type AssertionOutcome,
+  evaluate,
+  isAcrossVariants,
+} from '../evals/assertions.js';
 import type { EvalCase } from '../evals/cases.js';
 import type { Grade } from '../evals/graders.js';
 import type { EvalServiceDeps } from './eval-service.js';
@@ -51,17 +56,16 @@ export async function runCell(
     question: String(call.rendered.messages.at(-1)?.content ?? ''),
   };
   const outcomes = [];
-  for (const spec of item.assert) outcomes.push(await evaluate(spec, context));
-  const weight = outcomes.reduce((total, o) => total + o.weight, 0);
-  const score =
-    weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
+  // select-best is judged once every variant of the case has answered (eval-select-best.ts).
+  for (const spec of item.assert) {
+    if (!isAcrossVariants(spec)) outcomes.push(await evaluate(spec, context));
+  }
   return {
     result: {
       ...base,
       executionId: answer.executionId,
       output: answer.output,
-      pass: outcomes.every((o) => o.pass),
-      score,
+      ...verdictOf(outcomes),
       assertions: outcomes,
       error: null,
       latencyMs: answer.latencyMs,
@@ -69,6 +73,14 @@ export async function runCell(
     },
     tokens: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
   };
+}
+
+/** A cell's pass (every assertion passed) and score (their weighted mean). */
+export function verdictOf(outcomes: AssertionOutcome[]): { pass: boolean; score: number } {
+  const weight = outcomes.reduce((total, o) => total + o.weight, 0);
+  const score =
+    weight === 0 ? 1 : outcomes.reduce((total, o) => total + o.score * o.weight, 0) / weight;
+  return { pass: outcomes.every((o) => o.pass), score };
 }
 
 function failed(

@@ -11,6 +11,7 @@ import type {
   EvalResultData,
   EvalRunRecord,
 } from '../db/repositories/eval-repository.js';
+import { isAcrossVariants } from '../evals/assertions.js';
 import { type EvalCase, loadCases } from '../evals/cases.js';
 import { type EvalFile, parseEvalFile } from '../evals/eval-file.js';
 import { parseRunDocument, type RunDocument, runDocument } from '../evals/report.js';
@@ -21,7 +22,8 @@ import {
   type VariantConfig,
 } from '../evals/summary.js';
 import { alive } from '../workflows/run-helpers.js';
-import { runCell } from './eval-cell.js';
+import { type CellTokens, runCell } from './eval-cell.js';
+import { selectBest } from './eval-select-best.js';
 import { buildGrader, buildVariants, type Variant } from './eval-variants.js';
 import { parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
@@ -217,9 +219,22 @@ export class EvalService {
       return writing;
     };
     const progress = { done: 0, passed: 0, costUsd: 0 };
+    const record = async (result: EvalResultData, tokens: CellTokens) => {
+      pending.push(result);
+      builder.add({ ...result, ...tokens });
+      progress.done++;
+      if (result.pass) progress.passed++;
+      progress.costUsd += result.costUsd ?? 0;
+      options.onCell?.({ ...progress });
+      await write();
+    };
+    // The cells of a case judged across its variants (select-best) wait for one another.
+    const labels = config.variants.map((v) => v.label);
+    const groups = new Map<string, { cells: EvalResultData[]; tokens: CellTokens[] }>();
     const work = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
         if (options.signal?.aborted) return;
+        const { item, repeat: r } = next.value;
         const { result, tokens } = await runCell(
           this.deps,
           next.value,
@@ -227,13 +242,22 @@ export class EvalService {
           options.signal,
         );
         if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
-        pending.push(result);
-        builder.add({ ...result, ...tokens });
-        progress.done++;
-        if (result.pass) progress.passed++;
-        progress.costUsd += result.costUsd ?? 0;
-        options.onCell?.({ ...progress });
-        await write();
+        if (!item.assert.some(isAcrossVariants)) {
+          await record(result, tokens);
+          continue;
+        }
+        const key = `${r}\u0000${item.id}`;
+        const group = groups.get(key) ?? { cells: [], tokens: [] };
+        groups.set(key, group);
+        group.cells.push(result);
+        group.tokens.push(tokens);
+        const expected = variants.filter((_, index) => !done.has(cellKey(item.id, index, r)));
+        if (group.cells.length < expected.length) continue;
+        groups.delete(key);
+        await selectBest(item, group.cells, labels, grade);
+        for (const [index, cell] of group.cells.entries()) {
+          await record(cell, group.tokens[index] as CellTokens);
+        }
       }
     };
     try {

@@ -380,4 +380,52 @@ threshold: 0.3
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('grader: llm-rubric needs a grader model');
   });
+
+  it('select-best: the grader picks among the variants of a case, shown shuffled', async () => {
+    const grader = await modelServer((request) => {
+      const text = String(request.messages.at(-1)?.content);
+      // Chooses the answer that says "Good day", wherever the shuffle put it.
+      const answers = [...text.matchAll(/<answer (\d+)>\n([\s\S]*?)\n<\/answer \d+>/g)];
+      const best = answers.find((a) => a[2]?.includes('Good day'))?.[1] ?? '1';
+      return { content: JSON.stringify({ best: Number(best), reason: 'the politest' }) };
+    });
+    const { cli, write } = await setup();
+    const file = write(
+      'best.yaml',
+      `prompts: [greet@production, greet]
+grader: { model: judge, baseUrl: "${grader.url}", apiKeyEnv: JUDGE_KEY }
+cases:
+  - { id: ada, vars: { name: Ada }, assert: [{ type: select-best, value: the politest greeting }] }
+  - { id: bo, vars: { name: Bo }, assert: [{ type: select-best, value: the politest greeting }] }
+threshold: 0
+`,
+    );
+    const ran = await cli('eval', 'run', file, '--json');
+    expect(ran.stderr).toBe('');
+    const result = json(ran);
+    // greet@production is "Hello {{name}}", greet (v2) "Good day, {{name}}".
+    expect(result.variants.map((v: { passed: number }) => v.passed)).toEqual([0, 2]);
+    const shown = json(await cli('eval', 'show', result.id, '--json'));
+    const outcome = (caseId: string, variant: number) =>
+      shown.results.find(
+        (r: { caseId: string; variant: number }) => r.caseId === caseId && r.variant === variant,
+      ).assertions[0];
+    expect(outcome('ada', 1)).toMatchObject({ pass: true, reason: 'chosen: the politest' });
+    expect(outcome('ada', 0)).toMatchObject({
+      pass: false,
+      reason: 'greet · gpt-4o-mini was chosen: the politest',
+    });
+    expect(grader.requests).toHaveLength(2);
+    // Each request lists both answers once.
+    const listed = String(grader.requests[0]?.body.messages.at(-1)?.content);
+    expect(listed.match(/<answer \d>/g)).toHaveLength(2);
+
+    const lone = write(
+      'lone.yaml',
+      'prompts: [greet]\ngrader: judge\ncases:\n  - vars: { name: Ada }\n    assert: [{ type: select-best, value: best }]\n',
+    );
+    const refused = await cli('eval', 'run', lone);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('select-best compares variants');
+  });
 });
