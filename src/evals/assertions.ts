@@ -2,10 +2,10 @@
 // `not-<type>` negates one, `weight` sets its share of the cell's score (1 by default) and
 // `threshold` the score it must reach (for the scored ones). A cell passes when every
 // assertion passes.
-import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AssertionSpec } from './eval-file.js';
 import { factualityCall, type Grade, parseVerdict, rubricCall } from './graders.js';
+import { evalFilePath } from './paths.js';
 
 export const ASSERTION_TYPES = [
   'equals',
@@ -54,6 +54,8 @@ export interface AnswerContext {
   costUsd: number | null;
   /** The eval file's folder: `javascript` files are found from it. */
   baseDir: string;
+  /** The folder files named by the eval must be in (evals/paths.ts). */
+  root: string;
   /** A real dynamic import (the built CLI is one CommonJS file, which has none). */
   importModule: (url: string) => Promise<unknown>;
   /** The grader model, for model-graded assertions. */
@@ -288,7 +290,7 @@ export async function evaluate(
 }
 
 async function runJavascript(file: string, context: AnswerContext): Promise<Verdict> {
-  const path = isAbsolute(file) ? file : resolve(context.baseDir, file);
+  const path = evalFilePath(context.root, context.baseDir, file, 'javascript check');
   const loaded = (await context.importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   const check = [loaded.default, ...Object.values(loaded)].find((v) => typeof v === 'function') as
     | ((output: string, context: object) => unknown)

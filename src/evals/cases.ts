@@ -3,11 +3,12 @@
 // that stays the same from run to run (compare, baselines and --case use it).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 import { assertionProblem } from './assertions.js';
 import type { AssertionSpec, CaseSpec, EvalFile } from './eval-file.js';
+import { evalFilePath } from './paths.js';
 
 export interface EvalCase {
   id: string;
@@ -17,12 +18,18 @@ export interface EvalCase {
 }
 
 /** Every case, inline ones first, with the defaults merged in; ids are checked unique. */
-export async function loadCases(file: EvalFile, baseDir: string): Promise<EvalCase[]> {
+export async function loadCases(
+  file: EvalFile,
+  baseDir: string,
+  root: string,
+): Promise<EvalCase[]> {
   const specs: { spec: CaseSpec; where: string }[] = (file.cases ?? []).map((spec, index) => ({
     spec,
     where: `cases[${index}]`,
   }));
-  if (file.dataset) specs.push(...(await readDataset(resolve(baseDir, file.dataset))));
+  if (file.dataset) {
+    specs.push(...(await readDataset(evalFilePath(root, baseDir, file.dataset, 'dataset'))));
+  }
   const seen = new Map<string, string>();
   return specs.map(({ spec, where }) => {
     const vars = { ...file.defaults?.vars, ...spec.vars };

@@ -23,7 +23,7 @@ export interface CellTokens {
 export async function runCell(
   deps: Pick<EvalServiceDeps, 'runs' | 'importModule'>,
   cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
-  run: { baseDir: string; writer: RecordWriter; grade?: Grade },
+  run: { baseDir: string; root: string; writer: RecordWriter; grade?: Grade },
   signal: AbortSignal | undefined,
 ): Promise<{ result: EvalResultData; tokens: CellTokens }> {
   const { item, variant, index, repeat } = cell;
@@ -51,6 +51,7 @@ export async function runCell(
     latencyMs: answer.latencyMs,
     costUsd: answer.costUsd,
     baseDir: run.baseDir,
+    root: run.root,
     importModule: deps.importModule,
     grade: run.grade,
     question: String(call.rendered.messages.at(-1)?.content ?? ''),

@@ -62,6 +62,8 @@ interface RunConfig {
   cases: number;
   /** The eval file's folder: its dataset and `.prompt` files are found from it. */
   baseDir: string;
+  /** The folder the files it names must be in. */
+  root: string;
   project: string | null;
   filter: string | null;
   noCache: boolean;
@@ -86,7 +88,9 @@ export class EvalService {
     }
     const spec = parseEvalFile(text, file);
     const baseDir = dirname(path);
-    const cases = (await loadCases(spec, baseDir)).filter(
+    // Files the eval names are read only from inside this folder (evals/paths.ts).
+    const root = scope.project?.rootPath ?? this.deps.cwd;
+    const cases = (await loadCases(spec, baseDir, root)).filter(
       (item) =>
         !options.filter ||
         options.filter.test(item.id) ||
@@ -97,7 +101,7 @@ export class EvalService {
         hint: options.filter ? 'no case id or description matches --filter' : undefined,
       });
     }
-    const variants = await buildVariants(spec, scope, baseDir, this.deps, {
+    const variants = await buildVariants(spec, scope, { baseDir, root }, this.deps, {
       noCache: options.noCache,
     });
     const repeat = options.repeat ?? spec.repeat ?? 1;
@@ -110,6 +114,7 @@ export class EvalService {
       repeat,
       cases: cases.length,
       baseDir,
+      root,
       project: scope.project?.name ?? null,
       filter: options.filter?.source ?? null,
       noCache: Boolean(options.noCache),
@@ -145,7 +150,7 @@ export class EvalService {
     const config = run.config as unknown as RunConfig;
     const spec = parseEvalFile(run.definition, run.file ?? run.name);
     const filter = config.filter === null ? undefined : new RegExp(config.filter);
-    const cases = (await loadCases(spec, config.baseDir)).filter(
+    const cases = (await loadCases(spec, config.baseDir, config.root)).filter(
       (item) => !filter || filter.test(item.id) || filter.test(item.description ?? ''),
     );
     const scope = await this.deps.prompts.scope(config.project);
@@ -157,7 +162,7 @@ export class EvalService {
     const variants = await buildVariants(
       { ...spec, prompts: pinned },
       scope,
-      config.baseDir,
+      { baseDir: config.baseDir, root: config.root },
       this.deps,
       {
         noCache: config.noCache,
@@ -187,7 +192,7 @@ export class EvalService {
     options: Omit<EvalRunOptions, 'repeat' | 'filter' | 'noCache'>,
   ): Promise<EvalRunResult> {
     const { id, spec, scope, config, cases, variants, done } = plan;
-    const { baseDir, repeat } = config;
+    const { baseDir, root, repeat } = config;
     const total = cases.length * variants.length * repeat - done.size;
     await options.onStart?.(total);
     // Cells are made as workers take them, and only their sums are kept: memory stays flat.
@@ -238,7 +243,7 @@ export class EvalService {
         const { result, tokens } = await runCell(
           this.deps,
           next.value,
-          { baseDir, writer, grade },
+          { baseDir, root, writer, grade },
           options.signal,
         );
         if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;

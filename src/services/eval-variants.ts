@@ -3,12 +3,12 @@
 // are read and rendered without being stored. A model with its own endpoint sends only the
 // key its `apiKeyEnv` names, and only there.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 import { assertVariables, compileTemplate } from '../core/templating/engine.js';
 import type { EvalFile, ModelSpec } from '../evals/eval-file.js';
 import type { Grade, GraderCall } from '../evals/graders.js';
+import { evalFilePath } from '../evals/paths.js';
 import type { VariantConfig } from '../evals/summary.js';
 import { endpointSettings, type ResolvedSettings } from './model-settings.js';
 import { parsePromptFile } from './prompt-file.js';
@@ -42,7 +42,7 @@ interface Deps {
 export async function buildVariants(
   spec: EvalFile,
   scope: PromptScope,
-  baseDir: string,
+  dirs: { baseDir: string; root: string },
   deps: Deps,
   options: { noCache?: boolean },
 ): Promise<Variant[]> {
@@ -60,7 +60,12 @@ export async function buildVariants(
       const source = typeof prompt === 'string' ? prompt : prompt.file;
       const isFile = typeof prompt !== 'string' || source.endsWith('.prompt');
       const { preparer, version, ...prepared } = isFile
-        ? await filePreparer(resolve(baseDir, source), scope, deps.runs, flags)
+        ? await filePreparer(
+            evalFilePath(dirs.root, dirs.baseDir, source, 'prompt file'),
+            scope,
+            deps.runs,
+            flags,
+          )
         : await storedPreparer(source, scope, deps, flags);
       const settings = endpoint(prepared.settings, model, deps.env);
       variants.push({

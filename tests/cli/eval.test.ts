@@ -1,5 +1,5 @@
 // Evals through the commands, in-process, against a real database and a local model server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess, testEnv } from '../support/cli.js';
@@ -427,5 +427,33 @@ threshold: 0
     const refused = await cli('eval', 'run', lone);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('select-best compares variants');
+  });
+
+  it('reads no file the eval names outside the working folder, through a link, or with secrets', async () => {
+    const { cli, write, home, server } = await setup();
+    const outside = tempDir();
+    writeFileSync(join(outside, 'cases.jsonl'), '{"name": "Eve"}\n');
+    writeFileSync(join(home, '.env'), 'name=secret\n');
+    symlinkSync(join(outside, 'cases.jsonl'), join(home, 'linked.jsonl'));
+    const run = (dataset: string) => {
+      write('leak.yaml', `prompts: [greet]\ndataset: ${dataset}\n`);
+      return cli('eval', 'run', 'leak.yaml');
+    };
+    const far = await run(join(outside, 'cases.jsonl'));
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain(`The dataset ${join(outside, 'cases.jsonl')} is outside ${home}`);
+    expect((await run('linked.jsonl')).stderr).toContain('is outside');
+    expect((await run('.env')).stderr).toContain(
+      'The dataset .env may hold secrets: it is not read',
+    );
+    expect((await run('missing.jsonl')).stderr).toContain('No dataset missing.jsonl');
+    write(
+      'check.yaml',
+      `prompts: [greet]\ncases:\n  - vars: { name: Ada }\n    assert: [{ type: javascript, file: ${join(outside, 'x.mjs')} }]\n`,
+    );
+    writeFileSync(join(outside, 'x.mjs'), 'export default () => true;');
+    const check = await cli('eval', 'run', 'check.yaml', '--json');
+    expect(JSON.parse(check.stdout).failures[0].reason).toContain('is outside');
+    expect(server.requests.map((r) => r.body.messages.at(-1)?.content)).toEqual(['Good day, Ada']);
   });
 });

@@ -57,20 +57,22 @@ threshold: 0.5
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(pathToFileURL(join(home, 'report.html')).href);
-      expect(await page.locator('h1').innerText()).toBe('Eval e: passed');
-      expect(await page.locator('#summary').innerText()).toContain('66.7% (2/3)');
+      expect(await page.locator('h1').textContent()).toBe('Eval e: passed');
+      expect(await page.locator('#summary').textContent()).toContain('66.7% (2/3)');
       expect(await page.locator('tr.case:visible').count()).toBe(3);
 
       await page.locator('#only-failing').check();
       expect(await page.locator('tr.case:visible').count()).toBe(1);
-      expect(await page.locator('#shown').innerText()).toBe('1');
+      expect(await page.locator('#shown').textContent()).toBe('1');
       const failing = page.locator('tr.case:visible td.cell');
-      expect(await failing.locator('pre.output').innerText()).toBe('Reply <b>to</b> Tell Bo');
-      expect(await failing.locator('li.fail').innerText()).toBe('contains: does not contain "Zed"');
+      expect(await failing.locator('pre.output').textContent()).toBe('Reply <b>to</b> Tell Bo');
+      expect(await failing.locator('li.fail').textContent()).toBe(
+        'contains: does not contain "Zed"',
+      );
 
       await page.locator('#only-failing').uncheck();
       await page.locator('#search').fill('cy');
-      expect(await page.locator('tr.case:visible th').innerText()).toBe('cy');
+      expect(await page.locator('tr.case:visible th').textContent()).toBe('cy');
       // The page loaded itself and nothing else, and ran without errors.
       expect(requests).toEqual([pathToFileURL(join(home, 'report.html')).href]);
       expect(errors).toEqual([]);

@@ -6,12 +6,14 @@ import type { AssertionSpec } from '../../src/evals/eval-file.js';
 import { tempDir } from '../support/temp.js';
 
 function context(output: string, extra: Partial<AnswerContext> = {}): AnswerContext {
+  const dir = extra.baseDir ?? tempDir();
   return {
     output,
     vars: { name: 'Ada' },
     latencyMs: 120,
     costUsd: 0.002,
-    baseDir: tempDir(),
+    baseDir: dir,
+    root: dir,
     importModule: (url) => import(url),
     ...extra,
   };
