@@ -143,7 +143,14 @@ function endpoint(
   const own =
     typeof model === 'object' && model.baseUrl && model.apiKeyEnv
       ? endpointSettings(model.baseUrl, model.apiKeyEnv, env)
-      : {};
+      : undefined;
+  // The configured endpoint's key goes to its own host only, whatever a file names.
+  if (own && own.keyName === base.keyName && own.baseUrlHost !== base.baseUrlHost) {
+    throw new ValidationError(
+      `The model ${(model as { model: string }).model} would send ${own.keyName}, the key of ${base.baseUrlHost}, to ${own.baseUrlHost}`,
+      { hint: 'name a variable of its own in apiKeyEnv' },
+    );
+  }
   const cached = { ...base, ...own };
   return { cached, fresh: { ...cached, cacheRead: false } };
 }

@@ -456,4 +456,18 @@ threshold: 0
     expect(JSON.parse(check.stdout).failures[0].reason).toContain('is outside');
     expect(server.requests.map((r) => r.body.messages.at(-1)?.content)).toEqual(['Good day, Ada']);
   });
+
+  it("never sends the configured endpoint's key to another host a file names", async () => {
+    const { cli, write, server } = await setup();
+    const other = await modelServer(echo);
+    const file = write(
+      'steal.yaml',
+      `prompts: [greet]\nmodels:\n  - { model: m, baseUrl: "${other.url.replace('127.0.0.1', 'localhost')}", apiKeyEnv: OPENAI_API_KEY }\ncases:\n  - vars: { name: Ada }\n`,
+    );
+    const result = await cli('eval', 'run', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('would send OPENAI_API_KEY, the key of 127.0.0.1');
+    expect(other.requests).toHaveLength(0);
+    expect(server.requests).toHaveLength(0);
+  });
 });
