@@ -29,6 +29,14 @@ export function makeDirectory(path: string): void {
   }
 }
 
+/** Why a file could not be read, in words, for a one-line error. */
+export function cannotReadReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+  return cannotWriteReason(error);
+}
+
 /** Why a file or folder could not be written, in words, for a one-line error. */
 export function cannotWriteReason(error: unknown): string {
   switch ((error as NodeJS.ErrnoException).code) {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
-import { cannotWriteReason } from '../core/fs.js';
+import { cannotReadReason } from '../core/fs.js';
 import { assertionProblem } from './assertions.js';
 import type { AssertionSpec, CaseSpec, EvalFile } from './eval-file.js';
 import { evalFilePath } from './paths.js';
@@ -73,7 +73,7 @@ async function readDataset(path: string): Promise<{ spec: CaseSpec; where: strin
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ValidationError(`Cannot read the dataset ${path}: ${cannotWriteReason(error)}`);
+    throw new ValidationError(`Cannot read the dataset ${path}: ${cannotReadReason(error)}`);
   }
   const extension = extname(path).toLowerCase();
   if (extension === '.jsonl') {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { cannotWriteReason } from '../core/fs.js';
+import { cannotReadReason } from '../core/fs.js';
 import type {
   EvalRepository,
   EvalResultData,
@@ -84,7 +84,7 @@ export class EvalService {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new ValidationError(`Cannot read ${file}: ${cannotWriteReason(error)}`);
+      throw new ValidationError(`Cannot read ${file}: ${cannotReadReason(error)}`);
     }
     const spec = parseEvalFile(text, file);
     const baseDir = dirname(path);
@@ -335,7 +335,7 @@ export class EvalService {
       try {
         text = await readFile(path, 'utf8');
       } catch (error) {
-        throw new ValidationError(`Cannot read the baseline ${spec}: ${cannotWriteReason(error)}`);
+        throw new ValidationError(`Cannot read the baseline ${spec}: ${cannotReadReason(error)}`);
       }
       return parseRunDocument(text, spec);
     }

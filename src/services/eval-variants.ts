@@ -4,7 +4,7 @@
 // key its `apiKeyEnv` names, and only there.
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
-import { cannotWriteReason } from '../core/fs.js';
+import { cannotReadReason } from '../core/fs.js';
 import { assertVariables, compileTemplate } from '../core/templating/engine.js';
 import type { EvalFile, ModelSpec } from '../evals/eval-file.js';
 import type { Grade, GraderCall } from '../evals/graders.js';
@@ -107,7 +107,7 @@ async function filePreparer(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ValidationError(`Cannot read the prompt file ${path}: ${cannotWriteReason(error)}`);
+    throw new ValidationError(`Cannot read the prompt file ${path}: ${cannotReadReason(error)}`);
   }
   const data = parsePromptFile(text, path);
   const renderUser = compileTemplate(data.body, { templateName: path });

@@ -183,6 +183,11 @@ threshold: 2
     );
     expect(server.requests).toHaveLength(0);
     expect(json(await cli('eval', 'list', '--json'))).toEqual([]);
+    const missing = await cli('eval', 'run', 'nope.yaml');
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: 'Error: Cannot read nope.yaml: no such file\n',
+    });
   });
 
   it('lists, shows (failing cells, one case) and deletes runs', async () => {
