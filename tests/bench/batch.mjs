@@ -2,21 +2,16 @@
 // through `prompt run --input-file` and through a bare openai script with no database.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, startServer, timeOnce } from './harness.mjs';
-import { benchHome, bin, root } from './setup.mjs';
+import { median, timeOnce } from './harness.mjs';
+import { benchProject, bin, root } from './setup.mjs';
 
 const CALLS = 1000;
 const CONCURRENCY = 8;
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 
 export async function benchBatch() {
-  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'));
-  const { env, cli, home, remove } = benchHome({
-    OPENAI_BASE_URL: server.url,
-    PROMPT_RUNNER_PROJECT: 'bench',
-  });
+  const { env, cli, home, remove, url } = await benchProject();
   try {
-    cli('project', 'create', 'bench');
     cli('prompt', 'create', 'summarise', '--body', 'Summarise case {{case}}');
     const cases = join(home, 'cases.jsonl');
     writeFileSync(
@@ -26,9 +21,7 @@ export async function benchBatch() {
     const bare = join(root, 'tests', 'bench', 'bare-batch.mjs');
     const samples = { bare: [], cli: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      samples.bare.push(
-        timeOnce('node', [bare, server.url, String(CALLS), String(CONCURRENCY)], env),
-      );
+      samples.bare.push(timeOnce('node', [bare, url, String(CALLS), String(CONCURRENCY)], env));
       samples.cli.push(
         timeOnce(
           'node',
@@ -64,7 +57,6 @@ export async function benchBatch() {
     );
     return { batch: ratio };
   } finally {
-    server.stop();
     remove();
   }
 }

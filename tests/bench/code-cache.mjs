@@ -4,9 +4,9 @@
 // own (src/core/code-cache.ts, the only one on Node 20) and Node's compile cache (22.1 on).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compare, startServer } from './harness.mjs';
+import { compare } from './harness.mjs';
 import { otherNode } from './other-node.mjs';
-import { benchHome, bin, root, runs } from './setup.mjs';
+import { benchProject, bin, runs } from './setup.mjs';
 import { definition } from './workflow.mjs';
 
 const OTHER_NODE = process.env.BENCH_OTHER_NODE ?? '24.22.3';
@@ -28,13 +28,8 @@ function kinds(version) {
 const KIND_NAMES = { off: 'no cache', node: "Node's compile cache", own: 'own cache' };
 
 export async function benchCodeCache() {
-  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'));
-  const { env, cli, home, remove } = benchHome({
-    OPENAI_BASE_URL: server.url,
-    PROMPT_RUNNER_PROJECT: 'bench',
-  });
+  const { env, cli, home, remove } = await benchProject();
   try {
-    cli('project', 'create', 'bench');
     for (let i = 1; i < 20; i++) cli('project', 'create', `bench-${i}`);
     const file = join(home, 'bench.yaml');
     writeFileSync(file, definition());
@@ -76,7 +71,6 @@ export async function benchCodeCache() {
     }
     return ratios;
   } finally {
-    server.stop();
     remove();
   }
 }

@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, startServer, timeOnce } from './harness.mjs';
-import { benchHome, bin, root } from './setup.mjs';
+import { median, timeOnce } from './harness.mjs';
+import { benchProject, bin } from './setup.mjs';
 
 const CASES = 1000;
 const CONCURRENCY = 8;
@@ -30,9 +30,10 @@ function cases(count) {
 }
 
 /** Peak resident memory of a command, in MB (GNU time's report of the finished child). */
-function peakMb(args, env, nodeFlags = []) {
+function peakMb(args, env, cwd, nodeFlags = []) {
   const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...nodeFlags, ...args], {
     env,
+    cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -43,13 +44,8 @@ function peakMb(args, env, nodeFlags = []) {
 }
 
 export async function benchEval() {
-  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'));
-  const { env, cli, home, remove } = benchHome({
-    OPENAI_BASE_URL: server.url,
-    PROMPT_RUNNER_PROJECT: 'bench',
-  });
+  const { env, cli, home, remove } = await benchProject();
   try {
-    cli('project', 'create', 'bench');
     cli('prompt', 'create', 'alpha', '--body', 'Alpha case {{case}}');
     cli('prompt', 'create', 'beta', '--body', 'Beta case {{case}}');
     writeFileSync(join(home, 'cases.jsonl'), cases(CASES));
@@ -79,7 +75,8 @@ export async function benchEval() {
     const samples = { eval: [], batch: [] };
     for (let round = 0; round < ROUNDS; round++) {
       samples.batch.push(timeOnce('node', batchArgs, env));
-      samples.eval.push(timeOnce('node', evalArgs('eval.yaml'), env));
+      // From the eval's folder: an eval reads only files inside the working folder.
+      samples.eval.push(timeOnce('node', evalArgs('eval.yaml'), env, home));
     }
     const evalMs = median(samples.eval);
     const batchMs = median(samples.batch);
@@ -93,17 +90,16 @@ export async function benchEval() {
 
     writeFileSync(join(home, 'big.jsonl'), cases(CASES * 10));
     writeFileSync(join(home, 'big.yaml'), evalFile('big.jsonl'));
-    const small = peakMb(evalArgs('eval.yaml'), env);
-    const big = peakMb(evalArgs('big.yaml'), env);
+    const small = peakMb(evalArgs('eval.yaml'), env, home);
+    const big = peakMb(evalArgs('big.yaml'), env, home);
     // V8 lets its heap grow while there is room: with the heap capped, the same eval still
     // finishes when nothing is kept per case.
-    const capped = peakMb(evalArgs('big.yaml'), env, [`--max-old-space-size=${HEAP_CAP_MB}`]);
+    const capped = peakMb(evalArgs('big.yaml'), env, home, [`--max-old-space-size=${HEAP_CAP_MB}`]);
     console.log(
       `  peak memory: ${CASES} cases ${small.toFixed(0)} MB, ${CASES * 10} cases ${big.toFixed(0)} MB (${capped.toFixed(0)} MB with the heap capped at ${HEAP_CAP_MB} MB)`,
     );
     return { eval: ratio, evalMemoryGrowth: big / small };
   } finally {
-    server.stop();
     remove();
   }
 }

@@ -1,10 +1,11 @@
 // Runs commands side by side, interleaved, so machine noise hits them alike; reports medians.
 import { spawn, spawnSync } from 'node:child_process';
 
-export function timeOnce(command, args, env) {
+export function timeOnce(command, args, env, cwd = undefined) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     env,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 1 << 28,
   });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './harness.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const bin = join(root, 'dist', 'bin.js');
@@ -34,5 +35,24 @@ export function benchHome(extraEnv = {}) {
     cli,
     db: join(home, 'prompt-runner.db'),
     remove: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A fresh home with a project `bench` (the default one) and the local model server
+ * (`serve.mjs`, answering at once or after `--delay` ms) at `url`; `remove` stops and deletes
+ * both.
+ */
+export async function benchProject(serverArgs = []) {
+  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'), serverArgs);
+  const home = benchHome({ OPENAI_BASE_URL: server.url, PROMPT_RUNNER_PROJECT: 'bench' });
+  home.cli('project', 'create', 'bench');
+  return {
+    ...home,
+    url: server.url,
+    remove: () => {
+      server.stop();
+      home.remove();
+    },
   };
 }

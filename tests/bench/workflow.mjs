@@ -5,8 +5,8 @@
 // once more per round without its code cache, as on a first run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, startServer, timeOnce } from './harness.mjs';
-import { benchHome, bin, NO_CODE_CACHE, root, runs } from './setup.mjs';
+import { median, timeOnce } from './harness.mjs';
+import { benchProject, bin, NO_CODE_CACHE, root, runs } from './setup.mjs';
 
 const DELAY_MS = 200;
 const BRANCHES = 4;
@@ -25,16 +25,8 @@ export function definition() {
 }
 
 export async function benchWorkflow() {
-  const server = await startServer(join(root, 'tests', 'bench', 'serve.mjs'), [
-    '--delay',
-    String(DELAY_MS),
-  ]);
-  const { env, cli, home, remove } = benchHome({
-    OPENAI_BASE_URL: server.url,
-    PROMPT_RUNNER_PROJECT: 'bench',
-  });
+  const { env, home, remove, url } = await benchProject(['--delay', String(DELAY_MS)]);
   try {
-    cli('project', 'create', 'bench');
     const file = join(home, 'bench.yaml');
     writeFileSync(file, definition());
     const rounds = Math.max(3, Math.round(runs / 5));
@@ -55,7 +47,7 @@ export async function benchWorkflow() {
     // Round 0 warms up: it makes the CLI's code cache for both commands.
     for (let round = 0; round <= rounds; round++) {
       const start = timeOnce('node', [bin, 'project', 'list', '--json'], env);
-      const bareMs = timeOnce('node', [bare, file, server.url, `topic=t${round}`], env);
+      const bareMs = timeOnce('node', [bare, file, url, `topic=t${round}`], env);
       const workflowMs = timeOnce('node', workflow(round), env);
       const coldMs = timeOnce('node', workflow(round), { ...env, ...NO_CODE_CACHE });
       if (round === 0) continue;
@@ -89,7 +81,6 @@ export async function benchWorkflow() {
     );
     return { workflow: ratio, workflowFirstRun: cold / floor, workflowBare: bareWall / floor };
   } finally {
-    server.stop();
     remove();
   }
 }
