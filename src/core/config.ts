@@ -64,6 +64,12 @@ export const CONFIG_KEYS = {
     description: 'Extra prices in USD per million tokens, JSON: {"model":{"input":1,"output":2}}',
     json: true,
   },
+  structuredOutput: {
+    schema: z.record(z.string(), z.enum(['json_schema', 'json_object'])),
+    description:
+      'How models or endpoints (host:port) that refuse JSON schemas are asked for JSON, JSON: {"llama3.1":"json_object"}',
+    json: true,
+  },
   contextWindows: {
     schema: z.record(z.string(), z.number().check(z.int(), z.positive())),
     description:

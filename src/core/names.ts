@@ -26,3 +26,30 @@ export function validateName(kind: string, name: string): string {
   }
   return result.data;
 }
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/**
+ * A prompt's name: `[folder/]name`, each part letters, digits, `_` and `-`; `.variant` at the
+ * end only for a variant read from a `.prompt` file (`greet.formal.prompt`). Names made
+ * before folders and variants (with a `.` anywhere) still resolve, but are not made anew.
+ */
+export function validatePromptName(name: string, variant?: string): string {
+  const trimmed = name.trim();
+  const base =
+    variant && trimmed.endsWith(`.${variant}`) ? trimmed.slice(0, -variant.length - 1) : trimmed;
+  const parts = base.split('/');
+  const bad = (reason: string) =>
+    new ValidationError(`Invalid prompt name ${JSON.stringify(name)}: ${reason}`);
+  if (trimmed === '') throw bad('it cannot be empty');
+  if (trimmed.length > NAME_MAX_LENGTH * 2)
+    throw bad(`it has at most ${NAME_MAX_LENGTH * 2} characters`);
+  if (variant !== undefined && !SEGMENT.test(variant))
+    throw bad(`the variant ${JSON.stringify(variant)} is not a name`);
+  if (!parts.every((part) => SEGMENT.test(part))) {
+    throw bad(
+      "use letters, digits, '_' and '-', starting with a letter or digit; '/' between folders",
+    );
+  }
+  return trimmed;
+}

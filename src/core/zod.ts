@@ -14,6 +14,7 @@ export {
   coerce,
   enum,
   int,
+  looseObject,
   maximum,
   maxLength,
   minimum,

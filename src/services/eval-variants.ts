@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
-import { assertVariables, compileTemplate } from '../core/templating/engine.js';
 import type { EvalFile, ModelSpec } from '../evals/eval-file.js';
 import type { Grade, GraderCall } from '../evals/graders.js';
 import { evalFilePath } from '../evals/paths.js';
@@ -13,7 +12,6 @@ import type { VariantConfig } from '../evals/summary.js';
 import { endpointSettings, type ResolvedSettings } from './model-settings.js';
 import { parsePromptFile } from './prompt-file.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
-import { withDefaults } from './prompt-variables.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 import type { PreparedCall } from './run-types.js';
@@ -109,25 +107,8 @@ async function filePreparer(
   } catch (error) {
     throw new ValidationError(`Cannot read the prompt file ${path}: ${cannotReadReason(error)}`);
   }
-  const data = parsePromptFile(text, path);
-  const renderUser = compileTemplate(data.body, { templateName: path });
-  const renderSystem = data.system === undefined ? null : compileTemplate(data.system);
-  const sources = data.system === undefined ? [data.body] : [data.body, data.system];
-  const settings = { model: data.model ?? null, parameters: data.parameters };
-  const preparer = (vars: Record<string, unknown>) => {
-    const variables = withDefaults(data.variables, vars);
-    assertVariables(sources, variables);
-    return runs.prepareText(
-      scope,
-      { system: renderSystem?.(variables) ?? null, user: renderUser(variables), variables },
-      settings,
-      { flags },
-    );
-  };
-  const probe = runs.prepareText(scope, { system: null, user: '', variables: {} }, settings, {
-    flags,
-  });
-  return { preparer, settings: probe.settings, version: null };
+  const preparer = await runs.filePreparer(scope, parsePromptFile(text, path), path, { flags });
+  return { preparer, settings: preparer.settings, version: null };
 }
 
 /**

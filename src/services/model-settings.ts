@@ -13,6 +13,7 @@ import type {
 } from '../core/model-client/types.js';
 import type { ProjectRecord } from '../db/repositories/project-repository.js';
 import type { PromptParameters } from '../db/repositories/prompt-repository.js';
+import { type OutputSpec, responseFormatOf } from './structured-run.js';
 
 export const DEFAULT_MODEL = CONFIG_DEFAULTS.model;
 export const DEFAULT_BASE_URL = CONFIG_DEFAULTS.baseUrl;
@@ -51,7 +52,7 @@ export interface ResolvedSettings {
 
 export interface SettingsSources {
   flags: RunFlags;
-  prompt: { model: string | null; parameters: PromptParameters };
+  prompt: { model: string | null; parameters: PromptParameters; output?: OutputSpec };
   project: ProjectRecord | null;
   config: Config;
   env: NodeJS.ProcessEnv;
@@ -98,6 +99,12 @@ export function resolveSettings({
     config.apiKeyEnv ?? CONFIG_DEFAULTS.apiKeyEnv,
     env,
   );
+  if (prompt.output) {
+    // A server that refuses `json_schema` is named in config, by model or by endpoint.
+    const modes = config.structuredOutput ?? {};
+    const mode = modes[model] ?? modes[baseUrlHost] ?? 'json_schema';
+    parameters.responseFormat = responseFormatOf(prompt.output, mode);
+  }
   const timeoutS = flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_S;
   const cacheEnabled = config.cache ?? CONFIG_DEFAULTS.cache;
   return {

@@ -1,11 +1,13 @@
 // Prompts: named Handlebars templates in a project (or global), versioned on every change,
 // parsed when saved, rendered with variables and with other prompts as partials.
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { validateName } from '../core/names.js';
-import { analyzeTemplate, assertVariables, compileTemplate } from '../core/templating/engine.js';
+import { validatePromptName } from '../core/names.js';
+import { analyzeTemplate } from '../core/templating/engine.js';
+import type { PromptMessage } from '../core/templating/messages.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ProjectRecord, ProjectRepository } from '../db/repositories/project-repository.js';
 import type {
+  PromptMetadata,
   PromptParameters,
   PromptRecord,
   PromptRepository,
@@ -14,7 +16,8 @@ import type {
 } from '../db/repositories/prompt-repository.js';
 import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
 import { parsePromptRef } from './prompt-ref.js';
-import { buildVariables, withDefaults } from './prompt-variables.js';
+import { compilePrompt, type RenderExtras, schemasOf } from './prompt-template.js';
+import { buildVariables } from './prompt-variables.js';
 
 const MAX_UPDATE_ATTEMPTS = 20;
 
@@ -35,6 +38,10 @@ export interface PromptInput {
   category?: string | null;
   /** Declared variables (defaults, descriptions); the templates' own are added. */
   variables?: VariableSpec[];
+  /** The `.prompt` front matter beyond the columns. */
+  metadata?: PromptMetadata;
+  /** A `.prompt` file of front matter only: Dotprompt accepts it. */
+  allowEmptyBody?: boolean;
   message?: string | null;
 }
 
@@ -46,6 +53,8 @@ export interface PromptChanges {
   parameters?: PromptParameters;
   tags?: string[];
   variables?: VariableSpec[];
+  metadata?: PromptMetadata;
+  allowEmptyBody?: boolean;
   message?: string | null;
 }
 
@@ -64,17 +73,23 @@ export interface UpdateResult extends PromptView {
 export interface RenderedPrompt {
   name: string;
   version: number;
+  /** The text of the first system message, or null. */
   system: string | null;
+  /** The text of the last user message. */
   user: string;
-  messages: { role: 'system' | 'user'; content: string }[];
+  messages: PromptMessage[];
   model: string | null;
   parameters: PromptParameters;
   variables: Record<string, unknown>;
+  /** The front matter beyond the columns (output schema, tools, extension fields…). */
+  metadata: PromptMetadata;
+  /** `input.schema` and `output.schema` as JSON Schema (Picoschema converted), or null. */
+  schemas: { input: Record<string, unknown> | null; output: Record<string, unknown> | null };
 }
 
 export interface PromptRenderer {
   view: PromptView;
-  render(variables: Record<string, unknown>): RenderedPrompt;
+  render(variables: Record<string, unknown>, extras?: RenderExtras): RenderedPrompt;
 }
 
 export interface PromptServiceDeps {
@@ -98,8 +113,9 @@ export class PromptService {
   }
 
   async create(scope: PromptScope, name: string, input: PromptInput): Promise<PromptView> {
-    const validName = validateName('prompt', name);
-    const templates = checkTemplates(input.body, input.system ?? null);
+    const variant = input.metadata?.variant;
+    const validName = validatePromptName(name, typeof variant === 'string' ? variant : undefined);
+    const templates = checkTemplates(input.body, input.system ?? null, input.allowEmptyBody);
     const projectId = scope.project?.id ?? null;
     if (await this.deps.prompts.find(projectId, validName)) throw duplicate(validName, scope);
     try {
@@ -116,6 +132,7 @@ export class PromptService {
           variables: buildVariables(templates, input.variables),
           model: input.model ?? null,
           parameters: input.parameters ?? {},
+          metadata: input.metadata ?? {},
           message: input.message ?? null,
         },
       );
@@ -232,7 +249,8 @@ export class PromptService {
         next.system !== latest.system ||
         next.model !== latest.model ||
         !sameJson(next.parameters, latest.parameters) ||
-        !sameJson(next.variables, latest.variables);
+        !sameJson(next.variables, latest.variables) ||
+        !sameJson(next.metadata, latest.metadata);
       const added = versionChanged
         ? await this.deps.prompts.addVersion(
             prompt.id,
@@ -262,8 +280,9 @@ export class PromptService {
     name: string,
     variables: Record<string, unknown>,
     version?: number,
+    extras?: RenderExtras,
   ): Promise<RenderedPrompt> {
-    return (await this.renderer(scope, name, version)).render(variables);
+    return (await this.renderer(scope, name, version)).render(variables, extras);
   }
 
   /**
@@ -273,33 +292,20 @@ export class PromptService {
   async renderer(scope: PromptScope, name: string, version?: number): Promise<PromptRenderer> {
     const view = await this.get(scope, name, version);
     const partials = await this.collectPartials(scope, view.prompt.name, view.version);
-    const { body, system } = view.version;
-    const sources = system === null ? [body] : [body, system];
-    const renderUser = compileTemplate(body, { partials, templateName: view.prompt.name });
-    const renderSystem =
-      system === null ? null : compileTemplate(system, { partials, templateName: 'system' });
+    const { version: v } = view;
+    const render = await compilePrompt({ name: view.prompt.name, ...v, partials });
+    const schemas = await schemasOf(v.metadata);
     return {
       view,
-      render: (variables) => {
-        const values = withDefaults(view.version.variables, variables);
-        // Name every missing variable of both templates at once.
-        assertVariables([...sources, ...Object.values(partials)], values);
-        const systemText = renderSystem ? renderSystem(values) : null;
-        const user = renderUser(values);
-        const messages: RenderedPrompt['messages'] = [];
-        if (systemText !== null) messages.push({ role: 'system', content: systemText });
-        messages.push({ role: 'user', content: user });
-        return {
-          name: view.prompt.name,
-          version: view.version.version,
-          system: systemText,
-          user,
-          messages,
-          model: view.version.model,
-          parameters: view.version.parameters,
-          variables: values,
-        };
-      },
+      render: (variables, extras) => ({
+        name: view.prompt.name,
+        version: v.version,
+        ...render(variables, extras),
+        model: v.model,
+        parameters: v.parameters,
+        metadata: v.metadata,
+        schemas,
+      }),
     };
   }
 
@@ -348,17 +354,18 @@ export class PromptService {
 function nextVersion(latest: PromptVersionRecord, changes: PromptChanges) {
   const body = changes.body ?? latest.body;
   const system = changes.system !== undefined ? changes.system : latest.system;
-  const templates = checkTemplates(body, system);
+  const templates = checkTemplates(body, system, changes.allowEmptyBody);
   return {
     ...templates,
     variables: buildVariables(templates, changes.variables ?? declaredOf(latest.variables)),
     model: changes.model !== undefined ? changes.model : latest.model,
     parameters: changes.parameters ?? latest.parameters,
+    metadata: changes.metadata ?? latest.metadata,
   };
 }
 
-function checkTemplates(body: string, system: string | null) {
-  if (body.trim() === '') {
+function checkTemplates(body: string, system: string | null, allowEmptyBody = false) {
+  if (body.trim() === '' && !allowEmptyBody) {
     throw new ValidationError('The prompt body is empty', {
       hint: 'give it with --file, --body or on stdin',
     });

@@ -1,13 +1,21 @@
 // Import and export of `.prompt` files.
 import { AppError, ValidationError } from '../core/errors.js';
-import { validateName } from '../core/names.js';
+import { validatePromptName } from '../core/names.js';
 import { analyzeTemplate } from '../core/templating/engine.js';
-import { formatPromptFile, type PromptFileData, parsePromptFile } from './prompt-file.js';
+import {
+  formatPromptFile,
+  PARTIAL_KEY,
+  PROMPT_FILE_EXTENSION,
+  type PromptFileData,
+  parsePromptFile,
+} from './prompt-file.js';
 import type { PromptScope, PromptService, PromptView } from './prompt-service.js';
 
 export interface PromptFileText {
   /** The path as the user should see it. */
   path: string;
+  /** The path inside the imported folder (folders become part of the name); else the file's name. */
+  within?: string;
   text: string;
 }
 
@@ -25,12 +33,33 @@ interface CheckedFile {
   data: PromptFileData;
 }
 
-/** Parses a file and its templates, and names it (front matter `name`, else the file name). */
+/**
+ * Parses a file and its templates, and names it as Dotprompt does: the path inside the folder
+ * without `.prompt` (`emails/welcome`), `name.variant.prompt` a variant of `name`, and
+ * `_name.prompt` a partial named `name`. A front matter `name` or `variant` wins.
+ */
 function checkFile(file: PromptFileText): CheckedFile {
   const data = parsePromptFile(file.text, file.path);
-  const base = file.path.replace(/^.*[\\/]/, '').replace(/\.prompt$/, '');
-  const name = validateName('prompt', data.name ?? base);
-  if (data.body.trim() === '') throw new ValidationError(`${file.path}: the prompt body is empty`);
+  const within = (file.within ?? file.path.replace(/^.*[\\/]/, '')).replaceAll('\\', '/');
+  const stem = within.endsWith(PROMPT_FILE_EXTENSION)
+    ? within.slice(0, -PROMPT_FILE_EXTENSION.length)
+    : within;
+  const slash = stem.lastIndexOf('/');
+  const folder = stem.slice(0, slash + 1);
+  let base = stem.slice(slash + 1);
+  const partial = base.startsWith('_');
+  if (partial) base = base.slice(1);
+  const dot = base.indexOf('.');
+  const fileVariant = dot >= 0 ? base.slice(dot + 1) : undefined;
+  if (dot >= 0) base = base.slice(0, dot);
+  const variant = data.variant ?? fileVariant;
+  const plain = data.name ?? `${folder}${base}`;
+  const name = validatePromptName(variant ? `${plain}.${variant}` : plain, variant);
+  if (variant !== undefined) data.metadata.variant = variant;
+  if (partial) data.metadata[PARTIAL_KEY] = true;
+  if (data.body.trim() === '' && !data.hasFrontMatter) {
+    throw new ValidationError(`${file.path}: the prompt body is empty`);
+  }
   analyzeTemplate(data.body, `${name} body`);
   if (data.system !== undefined) analyzeTemplate(data.system, `${name} system`);
   return { file: file.path, name, data };
@@ -48,6 +77,8 @@ async function write(service: PromptService, scope: PromptScope, checked: Checke
     parameters: data.parameters,
     tags: data.tags ?? [],
     variables: data.variables,
+    metadata: data.metadata,
+    allowEmptyBody: true,
     message: data.message ?? null,
   };
   if (!(await service.findInScope(scope, name))) {
@@ -77,10 +108,23 @@ export async function importPromptFiles(
     const message = error.message.startsWith(file) ? error.message : `${file}: ${error.message}`;
     return { file, name: null, status: 'failed', version: null, error: message };
   };
+  // Two files of one import never become versions of one prompt.
+  const claimed = new Map<string, string>();
+  const check = (file: PromptFileText) => {
+    const checked = checkFile(file);
+    const other = claimed.get(checked.name);
+    if (other !== undefined && other !== file.path) {
+      throw new ValidationError(
+        `${file.path}: names the same prompt "${checked.name}" as ${other}; rename one, or give it a \`name:\``,
+      );
+    }
+    claimed.set(checked.name, file.path);
+    return checked;
+  };
   if (options.atomic) {
     const checks = files.map((file) => {
       try {
-        return checkFile(file);
+        return check(file);
       } catch (error) {
         return failed(file.path, error);
       }
@@ -96,7 +140,7 @@ export async function importPromptFiles(
   const results: ImportResult[] = [];
   for (const file of files) {
     try {
-      const checked = checkFile(file);
+      const checked = check(file);
       const written = await write(service, scope, checked);
       results.push({ file: file.path, name: checked.name, ...written, error: null });
     } catch (error) {

@@ -17,9 +17,13 @@ import type {
 } from '../core/model-client/types.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
-import type { PromptParameters } from '../db/repositories/prompt-repository.js';
+import type {
+  PromptParameters,
+  PromptVersionRecord,
+} from '../db/repositories/prompt-repository.js';
 import { ConnectGuard, UnreachableError } from './connect-guard.js';
 import { executionRecord } from './execution-record.js';
+import { createMediaReader, DEFAULT_MEDIA_BYTES, toChatMessages } from './media-parts.js';
 import {
   cacheKey,
   type ResolvedSettings,
@@ -27,7 +31,9 @@ import {
   requireApiKey,
   resolveSettings,
 } from './model-settings.js';
+import type { PromptFileData } from './prompt-file.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
+import { compilePrompt, type MessagesRenderer, type RenderExtras } from './prompt-template.js';
 import { RecordWriter } from './record-writer.js';
 import type {
   BatchCase,
@@ -39,6 +45,7 @@ import type {
   RunResult,
 } from './run-types.js';
 import { failedCase, failedRun, failedRunOf } from './run-types.js';
+import { outputSpecOf, runStructured, type StructuredResult } from './structured-run.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;
@@ -77,20 +84,50 @@ export class RunService {
   ): Promise<Preparer> {
     const renderer = await this.deps.prompts.renderer(scope, name, options.version);
     const { version } = renderer.view;
+    return this.messagesPreparer(scope, renderer.render, version, options);
+  }
+
+  /** A preparer for a prompt that is not stored (a `.prompt` file an eval names). */
+  async filePreparer(
+    scope: PromptScope,
+    file: PromptFileData,
+    path: string,
+    options: { flags?: RunFlags; links?: CallLinks } = {},
+  ): Promise<Preparer> {
+    const render = await compilePrompt({ ...file, name: path, system: file.system ?? null });
+    const version = { ...file, id: null, model: file.model ?? null };
+    return this.messagesPreparer(scope, render, version, options);
+  }
+
+  private async messagesPreparer(
+    scope: PromptScope,
+    render: MessagesRenderer,
+    version: Pick<PromptVersionRecord, 'model' | 'parameters' | 'metadata' | 'variables'> & {
+      id: number | null;
+    },
+    options: { flags?: RunFlags; links?: CallLinks },
+  ): Promise<Preparer> {
+    const output = (await outputSpecOf(version.metadata)) ?? undefined;
     const settings = resolveSettings({
       flags: options.flags ?? {},
-      prompt: { model: version.model, parameters: version.parameters },
+      prompt: { model: version.model, parameters: version.parameters, output },
       project: scope.project,
       config: this.deps.config,
       env: this.deps.env,
     });
-    const prepare = (variables: Record<string, unknown>): PreparedCall => ({
-      scope,
-      promptVersionId: version.id,
-      rendered: renderer.render(variables),
-      settings,
-      links: options.links,
-    });
+    const root = scope.project?.rootPath ?? null;
+    const media = createMediaReader({ root, maxBytes: DEFAULT_MEDIA_BYTES });
+    const prepare = (variables: Record<string, unknown>, extras?: RenderExtras): PreparedCall => {
+      const { system, messages, variables: values } = render(variables, extras);
+      return {
+        scope,
+        promptVersionId: version.id,
+        rendered: { system, messages: toChatMessages(messages, media), variables: values },
+        settings,
+        links: options.links,
+        ...(output ? { output } : {}),
+      };
+    };
     return Object.assign(prepare, { variables: version.variables, settings });
   }
 
@@ -124,8 +161,20 @@ export class RunService {
     };
   }
 
-  /** One call: from the cache when it can, else from the model; recorded either way. */
-  async execute(call: PreparedCall, options: ExecuteOptions = {}): Promise<RunResult> {
+  /**
+   * One call: from the cache when it can, else from the model; recorded either way. A call
+   * that must answer JSON is checked, and asked again once when the answer does not follow
+   * its schema.
+   */
+  async execute(call: PreparedCall, options: ExecuteOptions = {}): Promise<StructuredResult> {
+    const { output } = call;
+    if (!output) return this.executeOne(call, options);
+    return runStructured({ ...call, output }, (next, cacheable) =>
+      this.executeOne(next, { ...options, cacheable }),
+    );
+  }
+
+  private async executeOne(call: PreparedCall, options: ExecuteOptions): Promise<RunResult> {
     const writer = options.writer ?? new RecordWriter(this.deps, false);
     const key = cacheKey(call.settings, call.rendered.messages);
     const hit = call.settings.cacheRead ? await this.deps.cache.get(key) : null;
@@ -206,15 +255,19 @@ export class RunService {
       let share: ((answer: CachedAnswer | null) => void) | undefined;
       try {
         let hit = cached.get(item.key) ?? null;
-        const pending = hit || !cacheRead ? undefined : answered.get(item.key);
+        const structured = item.call.output !== undefined;
+        const pending = hit || !cacheRead || structured ? undefined : answered.get(item.key);
         // Claimed before any wait, so that a line starting meanwhile waits for this one.
-        if (!hit && !pending && cacheRead && cacheWrite) {
+        if (!hit && !pending && cacheRead && cacheWrite && !structured) {
           answered.set(item.key, new Promise((resolve) => (share = resolve)));
         }
         if (pending) hit = await pending;
-        const execute = () =>
-          this.executeWith(item.call, item.key, hit, writer, { signal: options.signal }, share);
-        const result = hit ? await execute() : await guard.run(execute);
+        // A structured call checks its answer (and may ask again): it goes the single way.
+        const execute = structured
+          ? () => this.execute(item.call, { writer, signal: options.signal })
+          : () =>
+              this.executeWith(item.call, item.key, hit, writer, { signal: options.signal }, share);
+        const result = hit && !structured ? await execute() : await guard.run(execute);
         settle(index, { line, error: null, ...result });
       } catch (error) {
         if (share) {

@@ -1,10 +1,13 @@
 // What running prompts takes and gives: results (a failed batch line's too), prepared calls.
 import { type AppError, type ErrorJson, errorJson } from '../core/errors.js';
 import { CancelledError, ModelCallError } from '../core/model-client/errors.js';
+import type { ChatMessage } from '../core/model-client/types.js';
 import type { VariableSpec } from '../db/repositories/prompt-repository.js';
 import type { ResolvedSettings } from './model-settings.js';
-import type { PromptScope, RenderedPrompt } from './prompt-service.js';
+import type { PromptScope } from './prompt-service.js';
+import type { RenderExtras } from './prompt-template.js';
 import type { RecordWriter } from './record-writer.js';
+import type { OutputSpec } from './structured-run.js';
 
 export interface RunResult {
   executionId: string;
@@ -22,8 +25,15 @@ export interface RunResult {
 export interface PreparedCall {
   scope: PromptScope;
   promptVersionId: number | null;
-  rendered: Pick<RenderedPrompt, 'system' | 'messages' | 'variables'>;
+  rendered: {
+    system: string | null;
+    /** The messages as sent (media read into data URLs). */
+    messages: ChatMessage[];
+    variables: Record<string, unknown>;
+  };
   settings: ResolvedSettings;
+  /** Set when the answer must be JSON (following a schema). */
+  output?: OutputSpec;
   /** The workflow step or orchestration phase the call belongs to. */
   links?: CallLinks;
 }
@@ -72,7 +82,10 @@ export type BatchResult =
   | ({ line: number } & FailedRun);
 
 /** Renders a call per set of variables; knows the variables its prompt version declares. */
-export type Preparer = ((variables: Record<string, unknown>) => PreparedCall) & {
+export type Preparer = ((
+  variables: Record<string, unknown>,
+  extras?: RenderExtras,
+) => PreparedCall) & {
   variables: VariableSpec[];
   /** The settings every call it prepares has. */
   settings: ResolvedSettings;

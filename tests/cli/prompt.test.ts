@@ -252,7 +252,7 @@ describe('prompt commands', () => {
       'create',
       'sum',
       '--body',
-      'Sum up {{text}}\n',
+      'Sum up {{text}}',
       '--system',
       'Be brief, {{who}}.',
       '--default',
@@ -331,7 +331,7 @@ describe('prompt commands', () => {
     const partial = await cli(['prompt', 'import', 'prompts']);
     expect(partial.code).toBe(2);
     expect(partial.stdout).toContain('✓ Created a v1');
-    expect(partial.stdout).toContain('✓ Created b v1');
+    expect(partial.stdout).toContain('✓ Created nested/b v1');
     expect(partial.stderr).toContain('2 of 4 files failed to import; the others were imported');
     const single = await cli(['prompt', 'import', 'prompts/broken.prompt']);
     expect(single.code).toBe(2);
@@ -341,7 +341,7 @@ describe('prompt commands', () => {
     const names = json(await cli(['prompt', 'list', '--json'])).map(
       (p: { name: string }) => p.name,
     );
-    expect(names).toEqual(['a', 'b']);
+    expect(names).toEqual(['a', 'nested/b']);
 
     expect((await cli(['prompt', 'import', 'missing-dir'])).stderr).toMatch(
       /No such file or directory/,

@@ -100,7 +100,7 @@ describe('prompt-runner prompt (built binary)', () => {
         '--temperature',
         '0.2',
       ],
-      'Summarise {{text}} ✂️\n',
+      'Summarise {{text}} ✂️',
     );
     const exported = await cli(['prompt', 'export', 'sum']);
     writeFileSync(join(home, 'sum.prompt'), exported.stdout);

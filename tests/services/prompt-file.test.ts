@@ -39,18 +39,64 @@ describe('parsePromptFile', () => {
         { name: 'text', required: true, description: 'the text to summarise' },
         { name: 'style', required: false, default: 'neutral' },
       ],
+      metadata: {
+        input: { schema: { text: 'string, the text to summarise', 'style?': 'string' } },
+        output: { format: 'text' },
+      },
       tags: ['docs', 'short'],
       category: undefined,
       message: 'first import',
+      variant: undefined,
       system: 'You write {{style}} summaries.',
       body: 'Summarise:\n{{text}}',
+      hasFrontMatter: true,
     });
   });
 
-  it('takes a file without front matter as a body alone', () => {
+  it('takes a file without front matter as a body alone, its last newline kept', () => {
     const parsed = parsePromptFile('Just {{this}}\n', 'plain.prompt');
-    expect(parsed).toMatchObject({ body: 'Just {{this}}', variables: [], parameters: {} });
+    expect(parsed).toMatchObject({ body: 'Just {{this}}\n', variables: [], parameters: {} });
     expect(parsed.system).toBeUndefined();
+    expect(parsed.hasFrontMatter).toBe(false);
+  });
+
+  it('keeps every other field as written, and reads license lines and front matter alone', () => {
+    const text = [
+      '# Copyright 2026 Example',
+      '# SPDX-License-Identifier: Apache-2.0',
+      '---',
+      'model: cool-model',
+      'config:',
+      '  temperature: 3',
+      '  topK: 40',
+      'tools: [lookup]',
+      'myext.owner: team-a',
+      'custom: prop',
+      'input:',
+      '  schema:',
+      '    tags(array, the tags): string',
+      '    kind?(enum): [A, B]',
+      '    (*): string',
+      '---',
+      '',
+    ].join('\r\n');
+    const parsed = parsePromptFile(text, 'x.prompt');
+    expect(parsed.body).toBe('');
+    expect(parsed.parameters).toEqual({ temperature: 3, extra: { topK: 40 } });
+    expect(parsed.metadata).toEqual({
+      tools: ['lookup'],
+      'myext.owner': 'team-a',
+      custom: 'prop',
+      input: {
+        schema: { 'tags(array, the tags)': 'string', 'kind?(enum)': ['A', 'B'], '(*)': 'string' },
+      },
+    });
+    expect(parsed.variables).toEqual([
+      { name: 'tags', required: true, description: 'the tags' },
+      { name: 'kind', required: false },
+    ]);
+    // `#` lines with no front matter after them are the body.
+    expect(parsePromptFile('# Title\nText\n', 'y.prompt').body).toBe('# Title\nText\n');
   });
 
   it('names the line of a YAML error and the path of a bad field', () => {
@@ -61,7 +107,7 @@ describe('parsePromptFile', () => {
       /b\.prompt: invalid front matter at config\.temperature/,
     );
     expect(() =>
-      parsePromptFile('---\nconfig:\n  maxOutputTokens: -5\n---\nx', 'c.prompt'),
+      parsePromptFile('---\nconfig:\n  maxOutputTokens: 2.5\n---\nx', 'c.prompt'),
     ).toThrow(/at config\.maxOutputTokens/);
     expect(() => parsePromptFile('---\nprompt-runner.tags: nope\n---\nx', 'd.prompt')).toThrow(
       /at prompt-runner\.tags/,
@@ -84,7 +130,8 @@ describe('formatPromptFile', () => {
           { name: 'depth', required: false, default: 3 },
         ],
         model: 'llama3.1',
-        parameters: { temperature: 0, maxTokens: 800, seed: 42 },
+        parameters: { temperature: 0, maxTokens: 800, seed: 42, extra: { topK: 3 } },
+        metadata: { output: { format: 'json', schema: { ok: 'boolean' } }, 'x.y': 1 },
         message: 'tighter',
       },
     };
@@ -98,11 +145,35 @@ describe('formatPromptFile', () => {
       model: 'llama3.1',
       parameters: source.version.parameters,
       variables: source.version.variables,
+      metadata: {
+        ...source.version.metadata,
+        input: { schema: { diff: 'string, unified diff', 'depth?': 'any' } },
+      },
       tags: ['code'],
       category: 'quality',
       message: 'tighter',
+      variant: undefined,
       system: source.version.system,
-      body: source.version.body,
+      // Dotprompt trims the body of a file with front matter.
+      body: source.version.body.trim(),
+      hasFrontMatter: true,
     });
+  });
+
+  it('writes a partial with nothing else to say as its body alone', () => {
+    const version = {
+      body: 'Hello {{name}}',
+      system: null,
+      variables: [],
+      model: null,
+      parameters: {},
+      metadata: { 'prompt-runner.partial': true },
+      message: null,
+    };
+    const partial = { name: 'card', description: null, tags: [], category: null, version };
+    expect(formatPromptFile(partial)).toBe('Hello {{name}}');
+    expect(formatPromptFile({ ...partial, description: 'A card' })).toContain(
+      'description: A card',
+    );
   });
 });

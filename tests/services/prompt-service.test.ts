@@ -116,8 +116,8 @@ describe('PromptService', () => {
       system: 'sys A',
       user: 'A B C',
       messages: [
-        { role: 'system', content: 'sys A' },
-        { role: 'user', content: 'A B C' },
+        { role: 'system', content: [{ text: 'sys A' }] },
+        { role: 'user', content: [{ text: 'A B C' }] },
       ],
     });
     await expect(service.render(scope, 'p', {})).rejects.toThrow('Missing variables: "a", "b"');

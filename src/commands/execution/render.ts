@@ -7,8 +7,11 @@ import {
   type SearchHit,
   type StatsRow,
 } from '../../db/repositories/execution-repository.js';
+import { printableContent } from '../../services/media-parts.js';
 import { formatCost } from '../prompt/run-output.js';
 import { formatDate } from '../shared.js';
+
+const HEADINGS = { system: 'System', user: 'Prompt', assistant: 'Model' } as const;
 
 export function toExecutionSummaryJson(e: ExecutionRecord) {
   return {
@@ -104,8 +107,8 @@ export function printExecutionDetails(output: Output, e: ExecutionJson): void {
     ['Session', e.sessionId ? `${e.sessionId} (${e.phase})` : null],
   ]);
   for (const message of e.messages) {
-    output.info(`\n${output.style.heading(message.role === 'system' ? 'System' : 'Prompt')}`);
-    output.text(message.content);
+    output.info(`\n${output.style.heading(HEADINGS[message.role])}`);
+    output.text(printableContent(message.content));
   }
   output.info(`\n${output.style.heading('Response')}`);
   output.text(e.response ?? output.style.dim('(none)'));

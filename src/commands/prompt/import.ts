@@ -7,8 +7,8 @@ import { addScopeOptions, readTextFile, resolveScope, type ScopeOptions } from '
 
 const PROMPT_FILE_EXTENSION = '.prompt';
 
-/** The file itself, or every `.prompt` file under the directory, sorted. */
-function promptFiles(cwd: string, path: string): string[] {
+/** The file itself, or every `.prompt` file under the directory, sorted (with its path in it). */
+function promptFiles(cwd: string, path: string): { path: string; within?: string }[] {
   const full = resolve(cwd, path);
   let isDirectory: boolean;
   try {
@@ -16,11 +16,11 @@ function promptFiles(cwd: string, path: string): string[] {
   } catch {
     throw new ValidationError(`No such file or directory: ${path}`);
   }
-  if (!isDirectory) return [path];
+  if (!isDirectory) return [{ path }];
   const files = readdirSync(full, { recursive: true, encoding: 'utf8' })
     .filter((entry) => entry.endsWith(PROMPT_FILE_EXTENSION))
     .sort()
-    .map((entry) => relative(cwd, join(full, entry)) || entry);
+    .map((entry) => ({ path: relative(cwd, join(full, entry)) || entry, within: entry }));
   if (files.length === 0) throw new ValidationError(`No ${PROMPT_FILE_EXTENSION} files in ${path}`);
   return files;
 }
@@ -34,8 +34,8 @@ export function createPromptImportCommand(deps: CommandDeps): Command {
   ).action(async (path: string, options: ScopeOptions & { atomic?: boolean }, cmd: Command) => {
     const ctx = await deps.context(cmd);
     const files = promptFiles(ctx.cwd, path).map((file) => ({
-      path: file,
-      text: readTextFile(ctx, file, 'file'),
+      ...file,
+      text: readTextFile(ctx, file.path, 'file'),
     }));
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, options);

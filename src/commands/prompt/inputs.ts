@@ -1,12 +1,15 @@
 // Reading what prompt commands are given: bodies, variables, scope and parameters.
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
+import type { PromptMessage } from '../../core/templating/messages.js';
 import { describeYamlError, yamlValue } from '../../core/yaml-error.js';
 import type { PromptParameters, VariableSpec } from '../../db/repositories/prompt-repository.js';
 import type { PromptScope, PromptService } from '../../services/prompt-service.js';
+import type { RenderExtras } from '../../services/prompt-template.js';
 import type { Zod } from '../shared.js';
 
 /** The options `prompt create` and `prompt update` share, as parsed. */
@@ -168,4 +171,30 @@ export function parameters(options: {
   if (options.temperature !== undefined) result.temperature = options.temperature;
   if (options.maxTokens !== undefined) result.maxTokens = options.maxTokens;
   return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** Earlier turns from `--history` (JSON or JSONL messages, OpenAI or Dotprompt shape). */
+export async function readHistoryFile(ctx: AppContext, path: string): Promise<PromptMessage[]> {
+  const { readHistory } = await import('../../services/chat-history.js');
+  return readHistory(readTextFile(ctx, path, 'history file'), path);
+}
+
+/** What a render gets besides its variables: `--history` and `--context-data`. */
+export async function readRenderExtras(
+  ctx: AppContext,
+  options: { history?: string; contextData?: string },
+): Promise<RenderExtras> {
+  const extras: RenderExtras = {};
+  if (options.history) extras.history = await readHistoryFile(ctx, options.history);
+  if (options.contextData) {
+    extras.context = await readVarsFile(ctx, options.contextData, 'context data file');
+  }
+  return extras;
+}
+
+/** The options of `readRenderExtras`. */
+export function addRenderExtraOptions(command: Command): Command {
+  return command
+    .option('--history <file>', 'earlier turns: JSON or JSONL messages, placed at {{history}}')
+    .option('--context-data <file>', 'context data for @state, @auth…: a JSON or YAML object');
 }

@@ -1,7 +1,16 @@
 import { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import type { Part, PromptMessage } from '../../core/templating/messages.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
-import { addScopeOptions, collect, parseVarFlags, readVarsFile, resolveScope } from './inputs.js';
+import {
+  addRenderExtraOptions,
+  addScopeOptions,
+  collect,
+  parseVarFlags,
+  readRenderExtras,
+  readVarsFile,
+  resolveScope,
+} from './inputs.js';
 import { versionOption } from './show.js';
 
 const renderSchema = (z: Zod) =>
@@ -11,13 +20,15 @@ const renderSchema = (z: Zod) =>
     varsFile: z.optional(z.string()),
     version: versionOption(z),
     part: z.optional(z.enum(['system', 'user'])),
+    history: z.optional(z.string()),
+    contextData: z.optional(z.string()),
     project: z.optional(z.string()),
     global: z.optional(z.boolean()),
   });
 
 export function createPromptRenderCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
-    new Command('render')
+    addRenderExtraOptions(new Command('render'))
       .description('Print exactly what would be sent to the model; calls no model')
       .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('--var <name=value>', 'a variable (repeatable)', collect)
@@ -39,18 +50,21 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
       const piped = await ctx.readStdin();
       if (piped) variables.input = piped;
     }
-    const rendered = renderer.render(variables);
+    const rendered = renderer.render(variables, await readRenderExtras(ctx, input));
     ctx.output.result(rendered, (r) => {
       if (input.part === 'system') {
         if (r.system === null) throw new ValidationError(`Prompt ${r.name} has no system text`);
         ctx.output.write(r.system);
-      } else if (input.part === 'user' || r.system === null) {
+      } else if (input.part === 'user' || isOneUserText(r.messages)) {
         ctx.output.write(r.user);
       } else {
-        ctx.output.info(ctx.output.style.dim('── system ──'));
-        ctx.output.write(r.system);
-        ctx.output.info(ctx.output.style.dim('\n── user ──'));
-        ctx.output.write(r.user);
+        r.messages.forEach((message, index) => {
+          const what = message.metadata?.purpose === 'history' ? ' (history)' : '';
+          ctx.output.info(
+            ctx.output.style.dim(`${index > 0 ? '\n' : ''}── ${message.role}${what} ──`),
+          );
+          ctx.output.write(partsText(message.content));
+        });
       }
     });
   });
@@ -58,5 +72,24 @@ export function createPromptRenderCommand(deps: CommandDeps): Command {
     'prompt render greet --var name=Ada --var topic="compilers"',
     'prompt render summarize@2 --vars-file vars.yaml',
     'git diff | prompt-runner prompt render review --part user',
+    'prompt render support --history chat.jsonl --context-data state.yaml --json',
   ]);
+}
+
+/** A render that is one user message of text prints as that text alone. */
+function isOneUserText(messages: PromptMessage[]): boolean {
+  const [only] = messages;
+  return messages.length === 1 && only?.role === 'user' && only.content.every((p) => 'text' in p);
+}
+
+/** Text parts as they are; media and sections named in brackets. */
+function partsText(parts: Part[]): string {
+  return parts
+    .map((part) => {
+      if ('text' in part) return part.text;
+      if ('media' in part)
+        return `[media: ${part.media.url}${part.media.contentType ? ` (${part.media.contentType})` : ''}]`;
+      return `[section: ${part.metadata.purpose}]`;
+    })
+    .join('');
 }

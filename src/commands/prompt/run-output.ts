@@ -1,6 +1,8 @@
 // What `prompt run` prints, and how it reads a batch file.
+
 import type { AppContext } from '../../core/context.js';
 import { isLiveTerminal, type Output } from '../../core/output.js';
+import { printableContent } from '../../services/media-parts.js';
 import type { BatchCase, PreparedCall, RunResult } from '../../services/run-types.js';
 
 /** One case per non-empty line: a JSON object of variables, or the reason it is not one. */
@@ -46,7 +48,7 @@ export function printDryRun(output: Output, call: PreparedCall): void {
     ]);
     for (const message of d.messages) {
       output.info(output.style.dim(`── ${message.role} ──`));
-      output.text(message.content);
+      output.text(printableContent(message.content));
     }
     output.note(output.style.dim('Dry run: nothing was sent.'));
   });

@@ -12,9 +12,11 @@ import type { RunResult } from '../../services/run-types.js';
 import { failedRunOf } from '../../services/run-types.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import {
+  addRenderExtraOptions,
   addScopeOptions,
   collect,
   parseVarFlags,
+  readRenderExtras,
   readTextFile,
   readVarsFile,
   resolveScope,
@@ -39,6 +41,8 @@ const runSchema = (z: Zod) =>
     stream: z.optional(z.boolean()),
     cache: z.optional(z.boolean()),
     dryRun: z.optional(z.boolean()),
+    history: z.optional(z.string()),
+    contextData: z.optional(z.string()),
     version: versionOption(z),
     project: z.optional(z.string()),
     global: z.optional(z.boolean()),
@@ -46,7 +50,7 @@ const runSchema = (z: Zod) =>
 
 export function createPromptRunCommand(deps: CommandDeps): Command {
   const command = addScopeOptions(
-    new Command('run')
+    addRenderExtraOptions(new Command('run'))
       .description('Render a prompt, send it to the model, print and record the answer')
       .argument('<name>', 'prompt name; name@3 for a version, name@production for a label')
       .option('--var <name=value>', 'a variable (repeatable)', collect)
@@ -73,6 +77,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       ...(input.varsFile ? await readVarsFile(ctx, input.varsFile) : {}),
       ...parseVarFlags(input.var ?? []),
     };
+    const extras = await readRenderExtras(ctx, input);
     const services = await ctx.services();
     const prompts = await services.prompts();
     const runs = await services.runs();
@@ -94,7 +99,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
         let bad = 0;
         for (const item of cases) {
           const variables = item.variables;
-          const call = variables ? attempt(() => prepare({ ...base, ...variables })) : null;
+          const call = variables ? attempt(() => prepare({ ...base, ...variables }, extras)) : null;
           const failed = call instanceof Error || call === null;
           if (failed) bad++;
           ctx.output.jsonLine(
@@ -124,7 +129,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
             ...item,
             variables: item.variables && { ...base, ...item.variables },
           })),
-          prepare,
+          (variables) => prepare(variables, extras),
           {
             concurrency:
               input.concurrency ?? ctx.config.get('concurrency') ?? CONFIG_DEFAULTS.concurrency,
@@ -150,7 +155,7 @@ export function createPromptRunCommand(deps: CommandDeps): Command {
       const piped = await ctx.readStdin();
       if (piped) Object.assign(base, { input: piped });
     }
-    const call = prepare(base);
+    const call = prepare(base, extras);
     if (input.dryRun) {
       printDryRun(ctx.output, call);
       return;

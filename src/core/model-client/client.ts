@@ -23,6 +23,7 @@ import { hostOf } from './host.js';
 import { modelFetch } from './http.js';
 import type {
   CallOptions,
+  CallParameters,
   ModelClient,
   ModelClientSettings,
   ModelRequest,
@@ -108,14 +109,26 @@ export function createModelClient(
 function requestBody(request: ModelRequest) {
   const p = request.parameters;
   return {
+    // Extra fields first: they never replace the model, the messages or a known parameter.
+    ...p.extra,
     model: request.model,
-    messages: request.messages,
+    // Parts are sent as given: the server judges which roles may carry media.
+    messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[],
     ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
     ...(p.maxTokens !== undefined ? { max_tokens: p.maxTokens } : {}),
     ...(p.topP !== undefined ? { top_p: p.topP } : {}),
     ...(p.stop !== undefined ? { stop: p.stop } : {}),
     ...(p.seed !== undefined ? { seed: p.seed } : {}),
-    ...(p.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
+    ...responseFormatOf(p.responseFormat),
+  };
+}
+
+function responseFormatOf(format: CallParameters['responseFormat']) {
+  if (format === 'json') return { response_format: { type: 'json_object' as const } };
+  if (format === undefined || format === 'text') return {};
+  const { name, schema, strict } = format;
+  return {
+    response_format: { type: 'json_schema' as const, json_schema: { name, schema, strict } },
   };
 }
 

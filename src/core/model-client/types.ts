@@ -1,6 +1,22 @@
+/** A piece of a message with more than text: OpenAI's content parts. */
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string } }
+  | { type: 'input_audio'; input_audio: { data: string; format: string } }
+  | { type: 'file'; file: { file_data: string; filename: string } };
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  /** Text, or parts when the message carries media. */
+  content: string | ContentPart[];
+}
+
+/** Asks for an answer that follows a JSON Schema (`strict` where the schema allows it). */
+export interface JsonSchemaFormat {
+  type: 'json_schema';
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
 }
 
 /** Sampling parameters sent with a call; every one of them is part of the cache key. */
@@ -10,8 +26,10 @@ export interface CallParameters {
   topP?: number;
   stop?: string[];
   seed?: number;
-  /** `json` asks the model for a JSON object. */
-  responseFormat?: 'text' | 'json';
+  /** `json` asks the model for a JSON object; a schema asks for an answer that follows it. */
+  responseFormat?: 'text' | 'json' | JsonSchemaFormat;
+  /** Other request fields, sent as given (a `.prompt` file's unknown `config` keys). */
+  extra?: Record<string, unknown>;
 }
 
 export interface ModelRequest {

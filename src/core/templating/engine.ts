@@ -105,6 +105,25 @@ export function analyzeTemplate(source: string, templateName?: string): ParsedTe
   return analysis;
 }
 
+/**
+ * The templates whose variables a render must be given: the sources, and the partials they
+ * (and those partials) include without arguments. A partial given arguments is checked when
+ * it renders, against them.
+ */
+export function checkedSources(sources: string[], partials: Record<string, string>): string[] {
+  const checked = [...sources];
+  const seen = new Set<string>();
+  for (let i = 0; i < checked.length; i++) {
+    for (const name of analyzeTemplate(checked[i] ?? '').bare) {
+      const body = partials[name];
+      if (body === undefined || seen.has(name)) continue;
+      seen.add(name);
+      checked.push(body);
+    }
+  }
+  return checked;
+}
+
 /** Throws one error naming every variable the sources require and `variables` lacks. */
 export function assertVariables(sources: string[], variables: Record<string, unknown>): void {
   const required = new Set<string>();
@@ -117,6 +136,9 @@ export function assertVariables(sources: string[], variables: Record<string, unk
   if (missing.length > 0) throw new MissingVariablesError(missing);
 }
 
+/** What a render gets besides its variables: context data (`@state`, `@auth`, …). */
+export type RenderData = Record<string, unknown>;
+
 export interface RenderOptions {
   /** Bodies of the partials the template (and its partials) include, by name. */
   partials?: Record<string, string>;
@@ -124,7 +146,7 @@ export interface RenderOptions {
 }
 
 /** A template compiled once, to render with many sets of variables. */
-export type TemplateRenderer = (variables: Record<string, unknown>) => string;
+export type TemplateRenderer = (variables: Record<string, unknown>, data?: RenderData) => string;
 
 /**
  * Compiles `source` (with its partials) for rendering. Every required variable missing from
@@ -133,7 +155,7 @@ export type TemplateRenderer = (variables: Record<string, unknown>) => string;
  */
 export function compileTemplate(source: string, options: RenderOptions = {}): TemplateRenderer {
   const partials = options.partials ?? {};
-  const sources = [source, ...Object.values(partials)];
+  const sources = checkedSources([source], partials);
   // Each source is parsed once (syntax errors surface here) and compiled from that tree.
   const tree = (body: string) => analyzeTemplate(body, options.templateName).program;
   const program = tree(source);
@@ -143,10 +165,10 @@ export function compileTemplate(source: string, options: RenderOptions = {}): Te
   for (const [name, partial] of entries)
     env.registerPartial(name, env.compile(partial, compileOptions));
   const template = env.compile(program, compileOptions);
-  return (variables) => {
+  return (variables, data) => {
     assertVariables(sources, variables);
     try {
-      return template(variables);
+      return template(variables, data ? { data } : undefined);
     } catch (error) {
       throw renderError(error);
     }
@@ -156,8 +178,34 @@ export function compileTemplate(source: string, options: RenderOptions = {}): Te
 function environment(): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper(HELPERS);
+  (env as unknown as WithCompiler).JavaScriptCompiler = LenientData;
   return env;
 }
+
+// Variables are strict, but `@` data (`@state.count`, `@auth.email`) is context the caller may
+// or may not give: a missing one renders as nothing, as in Dotprompt.
+interface WithCompiler {
+  JavaScriptCompiler: new () => DataCompiler;
+}
+interface DataCompiler {
+  options: { strict?: boolean };
+  lookupData(depth: number, parts: string[], strict: boolean): void;
+}
+const Base = (Handlebars as unknown as WithCompiler).JavaScriptCompiler;
+class LenientData extends Base {
+  override lookupData(depth: number, parts: string[], strict: boolean): void {
+    const { options } = this;
+    const wasStrict = options.strict;
+    options.strict = false;
+    try {
+      super.lookupData(depth, parts, strict);
+    } finally {
+      options.strict = wasStrict;
+    }
+  }
+}
+// Nested programs (block bodies) are compiled by the prototype's `compiler`.
+(LenientData.prototype as unknown as { compiler: unknown }).compiler = LenientData;
 
 let shared: typeof Handlebars | undefined;
 function sharedEnvironment(): typeof Handlebars {

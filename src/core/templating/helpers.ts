@@ -1,6 +1,9 @@
 // Helpers for prompt work. Each takes Handlebars' options object as its last argument.
-import type { HelperDelegate } from 'handlebars';
+// Dotprompt's own (`role`, `history`, `section`, `media`, `ifEquals`, `unlessEquals`, `json`)
+// render as Dotprompt renders them; the rest are prompt-runner's.
+import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { ValidationError } from '../errors.js';
+import { markers } from './messages.js';
 
 /** The widest `indent` a template may ask for: a bigger count is a mistake, not a prompt. */
 export const MAX_INDENT = 100;
@@ -21,10 +24,35 @@ function text(value: unknown): string {
 }
 
 export const HELPERS: Record<string, HelperDelegate> = {
-  /** {{json value}} or {{json value 0}}: the value as JSON, indented by 2 unless told. */
+  /** {{json value}}: the value as JSON on one line; `indent=2` (or `{{json value 2}}`) indents. */
   json: (...list: unknown[]) => {
     const [value, spaces] = args(list);
-    return JSON.stringify(value ?? null, null, typeof spaces === 'number' ? spaces : 2);
+    const indent = (list.at(-1) as Options).hash?.indent ?? spaces;
+    return JSON.stringify(value ?? null, null, typeof indent === 'number' ? indent : 0);
+  },
+  /** {{role "system"}}: a new message (system, user, model) starts here. */
+  role: (role: unknown) => {
+    if (role !== 'system' && role !== 'user' && role !== 'model') {
+      throw new ValidationError(
+        `Template helper role: a role is "system", "user" or "model" (got ${JSON.stringify(role)})`,
+        { code: 'TEMPLATE_RENDER' },
+      );
+    }
+    return markers.role(role);
+  },
+  /** {{history}}: the earlier turns of the conversation go here. */
+  history: () => markers.history(),
+  /** {{section "name"}}: a named place in the message, for the caller to fill. */
+  section: (name: unknown) => markers.section(String(name)),
+  /** {{media url=… contentType=…}}: an image, audio or document part. */
+  media: (options: HelperOptions) =>
+    markers.media(String(options.hash.url ?? ''), options.hash.contentType as string | undefined),
+  /** {{#ifEquals a b}}…{{else}}…{{/ifEquals}}: strict equality. */
+  ifEquals(this: unknown, a: unknown, b: unknown, options: HelperOptions) {
+    return a === b ? options.fn(this) : options.inverse(this);
+  },
+  unlessEquals(this: unknown, a: unknown, b: unknown, options: HelperOptions) {
+    return a !== b ? options.fn(this) : options.inverse(this);
   },
   /** {{indent text 4}} or {{#indent 2}}…{{/indent}}: every line indented. */
   indent(this: unknown, ...list: unknown[]) {

@@ -16,6 +16,12 @@ export interface TemplateAnalysis {
   variables: VariableUse[];
   /** Names of the partials included with `{{> name}}`. */
   partials: string[];
+  /**
+   * Partials included without arguments somewhere (`{{> name}}`): they see the caller's
+   * variables, so theirs are the caller's. One given a context or arguments
+   * (`{{> card person title="x"}}`) gets its variables from them.
+   */
+  bare: string[];
 }
 
 /** Helpers whose block runs in a new context: paths inside refer to that context. */
@@ -35,6 +41,7 @@ interface Scope {
 export function analyzeProgram(program: hbs.AST.Program): TemplateAnalysis {
   const uses = new Map<string, boolean>();
   const partials = new Set<string>();
+  const bare = new Set<string>();
 
   const record = (name: string, required: boolean) => {
     uses.set(name, (uses.get(name) ?? false) || required);
@@ -122,7 +129,10 @@ export function analyzeProgram(program: hbs.AST.Program): TemplateAnalysis {
       case 'PartialBlockStatement': {
         const partial = node as hbs.AST.PartialStatement;
         if (partial.name.type === 'PathExpression') {
-          partials.add((partial.name as hbs.AST.PathExpression).original);
+          const name = (partial.name as hbs.AST.PathExpression).original;
+          partials.add(name);
+          if (partial.params.length === 0 && (partial.hash?.pairs.length ?? 0) === 0)
+            bare.add(name);
         }
         for (const param of partial.params) visitExpression(param, scope, true);
         visitHash(partial.hash, scope);
@@ -140,5 +150,6 @@ export function analyzeProgram(program: hbs.AST.Program): TemplateAnalysis {
   return {
     variables: [...uses].map(([name, required]) => ({ name, required })),
     partials: [...partials],
+    bare: [...bare],
   };
 }

@@ -1,6 +1,7 @@
 // Executions: one row per model call (success, error, cancelled, cache hit), searchable
 // through the execution_fts table kept by triggers (see the first migration). Search,
 // statistics and the insert of a batch are SQL of their engine, beside this file.
+import type { ChatMessage } from '../../core/model-client/types.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
 import {
@@ -24,7 +25,7 @@ export interface ExecutionData {
   baseUrlHost: string | null;
   parameters: Record<string, unknown>;
   system: string | null;
-  messages: { role: string; content: string }[];
+  messages: ChatMessage[];
   variables: Record<string, unknown>;
   response: string | null;
   finishReason: string | null;
@@ -43,7 +44,7 @@ export interface ExecutionData {
 export interface ExecutionRecord
   extends Omit<ExecutionData, 'parameters' | 'messages' | 'variables'> {
   parameters: Record<string, unknown>;
-  messages: { role: string; content: string }[];
+  messages: ChatMessage[];
   variables: Record<string, unknown>;
   createdAt: Date;
   promptName: string | null;
@@ -102,7 +103,7 @@ function toRecord({ promptVersion, project, ...row }: Row): ExecutionRecord {
     ...row,
     status: row.status as ExecutionStatus,
     parameters: JSON.parse(row.parameters) as Record<string, unknown>,
-    messages: JSON.parse(row.messages) as { role: string; content: string }[],
+    messages: JSON.parse(row.messages) as ChatMessage[],
     variables: JSON.parse(row.variables) as Record<string, unknown>,
     promptName: promptVersion?.prompt.name ?? null,
     promptVersion: promptVersion?.version ?? null,

@@ -16,7 +16,15 @@ export interface PromptParameters {
   topP?: number;
   stop?: string[];
   seed?: number;
+  /** Other request fields (a `.prompt` file's other `config` keys), sent as given. */
+  extra?: Record<string, unknown>;
 }
+
+/**
+ * The `.prompt` front matter beyond the columns: `input.schema` as written, `output`,
+ * `tools`, `variant`, extension fields and any other key, in the file's order.
+ */
+export type PromptMetadata = Record<string, unknown>;
 
 export interface PromptVersionRecord {
   id: number;
@@ -27,6 +35,7 @@ export interface PromptVersionRecord {
   variables: VariableSpec[];
   model: string | null;
   parameters: PromptParameters;
+  metadata: PromptMetadata;
   message: string | null;
   createdAt: Date;
 }
@@ -72,6 +81,7 @@ export interface VersionData {
   variables: VariableSpec[];
   model?: string | null;
   parameters?: PromptParameters;
+  metadata?: PromptMetadata;
   message?: string | null;
 }
 
@@ -93,6 +103,7 @@ function toVersion(row: VersionRow): PromptVersionRecord {
     ...row,
     variables: JSON.parse(row.variables) as VariableSpec[],
     parameters: JSON.parse(row.parameters) as PromptParameters,
+    metadata: JSON.parse(row.metadata) as PromptMetadata,
   };
 }
 
@@ -114,6 +125,7 @@ function versionColumns(data: VersionData) {
     variables: JSON.stringify(data.variables),
     model: data.model ?? null,
     parameters: JSON.stringify(data.parameters ?? {}),
+    metadata: JSON.stringify(data.metadata ?? {}),
     message: data.message ?? null,
   };
 }

@@ -94,8 +94,14 @@ describe('compiling from the parsed tree', () => {
 
 describe('helpers', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['{{json data}}', { data: { a: [1, 2] } }, '{\n  "a": [\n    1,\n    2\n  ]\n}'],
+    ['{{json data}}', { data: { a: [1, 2] } }, '{"a":[1,2]}'],
+    ['{{json data indent=2}}', { data: { a: [1] } }, '{\n  "a": [\n    1\n  ]\n}'],
+    ['{{json data 2}}', { data: { a: 1 } }, '{\n  "a": 1\n}'],
     ['{{json data 0}}', { data: { a: 1 } }, '{"a":1}'],
+    ['{{#ifEquals a 1}}one{{else}}other{{/ifEquals}}', { a: 1 }, 'one'],
+    ['{{#ifEquals a 1}}one{{else}}other{{/ifEquals}}', { a: '1' }, 'other'],
+    ['{{#unlessEquals a 1}}not one{{/unlessEquals}}', { a: 2 }, 'not one'],
+    ['{{@state.n}}|{{@auth.user.name}}|{{#if @state.x}}x{{/if}}', {}, '||'],
     ['{{indent text 4}}', { text: 'a\n\nb' }, '    a\n\n    b'],
     ['{{#indent 2}}x: {{v}}\ny{{/indent}}', { v: 1 }, '  x: 1\n  y'],
     ['{{join tags}}', { tags: ['a', 'b'] }, 'a, b'],
