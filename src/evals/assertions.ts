@@ -49,6 +49,8 @@ export interface AssertionOutcome {
 
 export interface AnswerContext {
   output: string;
+  /** The parsed answer of a prompt with structured output. */
+  data?: unknown;
   vars: Record<string, unknown>;
   latencyMs: number | null;
   costUsd: number | null;
@@ -133,7 +135,12 @@ const shown = (value: unknown) => {
   return text.length > 60 ? `${JSON.stringify(text.slice(0, 57))}…` : JSON.stringify(text);
 };
 
-function parseJson(output: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+/** The answer's JSON: the structured answer when the prompt has one, else the text parsed. */
+function parseJson(
+  output: string,
+  data?: unknown,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (data !== undefined) return { ok: true, value: data };
   try {
     return { ok: true, value: JSON.parse(output) };
   } catch (error) {
@@ -154,7 +161,9 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
   switch (base) {
     case 'equals': {
       const same =
-        typeof value === 'string' ? output === value : sameValue(parseLoose(output), value);
+        typeof value === 'string'
+          ? output === value
+          : sameValue(context.data !== undefined ? context.data : parseLoose(output), value);
       return { pass: same, reason: same ? 'equal' : `expected ${shown(value)}` };
     }
     case 'contains':
@@ -183,11 +192,11 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
       return { pass, reason: `${pass ? 'matches' : 'does not match'} /${value}/` };
     }
     case 'is-json': {
-      const parsed = parseJson(output);
+      const parsed = parseJson(output, context.data);
       return { pass: parsed.ok, reason: parsed.ok ? 'valid JSON' : parsed.reason };
     }
     case 'json-schema': {
-      const parsed = parseJson(output);
+      const parsed = parseJson(output, context.data);
       if (!parsed.ok) return { pass: false, reason: parsed.reason };
       const { Ajv } = await import('ajv');
       const validate = new Ajv({ allErrors: true, strict: false }).compile(value as object);
@@ -199,7 +208,7 @@ async function judge(spec: AssertionSpec, base: AssertionType, context: AnswerCo
       };
     }
     case 'json-path': {
-      const parsed = parseJson(output);
+      const parsed = parseJson(output, context.data);
       if (!parsed.ok) return { pass: false, reason: parsed.reason };
       const { JSONPath } = await import('jsonpath-plus');
       const found = JSONPath({
@@ -280,13 +289,26 @@ export async function evaluate(
   const { base } = split(spec.type);
   let verdict: Verdict;
   try {
-    verdict = await judge(spec, base as AssertionType, context);
+    const judged = spec.field ? await fieldContext(spec.field, context) : context;
+    verdict = await judge(spec, base as AssertionType, judged);
   } catch (error) {
     // Negated or not, a check that could not run has not passed.
     const reason = `the check failed: ${(error as Error).message}`;
     return { type: spec.type, pass: false, score: 0, reason, weight: spec.weight ?? 1 };
   }
   return outcomeOf(spec, verdict);
+}
+
+/** The context of an assertion on one field of the answer's JSON: that field is the answer. */
+async function fieldContext(field: string, context: AnswerContext): Promise<AnswerContext> {
+  const parsed = parseJson(context.output, context.data);
+  if (!parsed.ok) throw new Error(`field ${field}: the answer is ${parsed.reason}`);
+  const { JSONPath } = await import('jsonpath-plus');
+  const path = field.startsWith('$') ? field : `$.${field}`;
+  const value = JSONPath({ path, json: parsed.value as object, eval: false, wrap: false });
+  if (value === undefined) throw new Error(`the answer has no field ${field}`);
+  const output = typeof value === 'string' ? value : JSON.stringify(value);
+  return { ...context, output, data: typeof value === 'string' ? undefined : value };
 }
 
 async function runJavascript(file: string, context: AnswerContext): Promise<Verdict> {

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
+import type { PromptMessage } from '../core/templating/messages.js';
+import { parseHistory } from '../services/chat-history.js';
 import { assertionProblem } from './assertions.js';
 import type { AssertionSpec, CaseSpec, EvalFile } from './eval-file.js';
 import { evalFilePath } from './paths.js';
@@ -14,6 +16,8 @@ export interface EvalCase {
   id: string;
   description: string | null;
   vars: Record<string, unknown>;
+  /** Earlier turns, placed at the prompt's `{{history}}`. */
+  history?: PromptMessage[];
   assert: AssertionSpec[];
 }
 
@@ -33,7 +37,8 @@ export async function loadCases(
   const seen = new Map<string, string>();
   return specs.map(({ spec, where }) => {
     const vars = { ...file.defaults?.vars, ...spec.vars };
-    const id = spec.id ?? caseId(vars);
+    const history = spec.history ? parseHistory(spec.history, `${where}.history`) : undefined;
+    const id = spec.id ?? caseId(history ? { vars, history: spec.history } : vars);
     const other = seen.get(id);
     if (other) {
       throw new ValidationError(`${where} has the same id as ${other}: "${id}"`, {
@@ -45,6 +50,7 @@ export async function loadCases(
       id,
       description: spec.description ?? null,
       vars,
+      ...(history ? { history } : {}),
       assert: [...(file.defaults?.assert ?? []), ...(spec.assert ?? [])],
     };
   });
@@ -98,13 +104,14 @@ async function readDataset(path: string): Promise<{ spec: CaseSpec; where: strin
       throw new ValidationError(`${path}: not valid CSV: ${(error as Error).message}`);
     }
     return rows.map((row, index) => {
-      const { __id, __description, __expected, ...vars } = row;
+      const { __id, __description, __expected, __history, ...vars } = row;
       const where = `${path}:${index + 2}`;
       return {
         where,
         spec: {
           ...(__id ? { id: __id } : {}),
           ...(__description ? { description: __description } : {}),
+          ...(__history ? { history: historyColumn(__history, where) } : {}),
           vars,
           ...(__expected ? { assert: [{ type: 'equals', value: __expected }] } : {}),
         },
@@ -137,12 +144,15 @@ function toCase(value: unknown, where: string): CaseSpec {
   }
   const item = value as Record<string, unknown>;
   if (!('vars' in item)) return { vars: item };
-  const { id, description, vars, assert } = item;
+  const { id, description, vars, assert, history } = item;
   if (vars !== undefined && (typeof vars !== 'object' || vars === null || Array.isArray(vars))) {
     throw new ValidationError(`${where}: vars is an object`);
   }
   if (assert !== undefined && !Array.isArray(assert)) {
     throw new ValidationError(`${where}: assert is a list`);
+  }
+  if (history !== undefined && !Array.isArray(history)) {
+    throw new ValidationError(`${where}: history is a list of messages`);
   }
   for (const assertion of (assert ?? []) as AssertionSpec[]) {
     const problem =
@@ -155,6 +165,19 @@ function toCase(value: unknown, where: string): CaseSpec {
     ...(typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : {}),
     ...(typeof description === 'string' ? { description } : {}),
     vars: (vars ?? {}) as Record<string, unknown>,
+    ...(history ? { history: history as unknown[] } : {}),
     assert: (assert ?? []) as AssertionSpec[],
   };
+}
+
+/** A CSV `__history` cell: the messages as JSON. */
+function historyColumn(text: string, where: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${where}: __history is not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(value)) throw new ValidationError(`${where}: __history is a list of messages`);
+  return value;
 }

@@ -16,6 +16,8 @@ const assertionSchema = z.object({
   file: z.optional(z.string()),
   threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   weight: z.optional(z.number().check(z.minimum(0))),
+  /** A field of the answer's JSON (`title`, `items[0].price`) the assertion judges instead. */
+  field: z.optional(z.string().check(z.minLength(1))),
 });
 
 const varsSchema = z.record(z.string(), z.unknown());
@@ -24,6 +26,8 @@ const caseSchema = z.object({
   id: z.optional(z.string().check(z.minLength(1))),
   description: z.optional(z.string()),
   vars: z.optional(varsSchema),
+  /** Earlier turns of the conversation (OpenAI or Dotprompt messages). */
+  history: z.optional(z.array(z.unknown())),
   assert: z.optional(z.array(assertionSchema)),
 });
 

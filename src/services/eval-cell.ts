@@ -11,6 +11,7 @@ import type { EvalCase } from '../evals/cases.js';
 import type { Grade } from '../evals/graders.js';
 import type { EvalServiceDeps } from './eval-service.js';
 import type { Variant } from './eval-variants.js';
+import { printableContent } from './media-parts.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 
@@ -31,7 +32,7 @@ export async function runCell(
   const base = { caseId: item.id, variant: index, repeat };
   let call: ReturnType<Variant['prepare']>;
   try {
-    call = variant.prepare(item.vars, repeat);
+    call = variant.prepare(item.vars, repeat, item.history ? { history: item.history } : undefined);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { result: failed(base, error.message, null), tokens: none };
@@ -47,6 +48,7 @@ export async function runCell(
   }
   const context: AnswerContext = {
     output: answer.output,
+    ...('data' in answer ? { data: answer.data } : {}),
     vars: item.vars,
     latencyMs: answer.latencyMs,
     costUsd: answer.costUsd,
@@ -54,7 +56,7 @@ export async function runCell(
     root: run.root,
     importModule: deps.importModule,
     grade: run.grade,
-    question: String(call.rendered.messages.at(-1)?.content ?? ''),
+    question: printableContent(call.rendered.messages.at(-1)?.content ?? ''),
   };
   const outcomes = [];
   // select-best is judged once every variant of the case has answered (eval-select-best.ts).

@@ -12,6 +12,7 @@ import type { VariantConfig } from '../evals/summary.js';
 import { endpointSettings, type ResolvedSettings } from './model-settings.js';
 import { parsePromptFile } from './prompt-file.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
+import type { RenderExtras } from './prompt-template.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 import type { PreparedCall } from './run-types.js';
@@ -19,10 +20,10 @@ import type { PreparedCall } from './run-types.js';
 export interface Variant {
   config: VariantConfig;
   /** The call for a case's vars; repeats after the first never take a cached answer. */
-  prepare(vars: Record<string, unknown>, repeat: number): PreparedCall;
+  prepare(vars: Record<string, unknown>, repeat: number, extras?: RenderExtras): PreparedCall;
 }
 
-type Preparer = (vars: Record<string, unknown>) => PreparedCall;
+type Preparer = (vars: Record<string, unknown>, extras?: RenderExtras) => PreparedCall;
 
 interface Prepared {
   preparer: Preparer;
@@ -73,8 +74,8 @@ export async function buildVariants(
           model: settings.fresh.model,
           label: `${source} · ${id ?? settings.fresh.model}`,
         },
-        prepare: (vars, repeat) => {
-          const call = preparer(vars);
+        prepare: (vars, repeat, extras) => {
+          const call = preparer(vars, extras);
           return { ...call, settings: repeat > 0 ? settings.fresh : settings.cached };
         },
       });

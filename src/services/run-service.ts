@@ -15,6 +15,7 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
+import { hasMarkers, markers, toMessages } from '../core/templating/messages.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
 import type {
@@ -115,8 +116,7 @@ export class RunService {
       config: this.deps.config,
       env: this.deps.env,
     });
-    const root = scope.project?.rootPath ?? null;
-    const media = createMediaReader({ root, maxBytes: DEFAULT_MEDIA_BYTES });
+    const media = this.mediaReader(scope);
     const prepare = (variables: Record<string, unknown>, extras?: RenderExtras): PreparedCall => {
       const { system, messages, variables: values } = render(variables, extras);
       return {
@@ -131,6 +131,14 @@ export class RunService {
     return Object.assign(prepare, { variables: version.variables, settings });
   }
 
+  /** Local media are read from inside the project's root only. */
+  private mediaReader(scope: PromptScope) {
+    return createMediaReader({
+      root: scope.project?.rootPath ?? null,
+      maxBytes: DEFAULT_MEDIA_BYTES,
+    });
+  }
+
   /** A writer that groups records, for callers that make many calls (flush it at the end). */
   groupedWriter(): RecordWriter {
     return new RecordWriter(this.deps, true);
@@ -143,9 +151,15 @@ export class RunService {
     prompt: { model: string | null; parameters: PromptParameters },
     options: { flags?: RunFlags; links?: CallLinks } = {},
   ): PreparedCall {
-    const messages: PreparedCall['rendered']['messages'] = [];
+    let messages: PreparedCall['rendered']['messages'] = [];
     if (text.system !== null) messages.push({ role: 'system', content: text.system });
     messages.push({ role: 'user', content: text.user });
+    if (hasMarkers(text.user) || (text.system !== null && hasMarkers(text.system))) {
+      // A template that used `role`, `media`… renders to several messages or parts.
+      const system = text.system === null ? '' : `${markers.role('system')}${text.system}`;
+      const marked = `${system}${text.system === null ? '' : markers.role('user')}${text.user}`;
+      messages = toChatMessages(toMessages(marked), this.mediaReader(scope));
+    }
     return {
       scope,
       promptVersionId: null,

@@ -3,6 +3,7 @@
 // variables a step must give, beside every other problem of the file.
 import { parse } from 'yaml';
 import { AppError } from '../core/errors.js';
+import type { PromptMetadata } from '../db/repositories/prompt-repository.js';
 import type { ValidateOptions } from '../workflows/validate.js';
 import { type PromptRef, parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
@@ -13,7 +14,10 @@ export async function checkPromptReferences(
   prompts: PromptService,
 ): Promise<ValidateOptions> {
   const stored = new Map((await prompts.list(scope, { all: true })).map((p) => [p.name, p]));
-  const checked = new Map<string, { problem?: string; requires?: string[] }>();
+  const checked = new Map<
+    string,
+    { problem?: string; requires?: string[]; structured?: boolean }
+  >();
   for (const reference of promptReferences(text)) {
     let ref: PromptRef;
     try {
@@ -36,6 +40,7 @@ export async function checkPromptReferences(
         requires: version.variables
           .filter((v) => v.required && v.default === undefined)
           .map((v) => v.name),
+        structured: isStructured(version.metadata),
       });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -47,7 +52,16 @@ export async function checkPromptReferences(
   return {
     promptProblem: (reference) => checked.get(reference)?.problem,
     promptRequires: (reference) => checked.get(reference)?.requires,
+    promptStructured: (reference) => checked.get(reference)?.structured === true,
   };
+}
+
+/** A version whose answer is JSON: `output.format: json`, or a schema without a format. */
+function isStructured(metadata: PromptMetadata): boolean {
+  const output = metadata.output as { format?: unknown; schema?: unknown } | undefined;
+  return (
+    output?.format === 'json' || (output?.format === undefined && output?.schema !== undefined)
+  );
 }
 
 /** The `prompt:` of every step, read leniently (the validator reports what is malformed). */

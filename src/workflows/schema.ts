@@ -37,6 +37,11 @@ const stepSchema = z.object({
   depends_on: z.optional(z.array(stepIdSchema)),
   output: z.optional(z.enum(['text', 'json'])),
   schema: z.optional(z.record(z.string(), z.unknown())),
+  /**
+   * Earlier turns for a stored prompt's `{{history}}`: a list of messages, or a template that
+   * renders to their JSON (`"{{json inputs.chat}}"`).
+   */
+  history: z.optional(z.union([z.string(), z.array(z.unknown())])),
   retry: z.optional(
     z.object({
       attempts: z.int().check(z.minimum(1), z.maximum(10)),

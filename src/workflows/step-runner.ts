@@ -1,7 +1,9 @@
 // One attempt of a workflow step: its template (or stored prompt) rendered with the inputs
 // and earlier outputs, sent as a call linked to the run and step, its output parsed.
-import { AppError } from '../core/errors.js';
+import { AppError, reasonOf, ValidationError } from '../core/errors.js';
 import { compileTemplate } from '../core/templating/engine.js';
+import type { PromptMessage } from '../core/templating/messages.js';
+import { parseHistory } from '../services/chat-history.js';
 import type { RunFlags } from '../services/model-settings.js';
 import type { PromptScope } from '../services/prompt-service.js';
 import type { RecordWriter } from '../services/record-writer.js';
@@ -63,7 +65,8 @@ export async function runWorkflowStep(
       flags: { ...flags, model: flags.model ?? step.model ?? file.model },
       links,
     });
-    call = prepare({ ...context.inputs, ...vars, ...values });
+    const history = step.history === undefined ? undefined : historyOf(step.history, values);
+    call = prepare({ ...context.inputs, ...vars, ...values }, history ? { history } : undefined);
   }
   // A retry or a resume follows an answer that failed: the cache would give it back.
   if (attempt > 1 || failedBefore) {
@@ -80,7 +83,8 @@ export async function runWorkflowStep(
           )
       : undefined;
   const result = await runs.execute(call, { signal, writer, cacheable });
-  let output: unknown = result.output;
+  // A prompt with structured output gives its parsed answer: later steps read its fields.
+  let output: unknown = result.data !== undefined ? result.data : result.output;
   if (step.output === 'json') {
     try {
       output = await parse(result.output);
@@ -95,4 +99,19 @@ export async function runWorkflowStep(
     inputTokens: result.inputTokens,
     outputTokens: result.outputTokens,
   };
+}
+
+/** A step's `history:` messages: as written, or its template rendered and read as JSON. */
+function historyOf(history: string | unknown[], values: Record<string, unknown>): PromptMessage[] {
+  if (Array.isArray(history)) return parseHistory(history, 'history');
+  const text = compileTemplate(history)(values);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(
+      `history: the template does not render JSON messages: ${reasonOf(error)}`,
+    );
+  }
+  return parseHistory(value, 'history');
 }

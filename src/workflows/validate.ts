@@ -38,6 +38,8 @@ export interface ValidateOptions {
   promptProblem?: (reference: string) => string | undefined;
   /** The variables a stored prompt requires (no default), when known. */
   promptRequires?: (reference: string) => string[] | undefined;
+  /** Whether a stored prompt answers with structured output (JSON), when known. */
+  promptStructured?: (reference: string) => boolean;
 }
 
 export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
@@ -91,7 +93,10 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
       } else if (reference.id === owner) {
         report(path, `step "${owner}" refers to its own output`);
       } else {
-        if (reference.field !== undefined && (target.step.output ?? 'text') !== 'json') {
+        const json =
+          target.step.output === 'json' ||
+          (target.step.prompt !== undefined && options.promptStructured?.(target.step.prompt));
+        if (reference.field !== undefined && !json) {
           report(
             path,
             `"${reference.path}" reads a field, but step "${reference.id}" outputs text`,
@@ -142,6 +147,7 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     for (const [name, source] of Object.entries(step.vars ?? {})) {
       checkTemplate(source, at('vars', name), step.id);
     }
+    if (typeof step.history === 'string') checkTemplate(step.history, at('history'), step.id);
   });
   for (const [name, source] of Object.entries(file.outputs ?? {})) {
     checkTemplate(source, ['outputs', name], null);

@@ -42,6 +42,11 @@ export const markers = {
     `${MARK}media:url ${url}${contentType ? ` ${contentType}` : ''}>>>`,
 };
 
+/** Whether rendered text holds markers (a template used `role`, `media`…). */
+export function hasMarkers(text: string): boolean {
+  return text.includes(MARK);
+}
+
 const TURN = new RegExp(`(${MARK}(?:role:[a-z]+|history)>>>)`);
 const ROLE = new RegExp(`^${MARK}role:([a-z]+)>>>$`);
 const PIECE = new RegExp(`(${MARK}(?:media:url|section)[\\s\\S]*?>>>)`);
