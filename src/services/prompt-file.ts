@@ -79,9 +79,9 @@ const CONFIG_COLUMNS: Record<string, keyof PromptParameters> = {
   seed: 'seed',
 };
 // How a prompt made with `--system` is written: the `~` trims the newlines around the markers,
-// so Dotprompt sends the same two texts; files without the `~` (older exports) read the same.
+// so Dotprompt sends the same two texts. Any other shape is a body with role markers in it.
 const SYSTEM_AND_USER =
-  /^\{\{role "system"( ?~)?\}\}\n([\s\S]*?)\n\{\{(~?)role "user"( ?~)?\}\}\n([\s\S]*)$/;
+  /^\{\{role "system" ?~\}\}\n([\s\S]*?)\n\{\{~role "user" ?~\}\}\n([\s\S]*)$/;
 const COLUMNS = new Set([
   'name',
   'description',
@@ -147,11 +147,7 @@ export function parsePromptFile(text: string, fileName: string): PromptFileData 
 
 function splitSystem(body: string): { body: string; system?: string } {
   const match = SYSTEM_AND_USER.exec(body);
-  if (!match) return { body };
-  const [, openTrim, system = '', closeTrim, userTrim, user = ''] = match;
-  // Only the two forms `prompt export` writes: all three trims, or none.
-  const trims = [openTrim, closeTrim, userTrim].filter(Boolean).length;
-  return trims === 0 || trims === 3 ? { system, body: user } : { body };
+  return match ? { system: match[1] ?? '', body: match[2] ?? '' } : { body };
 }
 
 function emptyFile(): Omit<PromptFileData, 'body' | 'hasFrontMatter'> {
@@ -246,18 +242,20 @@ export function formatPromptFile(prompt: PromptFileSource): string {
   return `---\n${stringify(front, { lineWidth: 0 })}---\n${body}${body.endsWith('\n') ? '' : '\n'}`;
 }
 
-/** `input`: the schema as written (or one made from the variables) and the defaults. */
+/**
+ * `input`: the schema as written and the defaults. A prompt without a written schema whose
+ * variables carry descriptions gets one that says only that (every type `any`), so that
+ * no input a template accepts is refused by a reader that checks the schema.
+ */
 function inputOf(variables: VariableSpec[], written: Record<string, unknown> | undefined) {
   const defaults: Record<string, unknown> = {};
   for (const spec of variables) if (spec.default !== undefined) defaults[spec.name] = spec.default;
   const input: Record<string, unknown> = { ...written };
-  if (written?.schema === undefined && variables.length > 0) {
+  if (written?.schema === undefined && variables.some((spec) => spec.description)) {
     const schema: Record<string, string> = {};
     for (const spec of variables) {
-      const type =
-        spec.default === undefined || typeof spec.default === 'string' ? 'string' : 'any';
       const key = spec.required ? spec.name : `${spec.name}?`;
-      schema[key] = spec.description ? `${type}, ${spec.description}` : type;
+      schema[key] = spec.description ? `any, ${spec.description}` : 'any';
     }
     input.schema = schema;
   }

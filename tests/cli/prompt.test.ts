@@ -124,11 +124,12 @@ describe('prompt commands', () => {
     expect(json(await cli(['prompt', 'show', 'piped', '--json'])).body).toBe('From {{where}}');
 
     const rendered = await cli(['prompt', 'render', 'review'], { stdin: 'diff --git a b' });
-    expect(rendered.stdout).toBe('Review:\ndiff --git a b\n');
+    // The file's last newline ends the file, not the body.
+    expect(rendered.stdout).toBe('Review:\ndiff --git a b');
     const given = await cli(['prompt', 'render', 'review', '--var', 'input=flag wins'], {
       stdin: 'ignored',
     });
-    expect(given.stdout).toBe('Review:\nflag wins\n');
+    expect(given.stdout).toBe('Review:\nflag wins');
   });
 
   it('takes variables from a JSON or YAML file, flags winning', async () => {

@@ -50,8 +50,9 @@ describe('prompt-runner prompt (built binary)', () => {
     // A long document with a few variables, as a real prompt would have.
     const line = 'Grüße 👋🏽 你好 こんにちは שָׁלוֹם مرحبا — ✓\n';
     const text = line.repeat(Math.ceil((2 * 1024 * 1024) / Buffer.byteLength(line)));
-    const body = `Dear {{who}},\n${text}Regards, {{who}}\n`;
-    writeFileSync(join(home, 'big.hbs'), body);
+    const body = `Dear {{who}},\n${text}Regards, {{who}}`;
+    // The file's last newline ends the file, not the body.
+    writeFileSync(join(home, 'big.hbs'), `${body}\n`);
     expect((await cli(['prompt', 'create', 'big', '--file', 'big.hbs'])).code).toBe(0);
     const rendered = await cli(['prompt', 'render', 'big', '--var', 'who=Zoë']);
     expect(rendered.code).toBe(0);

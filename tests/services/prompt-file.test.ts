@@ -21,9 +21,9 @@ output:
 prompt-runner.tags: [docs, short]
 prompt-runner.message: first import
 ---
-{{role "system"}}
+{{role "system" ~}}
 You write {{style}} summaries.
-{{role "user"}}
+{{~role "user" ~}}
 Summarise:
 {{text}}
 `;
@@ -51,6 +51,13 @@ describe('parsePromptFile', () => {
       body: 'Summarise:\n{{text}}',
       hasFrontMatter: true,
     });
+  });
+
+  it('keeps role markers in the body unless written as an export writes a system text', () => {
+    const text = '---\nmodel: m\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\nHi\n';
+    const parsed = parsePromptFile(text, 'x.prompt');
+    expect(parsed.system).toBeUndefined();
+    expect(parsed.body).toBe('{{role "system"}}\nBe brief.\n{{role "user"}}\nHi');
   });
 
   it('takes a file without front matter as a body alone, its last newline kept', () => {
@@ -147,7 +154,7 @@ describe('formatPromptFile', () => {
       variables: source.version.variables,
       metadata: {
         ...source.version.metadata,
-        input: { schema: { diff: 'string, unified diff', 'depth?': 'any' } },
+        input: { schema: { diff: 'any, unified diff', 'depth?': 'any' } },
       },
       tags: ['code'],
       category: 'quality',

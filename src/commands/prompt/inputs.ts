@@ -111,9 +111,13 @@ export async function readBody(
     throw new ValidationError('Give the body with --file or --body, not both');
   }
   if (options.body !== undefined) return options.body;
-  if (options.file === '-') return (await ctx.readStdin()) ?? '';
-  if (options.file !== undefined) return readTextFile(ctx, options.file, 'file');
-  return stdinFallback ? ctx.readStdin() : undefined;
+  // A file's (or a pipe's) last newline ends the file, not the body.
+  if (options.file === '-') return withoutFinalNewline((await ctx.readStdin()) ?? '');
+  if (options.file !== undefined) {
+    return withoutFinalNewline(readTextFile(ctx, options.file, 'file'));
+  }
+  const piped = stdinFallback ? await ctx.readStdin() : undefined;
+  return piped === undefined ? undefined : withoutFinalNewline(piped);
 }
 
 /** `--var name=value` flags as an object; the value may itself contain `=`. */
@@ -197,4 +201,8 @@ export function addRenderExtraOptions(command: Command): Command {
   return command
     .option('--history <file>', 'earlier turns: JSON or JSONL messages, placed at {{history}}')
     .option('--context-data <file>', 'context data for @state, @auth…: a JSON or YAML object');
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
 }

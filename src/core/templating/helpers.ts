@@ -27,8 +27,10 @@ export const HELPERS: Record<string, HelperDelegate> = {
   /** {{json value}}: the value as JSON on one line; `indent=2` (or `{{json value 2}}`) indents. */
   json: (...list: unknown[]) => {
     const [value, spaces] = args(list);
+    // As Dotprompt: a string indent is the indent itself (`indent="\t"`).
     const indent = (list.at(-1) as Options).hash?.indent ?? spaces;
-    return JSON.stringify(value ?? null, null, typeof indent === 'number' ? indent : 0);
+    const space = typeof indent === 'number' || typeof indent === 'string' ? indent : 0;
+    return JSON.stringify(value ?? null, null, space);
   },
   /** {{role "system"}}: a new message (system, user, model) starts here. */
   role: (role: unknown) => {
@@ -43,7 +45,7 @@ export const HELPERS: Record<string, HelperDelegate> = {
   /** {{history}}: the earlier turns of the conversation go here. */
   history: () => markers.history(),
   /** {{section "name"}}: a named place in the message, for the caller to fill. */
-  section: (name: unknown) => markers.section(String(name)),
+  section: (name: unknown) => markers.section(String(name).split(' ')[0] ?? ''),
   /** {{media url=… contentType=…}}: an image, audio or document part. */
   media: (options: HelperOptions) =>
     markers.media(String(options.hash.url ?? ''), options.hash.contentType as string | undefined),
