@@ -177,6 +177,12 @@ export function versionText(version: PromptVersionRecord): string {
     ];
     lines.push(`variable ${variable.name}: ${details.join(', ')}`);
   }
+  // The rest of the front matter (output schema, tools, extension fields), one key a line.
+  for (const [key, value] of Object.entries(version.metadata).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    lines.push(`${key}: ${JSON.stringify(value)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -15,27 +15,17 @@ import type {
   ModelClientSettings,
   ModelResponse,
 } from '../core/model-client/types.js';
-import { hasMarkers, markers, toMessages } from '../core/templating/messages.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
-import type {
-  PromptParameters,
-  PromptVersionRecord,
-} from '../db/repositories/prompt-repository.js';
+import type { PromptParameters } from '../db/repositories/prompt-repository.js';
 import { ConnectGuard, UnreachableError } from './connect-guard.js';
 import { executionRecord } from './execution-record.js';
-import { createMediaReader, DEFAULT_MEDIA_BYTES, toChatMessages } from './media-parts.js';
-import {
-  cacheKey,
-  type ResolvedSettings,
-  type RunFlags,
-  requireApiKey,
-  resolveSettings,
-} from './model-settings.js';
+import { cacheKey, type ResolvedSettings, type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptFileData } from './prompt-file.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
-import { compilePrompt, type MessagesRenderer, type RenderExtras } from './prompt-template.js';
+import { compilePrompt } from './prompt-template.js';
 import { RecordWriter } from './record-writer.js';
+import { messagesPreparer, textCall } from './run-prepare.js';
 import type {
   BatchCase,
   BatchResult,
@@ -46,7 +36,7 @@ import type {
   RunResult,
 } from './run-types.js';
 import { failedCase, failedRun, failedRunOf } from './run-types.js';
-import { outputSpecOf, runStructured, type StructuredResult } from './structured-run.js';
+import { runStructured, type StructuredResult } from './structured-run.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;
@@ -85,7 +75,7 @@ export class RunService {
   ): Promise<Preparer> {
     const renderer = await this.deps.prompts.renderer(scope, name, options.version);
     const { version } = renderer.view;
-    return this.messagesPreparer(scope, renderer.render, version, options);
+    return messagesPreparer(this.deps, scope, renderer.render, version, options);
   }
 
   /** A preparer for a prompt that is not stored (a `.prompt` file an eval names). */
@@ -97,46 +87,7 @@ export class RunService {
   ): Promise<Preparer> {
     const render = await compilePrompt({ ...file, name: path, system: file.system ?? null });
     const version = { ...file, id: null, model: file.model ?? null };
-    return this.messagesPreparer(scope, render, version, options);
-  }
-
-  private async messagesPreparer(
-    scope: PromptScope,
-    render: MessagesRenderer,
-    version: Pick<PromptVersionRecord, 'model' | 'parameters' | 'metadata' | 'variables'> & {
-      id: number | null;
-    },
-    options: { flags?: RunFlags; links?: CallLinks },
-  ): Promise<Preparer> {
-    const output = (await outputSpecOf(version.metadata)) ?? undefined;
-    const settings = resolveSettings({
-      flags: options.flags ?? {},
-      prompt: { model: version.model, parameters: version.parameters, output },
-      project: scope.project,
-      config: this.deps.config,
-      env: this.deps.env,
-    });
-    const media = this.mediaReader(scope);
-    const prepare = (variables: Record<string, unknown>, extras?: RenderExtras): PreparedCall => {
-      const { system, messages, variables: values } = render(variables, extras);
-      return {
-        scope,
-        promptVersionId: version.id,
-        rendered: { system, messages: toChatMessages(messages, media), variables: values },
-        settings,
-        links: options.links,
-        ...(output ? { output } : {}),
-      };
-    };
-    return Object.assign(prepare, { variables: version.variables, settings });
-  }
-
-  /** Local media are read from inside the project's root only. */
-  private mediaReader(scope: PromptScope) {
-    return createMediaReader({
-      root: scope.project?.rootPath ?? null,
-      maxBytes: DEFAULT_MEDIA_BYTES,
-    });
+    return messagesPreparer(this.deps, scope, render, version, options);
   }
 
   /** A writer that groups records, for callers that make many calls (flush it at the end). */
@@ -151,28 +102,7 @@ export class RunService {
     prompt: { model: string | null; parameters: PromptParameters },
     options: { flags?: RunFlags; links?: CallLinks } = {},
   ): PreparedCall {
-    let messages: PreparedCall['rendered']['messages'] = [];
-    if (text.system !== null) messages.push({ role: 'system', content: text.system });
-    messages.push({ role: 'user', content: text.user });
-    if (hasMarkers(text.user) || (text.system !== null && hasMarkers(text.system))) {
-      // A template that used `role`, `media`… renders to several messages or parts.
-      const system = text.system === null ? '' : `${markers.role('system')}${text.system}`;
-      const marked = `${system}${text.system === null ? '' : markers.role('user')}${text.user}`;
-      messages = toChatMessages(toMessages(marked), this.mediaReader(scope));
-    }
-    return {
-      scope,
-      promptVersionId: null,
-      rendered: { system: text.system, messages, variables: text.variables },
-      settings: resolveSettings({
-        flags: options.flags ?? {},
-        prompt,
-        project: scope.project,
-        config: this.deps.config,
-        env: this.deps.env,
-      }),
-      links: options.links,
-    };
+    return textCall(this.deps, scope, text, prompt, options);
   }
 
   /**

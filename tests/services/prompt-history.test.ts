@@ -133,6 +133,15 @@ describe('PromptHistoryService', () => {
     await expect(history.diff(scope, 'sum', 'staging')).rejects.toThrow('no label "staging"');
   });
 
+  it('diffs the front matter beyond the columns too (an output schema)', async () => {
+    const { history, prompts, scope } = await setup();
+    await prompts.update(scope, 'sum', {
+      metadata: { output: { format: 'json', schema: { summary: 'string' } } },
+    });
+    const diff = await history.diff(scope, 'sum');
+    expect(diff.patch).toContain('+output: {"format":"json","schema":{"summary":"string"}}');
+  });
+
   it('refuses to diff a prompt of one version', async () => {
     const { prompts, history, scope } = await setup();
     await prompts.create(scope, 'one', { body: 'only' });
