@@ -65,7 +65,10 @@ export const CONFIG_KEYS = {
     json: true,
   },
   structuredOutput: {
-    schema: z.record(z.string(), z.enum(['json_schema', 'json_object'])),
+    schema: z.record(
+      z.string().check(z.regex(/^\S+$/, 'a model name or host:port')),
+      z.enum(['json_schema', 'json_object']),
+    ),
     description:
       'How models or endpoints (host:port) that refuse JSON schemas are asked for JSON, JSON: {"llama3.1":"json_object"}',
     json: true,
@@ -112,6 +115,12 @@ export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): C
         hint: spec.description,
       });
     }
+  }
+  // `__proto__` is not a name a model or host has, and a parsed object would drop it silently.
+  if (value && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    throw new ValidationError(`Invalid value for ${key}: "__proto__" is not a name`, {
+      hint: spec.description,
+    });
   }
   const result = spec.schema.safeParse(value);
   if (!result.success) {

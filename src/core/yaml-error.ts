@@ -20,7 +20,9 @@ const MAX_ALIAS_COUNT = 100;
  */
 export function yamlValue(document: Document, source: string): unknown {
   try {
-    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    assertAcyclic(value, source);
+    return value;
   } catch (error) {
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
       throw new ValidationError(
@@ -29,4 +31,22 @@ export function yamlValue(document: Document, source: string): unknown {
     }
     throw error;
   }
+}
+
+/**
+ * An anchor used inside itself (`a: &x [*x]`) makes a value that contains itself: nothing can
+ * store, send or print it, so it is refused as the file's error.
+ */
+export function assertAcyclic(value: unknown, source: string): void {
+  const open = new Set<object>();
+  const visit = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    if (open.has(node)) {
+      throw new ValidationError(`${source} has a YAML anchor used inside itself (a loop)`);
+    }
+    open.add(node);
+    for (const child of Object.values(node)) visit(child);
+    open.delete(node);
+  };
+  visit(value);
 }

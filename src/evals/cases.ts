@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
 import type { PromptMessage } from '../core/templating/messages.js';
+import { assertAcyclic } from '../core/yaml-error.js';
 import { parseHistory } from '../services/chat-history.js';
 import { assertionProblem } from './assertions.js';
 import type { AssertionSpec, CaseSpec, EvalFile } from './eval-file.js';
@@ -126,6 +127,7 @@ async function readDataset(path: string): Promise<{ spec: CaseSpec; where: strin
     } catch (error) {
       throw new ValidationError(`${path}: not valid YAML: ${(error as Error).message}`);
     }
+    assertAcyclic(value, path);
     if (!Array.isArray(value)) throw new ValidationError(`${path}: expected a list of cases`);
     return value.map((item, index) => {
       const where = `${path}[${index}]`;

@@ -6,7 +6,13 @@ export const SECRET_FILES: { pattern: RegExp; what: string }[] = [
   { pattern: /\.(pem|key|p12|pfx|keystore|jks)$/, what: 'key and certificate stores' },
   { pattern: /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/, what: 'SSH keys' },
   { pattern: /(^|\/)\.ssh\//, what: 'every file under a .ssh folder' },
-  { pattern: /(^|\/)\.(npmrc|pypirc|netrc|git-credentials|htpasswd)$/, what: 'tool credentials' },
+  {
+    pattern: /(^|\/)\.(npmrc|pypirc|netrc|git-credentials|htpasswd|pgpass|envrc)$/,
+    what: 'tool credentials',
+  },
+  { pattern: /(^|\/)\.aws\/(config|credentials)$/, what: 'AWS profiles' },
+  { pattern: /(^|\/)kubeconfig(\.ya?ml)?$/, what: 'Kubernetes credentials' },
+  { pattern: /\.ppk$/, what: 'PuTTY keys' },
   { pattern: /(^|\/)\.docker\/config\.json$/, what: 'Docker registry logins' },
   { pattern: /(^|\/)\.kube\/config$/, what: 'Kubernetes credentials' },
   { pattern: /(^|\/)credentials(\.json)?$/, what: 'credentials files' },
@@ -23,7 +29,7 @@ export const SECRET_FILES: { pattern: RegExp; what: string }[] = [
 /** `.env` templates: their variable names are useful context, their values are removed. */
 export const ENV_TEMPLATE = /(^|\/)\.env\.(example|sample|template|dist)$/i;
 
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|^PuTTY-User-Key-File-\d+:/m;
 /** How much of a file's start is searched for a private key block. */
 export const KEY_PROBE_BYTES = 4096;
 

@@ -13,9 +13,10 @@ const ROLE_NAMES: Record<string, Role> = {
   user: 'user',
   model: 'model',
   assistant: 'model',
-  tool: 'tool',
   developer: 'system',
 };
+// Tool calls and their results are not sent yet: a history that holds them is refused
+// when read (by render as by run), not when a call is made.
 
 const metadata = z.optional(z.record(z.string(), z.unknown()));
 // Role and content are checked by hand, for messages that say what is allowed.

@@ -125,6 +125,8 @@ export function coerceInputs(
   return out;
 }
 
+const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 function coerce(text: string, schema: Schema): unknown {
   const types = typesOf(schema);
   // Text is already right where the schema takes text.
@@ -134,11 +136,11 @@ function coerce(text: string, schema: Schema): unknown {
     return schema.enum.find((option) => option !== null && String(option) === text) ?? text;
   }
   const trimmed = text.trim();
-  if ((types.includes('number') || types.includes('integer')) && trimmed !== '') {
-    const number = Number(trimmed);
-    if (Number.isFinite(number) && (types.includes('number') || Number.isInteger(number))) {
-      return number;
-    }
+  // Decimal numbers only (not `0x10`), and whole numbers a double holds exactly.
+  if ((types.includes('number') || types.includes('integer')) && DECIMAL.test(text)) {
+    const number = Number(text);
+    const whole = Number.isSafeInteger(number);
+    if (Number.isFinite(number) && (types.includes('number') || whole)) return number;
   }
   if (types.includes('boolean') && /^(true|false)$/i.test(trimmed)) {
     return trimmed.toLowerCase() === 'true';

@@ -10,7 +10,7 @@ import { ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
 import type { ChatMessage, ContentPart } from '../core/model-client/types.js';
 import type { MediaPart, PromptMessage, TextPart } from '../core/templating/messages.js';
-import { holdsPrivateKey, KEY_PROBE_BYTES, secretByName } from '../orchestration/secret-files.js';
+import { ENV_TEMPLATE, holdsPrivateKey, secretByName } from '../orchestration/secret-files.js';
 
 export const DEFAULT_MEDIA_BYTES = 20 * 1024 * 1024;
 
@@ -171,7 +171,9 @@ function readLocalFile(
       hint: "media files are read only from inside the project's root",
     });
   }
-  if (secretByName(inside) || secretByName(relative(root, path))) {
+  // An `.env` template is context for the codebase (values removed), never media.
+  const names = [inside, relative(root, path)];
+  if (names.some((name) => secretByName(name) || ENV_TEMPLATE.test(name))) {
     throw new ValidationError(`The media file ${url} may hold secrets: it is not sent`);
   }
   const info = statSync(real);
@@ -186,7 +188,8 @@ function readLocalFile(
   const data = readFileSync(real);
   // The file may have grown since stat.
   if (data.length > maxBytes) throw tooLarge(url, data.length, maxBytes);
-  if (holdsPrivateKey(data.subarray(0, KEY_PROBE_BYTES).toString('latin1'))) {
+  // The whole file is sent, so the whole file is searched.
+  if (holdsPrivateKey(data.toString('latin1'))) {
     throw new ValidationError(`The media file ${url} holds a private key: it is not sent`);
   }
   return `data:${type};base64,${data.toString('base64')}`;

@@ -92,7 +92,9 @@ const COLUMNS = new Set([
   `${NS}.message`,
 ]);
 
-export function parsePromptFile(text: string, fileName: string): PromptFileData {
+export function parsePromptFile(file: string, fileName: string): PromptFileData {
+  // A byte-order mark is not text, and a CRLF file reads as an LF one.
+  const text = file.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const match = FRONT_MATTER.exec(text);
   if (!match) return { ...emptyFile(), body: text, hasFrontMatter: false };
   const body = text.slice(match[0].length).trim();
@@ -208,12 +210,12 @@ export interface PromptFileSource {
 }
 
 /**
- * The `.prompt` text of a version. A partial imported from `_name.prompt` with nothing else
- * to say is its body alone, as Dotprompt writes partials.
+ * The `.prompt` text of a version. A version with nothing to say but its name (a partial
+ * imported from `_name.prompt`, a plain template) is its body alone, as Dotprompt writes it.
  */
 export function formatPromptFile(prompt: PromptFileSource): string {
   const { version } = prompt;
-  const { [PARTIAL_KEY]: partial, variant, input, ...rest } = version.metadata;
+  const { [PARTIAL_KEY]: _partial, variant, input, ...rest } = version.metadata;
   const front: Record<string, unknown> = {};
   const variantName = typeof variant === 'string' && prompt.name.endsWith(`.${variant}`);
   front.name = variantName ? prompt.name.slice(0, -(String(variant).length + 1)) : prompt.name;
@@ -237,8 +239,10 @@ export function formatPromptFile(prompt: PromptFileSource): string {
     version.system !== null
       ? `{{role "system" ~}}\n${version.system}\n{{~role "user" ~}}\n${version.body}`
       : version.body;
-  const onlyName = Object.keys(front).length === 1;
-  if (partial === true && onlyName && version.system === null) return body;
+  // Nothing to say but the name, which Dotprompt takes from the file's name: the body alone,
+  // exactly (unless it would read as front matter itself).
+  const onlyName = Object.keys(front).length === 1 && version.system === null;
+  if (onlyName && !FRONT_MATTER.test(body.replace(/\r\n/g, '\n'))) return body;
   return `---\n${stringify(front, { lineWidth: 0 })}---\n${body}${body.endsWith('\n') ? '' : '\n'}`;
 }
 

@@ -1,6 +1,7 @@
 // A prompt version (stored, or read from a `.prompt` file) compiled once and rendered into
 // messages many times: defaults first, then the input schema's checks, then the strict
 // variables, then the template with its context data and history.
+import { ValidationError } from '../core/errors.js';
 import { assertVariables, checkedSources, compileTemplate } from '../core/templating/engine.js';
 import { markers, type PromptMessage, textOf, toMessages } from '../core/templating/messages.js';
 import type { PromptMetadata, VariableSpec } from '../db/repositories/prompt-repository.js';
@@ -52,6 +53,9 @@ export async function schemasOf(metadata: PromptMetadata) {
   };
 }
 
+/** `@` names the template engine sets: context data cannot replace them. */
+const RESERVED = new Set(['root', 'index', 'key', 'first', 'last', 'metadata', 'partial-block']);
+
 export async function compilePrompt(source: PromptTemplateSource): Promise<MessagesRenderer> {
   const partials = source.partials ?? {};
   const templates = checkedSources(
@@ -73,9 +77,20 @@ export async function compilePrompt(source: PromptTemplateSource): Promise<Messa
     if (input && inputs) {
       values = inputs.coerceInputs(input, values);
       inputs.validateInputs(input, values, { name: source.name });
+      // An input the schema makes optional renders as nothing when not given, as in Dotprompt.
+      const required = new Set(Array.isArray(input.required) ? input.required : []);
+      for (const name of Object.keys((input.properties as object | undefined) ?? {})) {
+        if (!required.has(name) && !Object.hasOwn(values, name)) values[name] = undefined;
+      }
     }
     // Name every missing variable of every template at once.
     assertVariables(templates, values);
+    const reserved = Object.keys(extras.context ?? {}).filter((key) => RESERVED.has(key));
+    if (reserved.length > 0) {
+      throw new ValidationError(
+        `Context data cannot set ${reserved.map((key) => `@${key}`).join(', ')}: Handlebars and Dotprompt set them`,
+      );
+    }
     const history = extras.history ?? [];
     const data = { ...extras.context, metadata: { ...metadata, messages: history } };
     const body = renderBody(values, data);

@@ -10,6 +10,8 @@ import {
   parsePromptFile,
 } from './prompt-file.js';
 import type { PromptScope, PromptService, PromptView } from './prompt-service.js';
+import { schemasOf } from './prompt-template.js';
+import { outputSpecOf } from './structured-run.js';
 
 export interface PromptFileText {
   /** The path as the user should see it. */
@@ -17,6 +19,8 @@ export interface PromptFileText {
   /** The path inside the imported folder (folders become part of the name); else the file's name. */
   within?: string;
   text: string;
+  /** Why the file is not read (a link in a folder). */
+  refused?: string;
 }
 
 export interface ImportResult {
@@ -39,6 +43,7 @@ interface CheckedFile {
  * `_name.prompt` a partial named `name`. A front matter `name` or `variant` wins.
  */
 function checkFile(file: PromptFileText): CheckedFile {
+  if (file.refused) throw new ValidationError(`${file.path} ${file.refused}`);
   const data = parsePromptFile(file.text, file.path);
   const within = (file.within ?? file.path.replace(/^.*[\\/]/, '')).replaceAll('\\', '/');
   const stem = within.endsWith(PROMPT_FILE_EXTENSION)
@@ -63,6 +68,34 @@ function checkFile(file: PromptFileText): CheckedFile {
   analyzeTemplate(data.body, `${name} body`);
   if (data.system !== undefined) analyzeTemplate(data.system, `${name} system`);
   return { file: file.path, name, data };
+}
+
+/**
+ * The schemas and output format a file gives, checked as a render would use them, so that a
+ * prompt no render can use is refused when imported. A type named in capitals (`schema:
+ * Recipe`) is a schema Genkit registers in code: kept, and named when a render needs it.
+ */
+async function checkSchemas(data: PromptFileData): Promise<void> {
+  let schemas: Awaited<ReturnType<typeof schemasOf>>;
+  try {
+    schemas = await schemasOf(data.metadata);
+  } catch (error) {
+    if (/unsupported scalar type '[A-Z]/.test((error as Error).message)) return;
+    throw error;
+  }
+  await outputSpecOf(data.metadata);
+  const defaults = Object.fromEntries(
+    data.variables.filter((v) => v.default !== undefined).map((v) => [v.name, v.default]),
+  );
+  if (schemas.input?.type === 'object' && Object.keys(defaults).length > 0) {
+    const { validateInputs } = await import('./input-schema.js');
+    // Defaults are some of the inputs: each must have its type, none is required.
+    try {
+      validateInputs({ ...schemas.input, required: [] }, defaults);
+    } catch (error) {
+      throw new ValidationError(`input.default: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** A new prompt, or a new version of the one of that name (when the file differs). */
@@ -110,8 +143,9 @@ export async function importPromptFiles(
   };
   // Two files of one import never become versions of one prompt.
   const claimed = new Map<string, string>();
-  const check = (file: PromptFileText) => {
+  const check = async (file: PromptFileText) => {
     const checked = checkFile(file);
+    await checkSchemas(checked.data);
     const other = claimed.get(checked.name);
     if (other !== undefined && other !== file.path) {
       throw new ValidationError(
@@ -122,13 +156,14 @@ export async function importPromptFiles(
     return checked;
   };
   if (options.atomic) {
-    const checks = files.map((file) => {
+    const checks: (CheckedFile | ImportResult)[] = [];
+    for (const file of files) {
       try {
-        return check(file);
+        checks.push(await check(file));
       } catch (error) {
-        return failed(file.path, error);
+        checks.push(failed(file.path, error));
       }
-    });
+    }
     if (checks.some((check) => 'status' in check)) {
       return checks.map((check) =>
         'status' in check
@@ -140,7 +175,7 @@ export async function importPromptFiles(
   const results: ImportResult[] = [];
   for (const file of files) {
     try {
-      const checked = check(file);
+      const checked = await check(file);
       const written = await write(service, scope, checked);
       results.push({ file: file.path, name: checked.name, ...written, error: null });
     } catch (error) {

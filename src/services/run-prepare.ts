@@ -11,7 +11,7 @@ import { type RunFlags, resolveSettings } from './model-settings.js';
 import type { PromptScope } from './prompt-service.js';
 import type { MessagesRenderer, RenderExtras } from './prompt-template.js';
 import type { CallLinks, PreparedCall, Preparer } from './run-types.js';
-import { outputSpecOf } from './structured-run.js';
+import { outputSpecOf, withSchemaInstruction } from './structured-run.js';
 
 interface Sources {
   config: Config;
@@ -52,10 +52,14 @@ export async function messagesPreparer(
   const media = mediaReader(scope);
   const prepare = (variables: Record<string, unknown>, extras?: RenderExtras): PreparedCall => {
     const { system, messages, variables: values } = render(variables, extras);
+    let sent = toChatMessages(messages, media);
+    if (output?.schema && settings.parameters.responseFormat === 'json') {
+      sent = withSchemaInstruction(sent, output.schema);
+    }
     return {
       scope,
       promptVersionId: version.id,
-      rendered: { system, messages: toChatMessages(messages, media), variables: values },
+      rendered: { system, messages: sent, variables: values },
       settings,
       links: options.links,
       ...(output ? { output } : {}),

@@ -2,7 +2,8 @@
 // asks the server for JSON that follows the schema, parses and validates the answer, and asks
 // once more with the errors when it does not follow it. An answer that fails twice fails the
 // call with the errors; both answers stay recorded as executions.
-import { AppError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { ModelCallError } from '../core/model-client/errors.js';
 import type { CallParameters, ChatMessage, JsonSchemaFormat } from '../core/model-client/types.js';
 import type { PromptMetadata } from '../db/repositories/prompt-repository.js';
 import { schemasOf } from './prompt-template.js';
@@ -47,18 +48,18 @@ export function responseFormatOf(
   return mode === 'json_object' || spec.format === null ? 'json' : spec.format;
 }
 
-export class StructuredOutputError extends AppError {
+/** The answer did not follow the schema twice: a failed call, its execution named. */
+export class StructuredOutputError extends ModelCallError {
   constructor(
     readonly errors: string[],
-    readonly executionId: string,
+    executionId: string,
+    answer: string,
   ) {
     super(
       `The answer does not follow the output schema, also when asked again: ${errors.join('; ')}`,
-      {
-        code: 'INVALID_OUTPUT',
-        exitCode: 1,
-        hint: `see \`prompt-runner execution show ${executionId.slice(0, 8)}\``,
-      },
+      { attempts: 2, partialText: answer, executionId },
+      `see \`prompt-runner execution show ${executionId.slice(0, 8)}\``,
+      'INVALID_OUTPUT',
     );
     this.name = 'StructuredOutputError';
   }
@@ -75,7 +76,9 @@ export async function runStructured(
   const { readStructuredAnswer, reaskMessage } = await import('./structured-output.js');
   const schema = call.output.schema ?? {};
   const cacheable = async (text: string) => readStructuredAnswer(text, schema).ok;
-  const first = await run(call, cacheable);
+  const first = await run(call, cacheable).catch((error: unknown) => {
+    throw withModeHint(error, call);
+  });
   const checked = readStructuredAnswer(first.output, schema);
   if (checked.ok) return { ...first, data: checked.value };
   const messages: ChatMessage[] = [
@@ -86,5 +89,39 @@ export async function runStructured(
   const again = await run({ ...call, rendered: { ...call.rendered, messages } }, cacheable);
   const rechecked = readStructuredAnswer(again.output, schema);
   if (rechecked.ok) return { ...again, data: rechecked.value };
-  throw new StructuredOutputError(rechecked.errors, again.executionId);
+  throw new StructuredOutputError(rechecked.errors, again.executionId, again.output);
+}
+
+/** A 400 to a request with a JSON schema: say how to ask that server for a JSON object. */
+function withModeHint(error: unknown, call: PreparedCall): unknown {
+  const format = call.settings.parameters.responseFormat;
+  if (!(error instanceof ModelCallError) || error.details.status !== 400) return error;
+  if (typeof format !== 'object') return error;
+  const modes = JSON.stringify({ [call.settings.baseUrlHost]: 'json_object' });
+  const hint = `if the server refuses JSON schemas: prompt-runner config set structuredOutput '${modes}'`;
+  return new ModelCallError(
+    error.message,
+    error.details,
+    error.hint ? `${hint}; ${error.hint}` : hint,
+  );
+}
+
+/**
+ * The schema in words, for a server asked for any JSON object: the model is told the shape
+ * the answer must have (as Genkit does when a model cannot be constrained).
+ */
+export function withSchemaInstruction(
+  messages: ChatMessage[],
+  schema: Record<string, unknown>,
+): ChatMessage[] {
+  const instruction = `Output should be in JSON format and conform to the following schema:\n\n\`\`\`\n${JSON.stringify(schema)}\n\`\`\`\n`;
+  const last = messages.findLastIndex((message) => message.role === 'user');
+  if (last < 0) return [...messages, { role: 'user', content: instruction }];
+  return messages.map((message, index) => {
+    if (index !== last) return message;
+    const { content } = message;
+    return typeof content === 'string'
+      ? { ...message, content: `${content}\n\n${instruction}` }
+      : { ...message, content: [...content, { type: 'text', text: `\n\n${instruction}` }] };
+  });
 }

@@ -41,7 +41,11 @@ const stepSchema = z.object({
    * Earlier turns for a stored prompt's `{{history}}`: a list of messages, or a template that
    * renders to their JSON (`"{{json inputs.chat}}"`).
    */
-  history: z.optional(z.union([z.string(), z.array(z.unknown())])),
+  history: z.optional(
+    z.union([z.string(), z.array(z.unknown())], {
+      error: 'a list of messages, or a template that renders them as JSON',
+    }),
+  ),
   retry: z.optional(
     z.object({
       attempts: z.int().check(z.minimum(1), z.maximum(10)),

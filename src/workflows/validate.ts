@@ -1,8 +1,10 @@
 // Checks a workflow file and reports every problem at once, each with its path and line:
 // structure (zod), step ids, references to inputs and steps, cycles, stored prompts.
+import { ValidationError } from '../core/errors.js';
 import { analyzeTemplate, TemplateSyntaxError } from '../core/templating/engine.js';
 import { type FileProblem, formatPath, type PathPart, readYamlFile } from '../core/yaml-file.js';
 import { issueReason } from '../core/zod-issue.js';
+import { parseHistory } from '../services/chat-history.js';
 import { findReferences } from './references.js';
 import {
   type InputType,
@@ -147,7 +149,18 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     for (const [name, source] of Object.entries(step.vars ?? {})) {
       checkTemplate(source, at('vars', name), step.id);
     }
-    if (typeof step.history === 'string') checkTemplate(step.history, at('history'), step.id);
+    if (step.history !== undefined && step.template !== undefined) {
+      report(at('history'), 'history is for a stored prompt (prompt:); a template has no turns');
+    } else if (typeof step.history === 'string') {
+      checkTemplate(step.history, at('history'), step.id);
+    } else if (step.history !== undefined) {
+      try {
+        parseHistory(step.history, 'history');
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        report(at('history'), error.message.replace(/^history\b:? ?/, ''));
+      }
+    }
   });
   for (const [name, source] of Object.entries(file.outputs ?? {})) {
     checkTemplate(source, ['outputs', name], null);

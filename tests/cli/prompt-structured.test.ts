@@ -101,7 +101,11 @@ describe('structured output', () => {
     const { cli, server } = await setup(() => ({ content: 'Soup takes twenty minutes.' }));
     const result = await cli(['prompt', 'run', 'recipe', '--var', 'dish=soup', '--json']);
     expect(result.code).toBe(1);
-    expect(json(result).error).toMatchObject({ code: 'INVALID_OUTPUT' });
+    expect(json(result)).toMatchObject({
+      status: 'error',
+      error: { code: 'INVALID_OUTPUT' },
+      executionId: expect.any(String),
+    });
     expect(result.stderr).toMatch(/does not follow the output schema.*not JSON/);
     expect(server.requests).toHaveLength(2);
     // An answer that does not follow the schema is never cached.
@@ -118,12 +122,18 @@ describe('structured output', () => {
     const refused = await cli(['prompt', 'run', 'recipe', '--var', 'dish=tea']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("'json_schema' is not supported");
+    expect(refused.stderr).toContain('config set structuredOutput');
     const host = new URL(server.url).host;
     const modes = JSON.stringify({ [host]: 'json_object' });
     expect((await cli(['config', 'set', 'structuredOutput', modes])).code).toBe(0);
     const result = json(await cli(['prompt', 'run', 'recipe', '--var', 'dish=tea', '--json']));
     expect(result.data).toEqual({ title: 'Tea', minutes: 3 });
     expect(server.requests.at(-1)?.body.response_format).toEqual({ type: 'json_object' });
+    // Without a schema in the request, the model is told the shape in words.
+    const sent = server.requests.at(-1)?.body.messages as { content: string }[];
+    expect(sent.at(-1)?.content).toMatch(
+      /conform to the following schema:\n\n```\n\{"type":"object"/,
+    );
   });
 });
 

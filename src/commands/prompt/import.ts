@@ -7,8 +7,18 @@ import { addScopeOptions, readTextFile, resolveScope, type ScopeOptions } from '
 
 const PROMPT_FILE_EXTENSION = '.prompt';
 
-/** The file itself, or every `.prompt` file under the directory, sorted (with its path in it). */
-function promptFiles(cwd: string, path: string): { path: string; within?: string }[] {
+interface FoundFile {
+  path: string;
+  within?: string;
+  /** Why the file is not read (a link). */
+  refused?: string;
+}
+
+/**
+ * The file itself, or every `.prompt` file under the directory, sorted (with its path in it).
+ * Links inside the directory are not followed: they could loop, or leave it.
+ */
+function promptFiles(cwd: string, path: string): FoundFile[] {
   const full = resolve(cwd, path);
   let isDirectory: boolean;
   try {
@@ -17,10 +27,21 @@ function promptFiles(cwd: string, path: string): { path: string; within?: string
     throw new ValidationError(`No such file or directory: ${path}`);
   }
   if (!isDirectory) return [{ path }];
-  const files = readdirSync(full, { recursive: true, encoding: 'utf8' })
-    .filter((entry) => entry.endsWith(PROMPT_FILE_EXTENSION))
-    .sort()
-    .map((entry) => ({ path: relative(cwd, join(full, entry)) || entry, within: entry }));
+  const files: FoundFile[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(full, dir), { withFileTypes: true })) {
+      const within = dir ? `${dir}/${entry.name}` : entry.name;
+      const shown = relative(cwd, join(full, within)) || within;
+      if (entry.isDirectory()) walk(within);
+      else if (entry.isSymbolicLink()) {
+        files.push({ path: shown, refused: 'is a link: a folder import does not follow links' });
+      } else if (entry.isFile() && entry.name.endsWith(PROMPT_FILE_EXTENSION)) {
+        files.push({ path: shown, within });
+      }
+    }
+  };
+  walk('');
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (files.length === 0) throw new ValidationError(`No ${PROMPT_FILE_EXTENSION} files in ${path}`);
   return files;
 }
@@ -35,7 +56,7 @@ export function createPromptImportCommand(deps: CommandDeps): Command {
     const ctx = await deps.context(cmd);
     const files = promptFiles(ctx.cwd, path).map((file) => ({
       ...file,
-      text: readTextFile(ctx, file.path, 'file'),
+      text: file.refused ? '' : readTextFile(ctx, file.path, 'file'),
     }));
     const prompts = await (await ctx.services()).prompts();
     const scope = await resolveScope(ctx, prompts, options);

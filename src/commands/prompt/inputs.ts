@@ -1,6 +1,6 @@
 // Reading what prompt commands are given: bodies, variables, scope and parameters.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { AppContext } from '../../core/context.js';
@@ -180,7 +180,24 @@ export function parameters(options: {
 /** Earlier turns from `--history` (JSON or JSONL messages, OpenAI or Dotprompt shape). */
 export async function readHistoryFile(ctx: AppContext, path: string): Promise<PromptMessage[]> {
   const { readHistory } = await import('../../services/chat-history.js');
+  const size = fileSize(resolve(ctx.cwd, path));
+  if (size !== undefined && size > MAX_HISTORY_BYTES) {
+    throw new ValidationError(
+      `The history file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; a history is read up to ${MAX_HISTORY_BYTES / 1024 / 1024} MB`,
+    );
+  }
   return readHistory(readTextFile(ctx, path, 'history file'), path);
+}
+
+/** The largest history file read: every turn is sent and recorded with each call. */
+const MAX_HISTORY_BYTES = 20 * 1024 * 1024;
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a render gets besides its variables: `--history` and `--context-data`. */

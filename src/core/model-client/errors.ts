@@ -20,8 +20,9 @@ export class ModelCallError extends ModelError {
     message: string,
     readonly details: CallDetails,
     hint?: string,
+    code = 'MODEL',
   ) {
-    super(message, { code: 'MODEL', hint });
+    super(message, { code, hint });
     this.name = 'ModelCallError';
   }
 }

@@ -47,8 +47,15 @@ export const HELPERS: Record<string, HelperDelegate> = {
   /** {{section "name"}}: a named place in the message, for the caller to fill. */
   section: (name: unknown) => markers.section(String(name).split(' ')[0] ?? ''),
   /** {{media url=… contentType=…}}: an image, audio or document part. */
-  media: (options: HelperOptions) =>
-    markers.media(String(options.hash.url ?? ''), options.hash.contentType as string | undefined),
+  media: (options: HelperOptions) => {
+    const { url, contentType } = options.hash as { url?: unknown; contentType?: unknown };
+    if (url === undefined || url === null || url === '') {
+      throw new ValidationError('Template helper media: the url is empty', {
+        code: 'TEMPLATE_RENDER',
+      });
+    }
+    return markers.media(String(url), contentType ? String(contentType) : undefined);
+  },
   /** {{#ifEquals a b}}…{{else}}…{{/ifEquals}}: strict equality. */
   ifEquals(this: unknown, a: unknown, b: unknown, options: HelperOptions) {
     return a === b ? options.fn(this) : options.inverse(this);

@@ -38,8 +38,9 @@ export const markers = {
   role: (role: string) => `${MARK}role:${role}>>>`,
   history: () => `${MARK}history>>>`,
   section: (name: string) => `${MARK}section ${name}>>>`,
+  // Encoded: a URL with spaces or `>>>` in it stays one URL, and cannot name a content type.
   media: (url: string, contentType?: string) =>
-    `${MARK}media:url ${url}${contentType ? ` ${contentType}` : ''}>>>`,
+    `${MARK}media:url ${encodeURIComponent(url)}${contentType ? ` ${encodeURIComponent(contentType)}` : ''}>>>`,
 };
 
 /** Whether rendered text holds markers (a template used `role`, `media`…). */
@@ -116,7 +117,7 @@ export function toMessages(rendered: string, history: PromptMessage[] = []): Pro
 function toParts(text: string): Part[] {
   return pieces(text, PIECE).map((piece): Part => {
     if (piece.startsWith(`${MARK}media:url `)) {
-      const [, url = '', contentType] = piece.slice(0, -3).split(' ');
+      const [, url = '', contentType] = piece.slice(0, -3).split(' ').map(decodeURIComponent);
       return { media: contentType ? { url, contentType } : { url } };
     }
     if (piece.startsWith(`${MARK}section `)) {
