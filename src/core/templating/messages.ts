@@ -30,14 +30,12 @@ export interface PromptMessage {
   metadata?: Record<string, unknown>;
 }
 
-export const ROLES: readonly Role[] = ['system', 'user', 'model', 'tool'];
-
 const TOKEN = globalThis.crypto.randomUUID().replaceAll('-', '');
 const MARK = `<<<prompt-${TOKEN}:`;
 export const markers = {
   role: (role: string) => `${MARK}role:${role}>>>`,
   history: () => `${MARK}history>>>`,
-  section: (name: string) => `${MARK}section ${name}>>>`,
+  section: (name: string) => `${MARK}section ${encodeURIComponent(name)}>>>`,
   // Encoded: a URL with spaces or `>>>` in it stays one URL, and cannot name a content type.
   media: (url: string, contentType?: string) =>
     `${MARK}media:url ${encodeURIComponent(url)}${contentType ? ` ${encodeURIComponent(contentType)}` : ''}>>>`,
@@ -121,7 +119,8 @@ function toParts(text: string): Part[] {
       return { media: contentType ? { url, contentType } : { url } };
     }
     if (piece.startsWith(`${MARK}section `)) {
-      return { metadata: { purpose: piece.slice(`${MARK}section `.length, -3), pending: true } };
+      const purpose = decodeURIComponent(piece.slice(`${MARK}section `.length, -3));
+      return { metadata: { purpose, pending: true } };
     }
     return { text: piece };
   });
