@@ -26,6 +26,18 @@ const common = {
  */
 const runtimeExternals = ['better-sqlite3', '@vscode/tree-sitter-wasm', 'gpt-tokenizer'];
 
+/** The MCP SDK is its own file (src/mcp/sdk.ts): the CLI requires it from beside itself. */
+const mcpSdkApart = {
+  name: 'mcp-sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) =>
+      args.importer.endsWith('src/mcp/server.ts')
+        ? { path: './mcp-sdk.cjs', external: true }
+        : undefined,
+    );
+  },
+};
+
 const builds = {
   /**
    * The whole CLI as one CommonJS file, which dist/bin.js loads with a code cache
@@ -40,6 +52,7 @@ const builds = {
     // Lazy imports become lazy requires inside the one file: a command loads only its code.
     supported: { 'dynamic-import': false },
     external: runtimeExternals,
+    plugins: [mcpSdkApart],
     // The query compiler's .wasm is copied beside the bundle and read as a file.
     loader: { '.wasm': 'file' },
     // Prisma's large base64 module of the query compiler is replaced by a reader of the
@@ -54,6 +67,13 @@ const builds = {
     banner: {
       js: "'use strict'; var __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     },
+  },
+  /** The MCP SDK, for `prompt-runner mcp` alone. */
+  mcp: {
+    ...common,
+    entryPoints: ['src/mcp/sdk.ts'],
+    outfile: 'dist/mcp-sdk.cjs',
+    format: 'cjs',
   },
   /** The entry point: sets V8's flags, then loads the bundle with the code cache. */
   bin: {

@@ -65,6 +65,11 @@ const GROUPS: { name: string; description: string; load(): Promise<GroupFactory>
     load: async () => (await import('./commands/cache/index.js')).createCacheCommand,
   },
   {
+    name: 'mcp',
+    description: 'Serve the prompt library and the planner to coding agents (MCP over stdio)',
+    load: async () => (await import('./commands/mcp/index.js')).createMcpCommand,
+  },
+  {
     name: 'config',
     description: 'Read and change settings (stored in config.json)',
     load: async () => (await import('./commands/config/index.js')).createConfigCommand,

@@ -27,6 +27,7 @@ export {
   regex,
   string,
   stringbool,
+  toJSONSchema,
   trim,
   union,
   unknown,

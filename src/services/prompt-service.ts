@@ -157,6 +157,11 @@ export class PromptService {
     return options.all ? prompts : prompts.filter((p) => p.category !== ORCHESTRATION_CATEGORY);
   }
 
+  /** Changes whenever the prompt library does (any scope): for servers that tell clients. */
+  fingerprint(): Promise<string> {
+    return this.deps.prompts.fingerprint();
+  }
+
   /** The prompt of that name in the scope itself (no global fallback), if any. */
   findInScope(scope: PromptScope, name: string): Promise<PromptRecord | null> {
     return this.deps.prompts.find(scope.project?.id ?? null, name);

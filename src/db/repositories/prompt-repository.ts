@@ -147,6 +147,17 @@ export class PromptRepository {
     return rows.map(toPrompt);
   }
 
+  /** Changes when a prompt, a version or a label is added, changed or deleted. */
+  async fingerprint(): Promise<string> {
+    const [prompts, versions, labels, moves] = await Promise.all([
+      this.db.prompt.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+      this.db.promptVersion.aggregate({ _count: { _all: true }, _max: { id: true } }),
+      this.db.promptLabel.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+      this.db.promptLabelHistory.aggregate({ _max: { id: true } }),
+    ]);
+    return JSON.stringify([prompts, versions, labels, moves]);
+  }
+
   async version(promptId: number, version: number): Promise<PromptVersionRecord | null> {
     const row = await this.db.promptVersion.findUnique({
       where: { promptId_version: { promptId, version } },

@@ -1,0 +1,216 @@
+// `prompt-runner mcp` end to end: the MCP SDK's own client over stdio, spawning the built
+// binary, against a real database and the local model server.
+import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { PromptListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runBinary, testEnv } from '../support/cli.js';
+import { modelServer } from '../support/model.js';
+import type { Reply } from '../support/model-server.mjs';
+import { tempDir } from '../support/temp.js';
+
+const clients: Client[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close();
+});
+
+async function setup(reply?: Reply) {
+  const server = await modelServer(reply);
+  const home = tempDir();
+  const env = testEnv(home, { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test-0123456789' });
+  const cli = (args: string[]) => runBinary(args, { env, cwd: home });
+  await cli(['project', 'create', 'app']);
+  await cli([
+    'prompt',
+    'create',
+    'greet',
+    '-p',
+    'app',
+    '-d',
+    'Greets someone',
+    '--body',
+    'Hello {{name}}{{#if mood}}, feeling {{mood}}{{/if}}',
+    '--system',
+    'Be kind.',
+  ]);
+  await cli(['prompt', 'update', 'greet', '-p', 'app', '--body', 'Hi {{name}}']);
+  await cli(['prompt', 'label', 'greet', 'production', '--version', '1', '-p', 'app']);
+  await cli(['prompt', 'create', 'draft', '-p', 'app', '--body', 'Draft {{x}}']);
+  const connect = async (...flags: string[]) => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', '-p', 'app', ...flags],
+      env: env as Record<string, string>,
+      cwd: home,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  };
+  return { server, home, env, cli, connect };
+}
+
+const textOf = (result: Record<string, unknown>) =>
+  (result.content as { type: string; text: string }[]).map((part) => part.text).join('');
+
+describe('prompt-runner mcp', () => {
+  it('lists and renders prompts: arguments, versions, labels, a missing argument', async () => {
+    const { connect } = await setup();
+    const client = await connect();
+    const { prompts } = await client.listPrompts();
+    expect(prompts).toEqual([
+      { name: 'draft', arguments: [{ name: 'x', required: true }] },
+      {
+        name: 'greet',
+        description: 'Greets someone',
+        arguments: [{ name: 'name', required: true }],
+      },
+    ]);
+    const latest = await client.getPrompt({ name: 'greet', arguments: { name: 'Ada' } });
+    // MCP has no system role: the system text opens the first user message.
+    expect(latest.messages).toEqual([
+      { role: 'user', content: { type: 'text', text: 'Be kind.\n\nHi Ada' } },
+    ]);
+    const first = await client.getPrompt({
+      name: 'greet@1',
+      arguments: { name: 'Ada', mood: 'fine' },
+    });
+    expect(first.messages[0]?.content).toEqual({
+      type: 'text',
+      text: 'Be kind.\n\nHello Ada, feeling fine',
+    });
+    await expect(client.getPrompt({ name: 'greet', arguments: {} })).rejects.toThrow(
+      'Missing variable: "name"',
+    );
+    await expect(client.getPrompt({ name: 'nothing' })).rejects.toThrow(
+      'Prompt "nothing" not found',
+    );
+
+    // A server for agents serves released prompts: only those labelled, at that version.
+    const released = await connect('--label', 'production');
+    expect((await released.listPrompts()).prompts.map((p) => p.name)).toEqual(['greet']);
+    const served = await released.getPrompt({ name: 'greet', arguments: { name: 'Bo' } });
+    expect(served.messages[0]?.content).toEqual({ type: 'text', text: 'Be kind.\n\nHello Bo' });
+    await expect(released.getPrompt({ name: 'draft', arguments: { x: '1' } })).rejects.toThrow(
+      'has no label "production"',
+    );
+  });
+
+  it('tells the client when another process changes the library', async () => {
+    const { connect, cli } = await setup();
+    const client = await connect();
+    const changed = new Promise<void>((resolve) =>
+      client.setNotificationHandler(PromptListChangedNotificationSchema, () => resolve()),
+    );
+    await cli(['prompt', 'create', 'fresh', '-p', 'app', '--body', 'New']);
+    await changed;
+    expect((await client.listPrompts()).prompts.map((p) => p.name)).toContain('fresh');
+  }, 20_000);
+
+  it('renders, runs and searches as tools; bad input is a tool error', async () => {
+    const { connect, server } = await setup();
+    const client = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => [tool.name, tool.annotations?.readOnlyHint])).toEqual([
+      ['render_prompt', true],
+      ['run_prompt', false],
+      ['search_history', true],
+    ]);
+    const rendered = await client.callTool({
+      name: 'render_prompt',
+      arguments: { name: 'greet', arguments: { name: 'Ada' } },
+    });
+    expect(JSON.parse(textOf(rendered)).messages).toEqual([
+      { role: 'system', content: [{ text: 'Be kind.' }] },
+      { role: 'user', content: [{ text: 'Hi Ada' }] },
+    ]);
+    const ran = await client.callTool({
+      name: 'run_prompt',
+      arguments: { name: 'greet', arguments: { name: 'Ada' } },
+    });
+    const answer = JSON.parse(textOf(ran));
+    expect(answer).toMatchObject({ output: 'Echo: Hi Ada', executionId: expect.any(String) });
+    expect(server.requests).toHaveLength(1);
+    const found = await client.callTool({ name: 'search_history', arguments: { query: 'Ada' } });
+    expect(JSON.parse(textOf(found))[0]).toMatchObject({ id: answer.executionId });
+
+    for (const [name, args, message] of [
+      ['run_prompt', { name: 'greet' }, 'Missing variable: "name"'],
+      ['render_prompt', { name: 5 }, 'Invalid render_prompt input at name'],
+      ['search_history', { query: '!!!' }, 'Give at least one word to search for'],
+      ['no_such_tool', {}, 'Unknown tool "no_such_tool"'],
+    ] as const) {
+      const result = await client.callTool({ name, arguments: args });
+      expect(result.isError, name).toBe(true);
+      expect(textOf(result), name).toContain(message);
+    }
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('cancels the model call of a cancelled request, and records it as cancelled', async () => {
+    const { connect, cli } = await setup(() => ({ content: 'late', delayMs: 10_000 }));
+    const client = await connect();
+    const controller = new AbortController();
+    const call = client.callTool(
+      { name: 'run_prompt', arguments: { name: 'greet', arguments: { name: 'Ada' } } },
+      undefined,
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 500);
+    await expect(call).rejects.toThrow();
+    let executions: { status: string }[] = [];
+    for (let i = 0; i < 50 && executions.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      executions = JSON.parse((await cli(['execution', 'list', '--json'])).stdout);
+    }
+    expect(executions.map((e) => e.status)).toEqual(['cancelled']);
+  }, 20_000);
+
+  it('answers concurrent calls, and survives a malformed message', async () => {
+    const { connect, env, home } = await setup();
+    const client = await connect();
+    const names = Array.from({ length: 12 }, (_, i) => `N${i}`);
+    const results = await Promise.all(
+      names.map((name) => client.getPrompt({ name: 'greet', arguments: { name } })),
+    );
+    expect(
+      results.map((r) => (r.messages[0]?.content as { text?: string } | undefined)?.text),
+    ).toEqual(names.map((name) => `Be kind.\n\nHi ${name}`));
+
+    const child = spawn(process.execPath, [BIN, 'mcp', '-p', 'app'], { env, cwd: home });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const lines = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      },
+      'this is not JSON',
+      { jsonrpc: '2.0', id: 2, method: 'no/such/method' },
+      { jsonrpc: '2.0', id: 3, method: 'prompts/list' },
+    ];
+    child.stdin.end(
+      `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`,
+    );
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+    expect(answers.find((a) => a.id === 2).error.code).toBe(-32601);
+    expect(answers.find((a) => a.id === 3).result.prompts).toHaveLength(2);
+  });
+});
