@@ -6,19 +6,24 @@ import { AppError } from '../core/errors.js';
 import type { Services } from '../services/index.js';
 import type { PromptScope } from '../services/prompt-service.js';
 import { PromptLibrary } from './prompts.js';
+import { listResources, readResource } from './resources.js';
 import { callTool, toolList } from './tools.js';
 
-export interface McpServerOptions {
+/** What the server serves, opened while the client's `initialize` is answered. */
+export interface McpLibrary {
   services: Services;
   scope: PromptScope;
+}
+
+export interface McpServerOptions {
+  /** Opens the store; rejects (the server then stops) when the project cannot be found. */
+  open: () => Promise<McpLibrary>;
   label?: string;
   version: string;
   stdin: Readable;
   stdout: Writable;
   /** Diagnostics (stderr). */
   log: (line: string) => void;
-  /** A cheap fingerprint of the prompt library: a change sends `prompts/list_changed`. */
-  fingerprint: () => Promise<string>;
   /** How often the library is checked for changes (made here or by other processes). */
   pollMs?: number;
 }
@@ -30,16 +35,35 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     ErrorCode,
     GetPromptRequestSchema,
     ListPromptsRequestSchema,
+    ListResourcesRequestSchema,
     ListToolsRequestSchema,
     McpError,
+    ReadResourceRequestSchema,
     Server,
     StdioServerTransport,
   } = await import('./sdk.js');
-  const { services, scope } = options;
-  const library = new PromptLibrary(await services.prompts(), { scope, label: options.label });
+  // The store opens once the handshake is answered (or a request needs it): opening it takes
+  // longer than the handshake, and an agent starts its servers all at once.
+  let start: () => void = () => {};
+  const begun = new Promise<void>((resolve) => {
+    start = resolve;
+  });
+  const opened = begun
+    .then(() => options.open())
+    .then(async ({ services, scope }) => ({
+      services,
+      scope,
+      prompts: await services.prompts(),
+      library: new PromptLibrary(await services.prompts(), { scope, label: options.label }),
+    }));
+  opened.catch(() => {});
+  const ready = () => {
+    start();
+    return opened;
+  };
   const server = new Server(
     { name: 'prompt-runner', version: options.version },
-    { capabilities: { prompts: { listChanged: true }, tools: {} } },
+    { capabilities: { prompts: { listChanged: true }, tools: {}, resources: {} } },
   );
   // Requests still being answered when the client closes stdin are answered before exit.
   const pending = new Set<Promise<unknown>>();
@@ -48,21 +72,58 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     return work.finally(() => pending.delete(work));
   };
   server.setRequestHandler(ListPromptsRequestSchema, () =>
-    track(library.list().then((prompts) => ({ prompts }))),
+    track(ready().then(async ({ library }) => ({ prompts: await library.list() }))),
   );
   server.setRequestHandler(GetPromptRequestSchema, (request) =>
     track(
-      library.get(request.params.name, request.params.arguments ?? {}).catch((error: unknown) => {
-        // A missing prompt or argument, a wrong type: the client asked for something invalid.
-        if (!(error instanceof AppError)) throw error;
-        throw new McpError(ErrorCode.InvalidParams, error.message);
-      }),
+      opened
+        .then(({ library }) => library.get(request.params.name, request.params.arguments ?? {}))
+        .catch((error: unknown) => {
+          // A missing prompt or argument, a wrong type: the client asked for something invalid.
+          if (!(error instanceof AppError)) throw error;
+          throw new McpError(ErrorCode.InvalidParams, error.message);
+        }),
+    ),
+  );
+  server.setRequestHandler(ListResourcesRequestSchema, () =>
+    track(
+      ready().then(async ({ services, scope }) => ({
+        resources: await listResources(services, scope),
+      })),
+    ),
+  );
+  server.setRequestHandler(ReadResourceRequestSchema, (request) =>
+    track(
+      opened
+        .then(({ services, scope }) => readResource(services, scope, request.params.uri))
+        .then(
+          (content) => ({ contents: [content] }),
+          (error: unknown) => {
+            if (!(error instanceof AppError)) throw error;
+            throw new McpError(ErrorCode.InvalidParams, error.message);
+          },
+        ),
     ),
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolList() }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    track(callTool(services, scope, request.params.name, request.params.arguments, extra.signal)),
-  );
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const token = request.params._meta?.progressToken;
+    const progress = (done: number, total: number, message: string) => {
+      if (token === undefined) return;
+      extra
+        .sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken: token, progress: done, total, message },
+        })
+        .catch(() => {});
+    };
+    const { name, arguments: input } = request.params;
+    return track(
+      ready().then(({ services, scope }) =>
+        callTool(services, scope, name, input, extra.signal, progress),
+      ),
+    );
+  });
   server.onerror = (error) => options.log(`mcp: ${error.message}`);
 
   // The transport reads bytes: a stream of strings (an injected stdin) is made one of bytes.
@@ -72,15 +133,27 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     transport.onclose = resolve;
     stdin.once('end', resolve);
   });
+  server.oninitialized = start;
   await server.connect(transport);
+  // A client that never says it is initialized still gets a server.
+  const fallback = setTimeout(start, 500);
+  let library: Awaited<typeof opened>;
+  try {
+    library = await opened;
+    clearTimeout(fallback);
+  } catch (error) {
+    await server.close().catch(() => {});
+    throw error;
+  }
+  const { scope, prompts } = library;
   options.log(
     `prompt-runner MCP server: ${scope.project ? `project ${scope.project.name}` : 'global prompts'}${options.label ? `, label ${options.label}` : ''}`,
   );
 
-  let last = await options.fingerprint();
+  let last = await prompts.fingerprint();
   const timer = setInterval(async () => {
     try {
-      const now = await options.fingerprint();
+      const now = await prompts.fingerprint();
       if (now === last) return;
       last = now;
       await server.sendPromptListChanged();

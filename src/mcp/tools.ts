@@ -1,9 +1,11 @@
 // The tools a coding agent calls: few, since each tool's schema costs the agent's context.
 // Schemas come from zod; annotations say truthfully what each tool does. A failure is a tool
 // result with `isError` and the line the CLI would print.
-import { AppError } from '../core/errors.js';
+import { toSessionJson } from '../commands/orchestrate/render.js';
+import { AppError, ValidationError } from '../core/errors.js';
 import * as z from '../core/zod.js';
 import { issueReason } from '../core/zod-issue.js';
+import type { SessionRecord } from '../db/repositories/orchestration-repository.js';
 import type { Services } from '../services/index.js';
 import type { PromptScope } from '../services/prompt-service.js';
 
@@ -22,6 +24,13 @@ const schemas = {
     query: z.string().check(z.minLength(1)),
     limit: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
   }),
+  plan_feature: z.object({
+    feature: z.optional(z.string().check(z.minLength(1))),
+    session: z.optional(z.string().check(z.minLength(4))),
+    phase: z.optional(z.enum(['plan', 'analyze', 'implement'])),
+    model: z.optional(z.string().check(z.minLength(1))),
+  }),
+  get_session: z.object({ session: z.string().check(z.minLength(4)) }),
 };
 type ToolName = keyof typeof schemas;
 
@@ -31,13 +40,21 @@ const descriptions: Record<ToolName, string> = {
   run_prompt:
     'Run a prompt of the library against its model; returns the answer and the id of the recorded call.',
   search_history: 'Full-text search over every recorded model call (prompts and answers).',
+  plan_feature:
+    "Plan a feature in the project's code: plan → analyze (finds and reads the files it touches) → implement, or carry on a session, or run one phase of it. Returns the session id and the plan.",
+  get_session: 'A planning session: its status, analysis and plan.',
 };
 
 const annotations: Record<ToolName, Record<string, boolean>> = {
   render_prompt: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
   run_prompt: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
   search_history: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
+  plan_feature: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+  get_session: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
 };
+
+/** Tells the client how far a long tool call is (MCP progress notifications). */
+export type Progress = (done: number, total: number, message: string) => void;
 
 export function toolList() {
   return (Object.keys(schemas) as ToolName[]).map((name) => {
@@ -71,6 +88,7 @@ export async function callTool(
   name: string,
   input: unknown,
   signal: AbortSignal,
+  progress: Progress = () => {},
 ): Promise<ToolResult> {
   if (!Object.hasOwn(schemas, name)) return failure(`Unknown tool "${name}"`);
   const parsed = schemas[name as ToolName].safeParse(input ?? {});
@@ -80,7 +98,7 @@ export async function callTool(
     return failure(`Invalid ${name} input at ${at}: ${issue ? issueReason(issue) : 'invalid'}`);
   }
   try {
-    return await run(services, scope, name as ToolName, parsed.data, signal);
+    return await run(services, scope, name as ToolName, parsed.data, { signal, progress });
   } catch (error) {
     if (error instanceof AppError) return failure(error.message);
     throw error;
@@ -92,7 +110,7 @@ async function run(
   scope: PromptScope,
   name: ToolName,
   input: Record<string, unknown>,
-  signal: AbortSignal,
+  { signal, progress }: { signal: AbortSignal; progress: Progress },
 ): Promise<ToolResult> {
   const variables = (input.arguments ?? {}) as Record<string, unknown>;
   switch (name) {
@@ -120,5 +138,60 @@ async function run(
       const executions = await services.executions();
       return text(await executions.search(input.query as string, (input.limit as number) ?? 20));
     }
+    case 'plan_feature': {
+      const session = await planFeature(services, scope, input, { signal, progress });
+      return text({
+        sessionId: session.sessionId,
+        status: session.status,
+        plan: session.implementationResult,
+      });
+    }
+    case 'get_session': {
+      const orchestration = await services.orchestration();
+      return text(toSessionJson(await orchestration.find(input.session as string)));
+    }
   }
+}
+
+const PHASES = ['plan', 'analyze', 'implement'] as const;
+
+async function planFeature(
+  services: Services,
+  scope: PromptScope,
+  input: Record<string, unknown>,
+  { signal, progress }: { signal: AbortSignal; progress: Progress },
+): Promise<SessionRecord> {
+  const feature = input.feature as string | undefined;
+  const id = input.session as string | undefined;
+  if ((feature === undefined) === (id === undefined)) {
+    throw new ValidationError('Give a feature to plan, or a session to carry on (not both)');
+  }
+  if (input.phase && !id) throw new ValidationError('A phase is run on a session: give it');
+  const orchestration = await services.orchestration();
+  const existing = id ? await orchestration.find(id) : undefined;
+  const project = existing
+    ? await services.projects.owner({ id: existing.projectId }, scope.project?.name, 'the session')
+    : scope.project;
+  if (!project) throw new ValidationError('Planning needs a project: start the server with -p');
+  const options = {
+    flags: input.model ? { model: input.model as string } : {},
+    signal,
+    // A phase asked for by name is run again even when the session is past it.
+    force: Boolean(input.phase),
+    onPhase: (phase: (typeof PHASES)[number]) =>
+      progress(PHASES.indexOf(phase), PHASES.length, `${phase}…`),
+  };
+  const phase = input.phase as (typeof PHASES)[number] | undefined;
+  if (phase === 'plan') return orchestration.plan(project, { session: id }, options);
+  if (phase === 'analyze') return (await orchestration.analyze(id as string, options)).session;
+  if (phase === 'implement') return (await orchestration.implement(id as string, options)).session;
+  const { runOrchestration } = await import('../services/orchestration-run.js');
+  const { session } = await runOrchestration(
+    orchestration,
+    project,
+    { featureRequest: feature, session: id },
+    options,
+  );
+  progress(PHASES.length, PHASES.length, 'done');
+  return session;
 }

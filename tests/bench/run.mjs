@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, each measured side by side with its baseline in one run.
-// BENCH_ONLY=startup,cache,batch,eval,scale,workflow,context,retrieval,recall picks some (recall runs only
+// BENCH_ONLY=startup,cache,batch,eval,mcp,scale,workflow,context,retrieval,recall picks some (recall runs only
 // when named); BENCH_RUNS sets the repetitions.
 import { benchBatch } from './batch.mjs';
 import { benchCodeCache } from './code-cache.mjs';
 import { benchContext } from './context.mjs';
 import { benchEval } from './eval.mjs';
+import { benchMcp } from './mcp.mjs';
 import { benchRetrieval } from './retrieval.mjs';
 import { benchScale } from './scale.mjs';
 import { benchStartup } from './startup.mjs';
@@ -15,6 +16,7 @@ const benches = {
   cache: benchCodeCache,
   batch: benchBatch,
   eval: benchEval,
+  mcp: benchMcp,
   scale: benchScale,
   workflow: benchWorkflow,
   context: benchContext,

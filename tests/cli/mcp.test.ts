@@ -71,5 +71,16 @@ describe('prompt-runner mcp', () => {
     expect(answers.get(6).result.isError).toBe(true);
     expect(answers.get(7).error).toMatchObject({ code: -32602 });
     expect(answers.get(7).error.message).toContain('Missing variable: "name"');
+
+    // Without -p: the project whose root holds the folder the agent starts it in.
+    await cli(['project', 'create', 'rooted', '--root', '.']);
+    const rooted = await cli(
+      ['mcp'],
+      `${request(1, 'tools/call', { name: 'get_session', arguments: { session: 'abcd' } })}\n`,
+    );
+    expect(rooted.stderr).toContain('prompt-runner MCP server: project rooted');
+    const missing = JSON.parse(rooted.stdout.trim());
+    expect(missing.result.isError).toBe(true);
+    expect(missing.result.content[0].text).toContain('abcd');
   });
 });

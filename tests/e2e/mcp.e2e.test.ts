@@ -1,6 +1,8 @@
 // `prompt-runner mcp` end to end: the MCP SDK's own client over stdio, spawning the built
 // binary, against a real database and the local model server.
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { PromptListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -118,6 +120,8 @@ describe('prompt-runner mcp', () => {
       ['render_prompt', true],
       ['run_prompt', false],
       ['search_history', true],
+      ['plan_feature', false],
+      ['get_session', true],
     ]);
     const rendered = await client.callTool({
       name: 'render_prompt',
@@ -168,6 +172,60 @@ describe('prompt-runner mcp', () => {
     }
     expect(executions.map((e) => e.status)).toEqual(['cancelled']);
   }, 20_000);
+
+  it('plans a feature with progress, gets the session, and reads plans and prompts as resources', async () => {
+    const PLAN = `<analysis_template>Analyse {{featureRequest}}:\n{{codebaseContext}}</analysis_template>
+<implementation_template>Plan {{featureRequest}} from {{analysisResults}}</implementation_template>`;
+    const { connect, cli, home } = await setup((body) => {
+      const prompt = String(body.messages.at(-1)?.content ?? '');
+      if (prompt.includes('<analysis_template>')) return { content: PLAN };
+      if (prompt.startsWith('You are choosing the code')) return { content: '{"files": []}' };
+      if (prompt.startsWith('Analyse')) return { content: 'Touch app.ts:1.\nComplexity: low' };
+      if (prompt.startsWith('Plan')) return { content: '1. Change app.ts:1.' };
+      return { content: `Echo: ${prompt}` };
+    });
+    mkdirSync(join(home, 'code'), { recursive: true });
+    writeFileSync(join(home, 'code', 'app.ts'), 'export const app = 1;\n');
+    await cli(['project', 'update', 'app', '--root', 'code']);
+    const client = await connect();
+    const progress: string[] = [];
+    const planned = await client.callTool(
+      { name: 'plan_feature', arguments: { feature: 'add a cache' } },
+      undefined,
+      { onprogress: (p) => progress.push(`${p.progress}/${p.total} ${p.message}`) },
+    );
+    const result = JSON.parse(textOf(planned));
+    expect(result).toMatchObject({ status: 'completed', plan: '1. Change app.ts:1.' });
+    expect(progress).toEqual(['0/3 plan…', '1/3 analyze…', '2/3 implement…', '3/3 done']);
+    const session = await client.callTool({
+      name: 'get_session',
+      arguments: { session: result.sessionId.slice(0, 8) },
+    });
+    expect(JSON.parse(textOf(session))).toMatchObject({ featureRequest: 'add a cache' });
+    const again = await client.callTool({
+      name: 'plan_feature',
+      arguments: { session: result.sessionId, phase: 'implement' },
+    });
+    expect(JSON.parse(textOf(again)).plan).toBe('1. Change app.ts:1.');
+
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri);
+    const plan = `prompt-runner://sessions/${result.sessionId}/implementation.md`;
+    expect(uris).toContain(plan);
+    expect(uris).toContain('prompt-runner://prompts/greet.prompt');
+    expect((await client.readResource({ uri: plan })).contents[0]).toMatchObject({
+      text: '1. Change app.ts:1.',
+      mimeType: 'text/markdown',
+    });
+    const prompt = await client.readResource({ uri: 'prompt-runner://prompts/greet.prompt' });
+    expect((prompt.contents[0] as { text: string }).text).toContain('description: Greets someone');
+    await expect(client.readResource({ uri: 'prompt-runner://nothing' })).rejects.toThrow(
+      'No resource prompt-runner://nothing',
+    );
+    const bad = await client.callTool({ name: 'plan_feature', arguments: {} });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toContain('Give a feature to plan, or a session');
+  }, 30_000);
 
   it('answers concurrent calls, and survives a malformed message', async () => {
     const { connect, env, home } = await setup();

@@ -19,21 +19,20 @@ export function createMcpCommand(deps: CommandDeps): Command {
     .action(async (options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const input = await parseInput(mcpSchema, options, cmd);
-      const services = await ctx.services();
-      const prompts = await services.prompts();
-      const project = await projectOf(ctx, input.project);
-      const scope = await prompts.scope(project?.name ?? null);
+      const open = async () => {
+        const services = await ctx.services();
+        const project = await projectOf(ctx, input.project);
+        return { services, scope: await (await services.prompts()).scope(project?.name ?? null) };
+      };
       const { serveMcp } = await import('../../mcp/server.js');
       const { VERSION } = await import('../../cli.js');
       await serveMcp({
-        services,
-        scope,
+        open,
         label: input.label,
         version: VERSION,
         stdin: ctx.deps.stdin,
         stdout: ctx.deps.stdout,
         log: (line) => ctx.deps.stderr.write(`${line}\n`),
-        fingerprint: () => prompts.fingerprint(),
       });
     });
   return withExamples(command, [
