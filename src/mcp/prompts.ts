@@ -1,6 +1,7 @@
 // The prompt library as MCP prompts: listed with their arguments (the declared variables),
 // rendered into MCP messages. A server started with a label serves only the prompts that
 // have it, at the version it points at; without one, the latest versions.
+import { ValidationError } from '../core/errors.js';
 import type { ContentPart } from '../core/model-client/types.js';
 import type { PromptRecord } from '../db/repositories/prompt-repository.js';
 import { createMediaReader, DEFAULT_MEDIA_BYTES, toChatMessages } from '../services/media-parts.js';
@@ -75,11 +76,24 @@ export class PromptLibrary {
     };
   }
 
-  /** A name as listed is read at the served label; an explicit `@…` wins. */
   private reference(name: string): string {
-    if (name.includes('@') || !this.options.label) return name;
-    return `${name}@${this.options.label}`;
+    return servedReference(name, this.options.label);
   }
+}
+
+/**
+ * The version a server serves of a prompt: with a label, the version it points at (and no
+ * other: a server for agents serves released prompts); without one, as named (`name@3`).
+ */
+export function servedReference(name: string, label: string | undefined): string {
+  if (!label) return name;
+  const at = name.indexOf('@');
+  if (at >= 0 && name.slice(at + 1) !== label) {
+    throw new ValidationError(`This server serves only the versions labelled "${label}"`, {
+      hint: `ask for ${name.slice(0, at)}`,
+    });
+  }
+  return at >= 0 ? name : `${name}@${label}`;
 }
 
 function describe(prompt: PromptRecord, view: PromptView): McpPrompt {

@@ -32,12 +32,10 @@ export interface McpServerOptions {
 export async function serveMcp(options: McpServerOptions): Promise<void> {
   const {
     CallToolRequestSchema,
-    ErrorCode,
     GetPromptRequestSchema,
     ListPromptsRequestSchema,
     ListResourcesRequestSchema,
     ListToolsRequestSchema,
-    McpError,
     ReadResourceRequestSchema,
     Server,
     StdioServerTransport,
@@ -81,26 +79,28 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
         .catch((error: unknown) => {
           // A missing prompt or argument, a wrong type: the client asked for something invalid.
           if (!(error instanceof AppError)) throw error;
-          throw new McpError(ErrorCode.InvalidParams, error.message);
+          throw invalidParams(error.message);
         }),
     ),
   );
   server.setRequestHandler(ListResourcesRequestSchema, () =>
     track(
       ready().then(async ({ services, scope }) => ({
-        resources: await listResources(services, scope),
+        resources: await listResources(services, scope, options.label),
       })),
     ),
   );
   server.setRequestHandler(ReadResourceRequestSchema, (request) =>
     track(
       opened
-        .then(({ services, scope }) => readResource(services, scope, request.params.uri))
+        .then(({ services, scope }) =>
+          readResource(services, scope, request.params.uri, options.label),
+        )
         .then(
           (content) => ({ contents: [content] }),
           (error: unknown) => {
             if (!(error instanceof AppError)) throw error;
-            throw new McpError(ErrorCode.InvalidParams, error.message);
+            throw invalidParams(error.message);
           },
         ),
     ),
@@ -108,9 +108,9 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolList() }));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const token = request.params._meta?.progressToken;
-    const progress = (done: number, total: number, message: string) => {
+    const progress = async (done: number, total: number, message: string) => {
       if (token === undefined) return;
-      extra
+      await extra
         .sendNotification({
           method: 'notifications/progress',
           params: { progressToken: token, progress: done, total, message },
@@ -120,7 +120,18 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     const { name, arguments: input } = request.params;
     return track(
       ready().then(({ services, scope }) =>
-        callTool(services, scope, name, input, extra.signal, progress),
+        callTool(
+          {
+            services,
+            scope,
+            label: options.label,
+            signal: extra.signal,
+            progress,
+            log: options.log,
+          },
+          name,
+          input,
+        ),
       ),
     );
   });
@@ -173,4 +184,9 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     clearInterval(timer);
     await server.close().catch(() => {});
   }
+}
+
+/** An invalid-params error as the SDK sends it, without its "MCP error -32602: " prefix. */
+function invalidParams(message: string): Error {
+  return Object.assign(new Error(message), { code: -32602 });
 }

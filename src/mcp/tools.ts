@@ -8,6 +8,8 @@ import { issueReason } from '../core/zod-issue.js';
 import type { SessionRecord } from '../db/repositories/orchestration-repository.js';
 import type { Services } from '../services/index.js';
 import type { PromptScope } from '../services/prompt-service.js';
+import { servedReference } from './prompts.js';
+import { sessionOf } from './resources.js';
 
 const args = z.optional(z.record(z.string(), z.unknown()));
 const schemas = {
@@ -49,12 +51,13 @@ const annotations: Record<ToolName, Record<string, boolean>> = {
   render_prompt: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
   run_prompt: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
   search_history: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
-  plan_feature: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+  // Running a phase again replaces what the session held from it on.
+  plan_feature: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
   get_session: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
 };
 
 /** Tells the client how far a long tool call is (MCP progress notifications). */
-export type Progress = (done: number, total: number, message: string) => void;
+export type Progress = (done: number, total: number, message: string) => Promise<void>;
 
 export function toolList() {
   return (Object.keys(schemas) as ToolName[]).map((name) => {
@@ -82,13 +85,20 @@ function failure(message: string): ToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
+export interface ToolContext {
+  services: Services;
+  scope: PromptScope;
+  /** The label a server serves prompts at, if any. */
+  label?: string;
+  signal: AbortSignal;
+  progress?: Progress;
+  log: (line: string) => void;
+}
+
 export async function callTool(
-  services: Services,
-  scope: PromptScope,
+  context: ToolContext,
   name: string,
   input: unknown,
-  signal: AbortSignal,
-  progress: Progress = () => {},
 ): Promise<ToolResult> {
   if (!Object.hasOwn(schemas, name)) return failure(`Unknown tool "${name}"`);
   const parsed = schemas[name as ToolName].safeParse(input ?? {});
@@ -98,31 +108,36 @@ export async function callTool(
     return failure(`Invalid ${name} input at ${at}: ${issue ? issueReason(issue) : 'invalid'}`);
   }
   try {
-    return await run(services, scope, name as ToolName, parsed.data, { signal, progress });
+    return await run(context, name as ToolName, parsed.data);
   } catch (error) {
-    if (error instanceof AppError) return failure(error.message);
-    throw error;
+    if (error instanceof AppError) {
+      return failure(error.hint ? `${error.message} (${error.hint})` : error.message);
+    }
+    // A failure that is not the input's: still a tool result, and its stack in the log.
+    context.log(`mcp: ${name}: ${(error as Error).stack ?? String(error)}`);
+    return failure(`${(error as Error).message} (this is a bug in prompt-runner)`);
   }
 }
 
 async function run(
-  services: Services,
-  scope: PromptScope,
+  context: ToolContext,
   name: ToolName,
   input: Record<string, unknown>,
-  { signal, progress }: { signal: AbortSignal; progress: Progress },
 ): Promise<ToolResult> {
+  const { services, scope, signal } = context;
+  const progress = context.progress ?? (async () => {});
+  const prompt = () => servedReference(input.name as string, context.label);
   const variables = (input.arguments ?? {}) as Record<string, unknown>;
   switch (name) {
     case 'render_prompt': {
       const prompts = await services.prompts();
-      const rendered = await prompts.render(scope, input.name as string, variables);
+      const rendered = await prompts.render(scope, prompt(), variables);
       return text({ name: rendered.name, version: rendered.version, messages: rendered.messages });
     }
     case 'run_prompt': {
       const runs = await services.runs();
       const model = input.model as string | undefined;
-      const call = await runs.prepare(scope, input.name as string, variables, {
+      const call = await runs.prepare(scope, prompt(), variables, {
         flags: model ? { model } : {},
       });
       const result = await runs.execute(call, { signal });
@@ -139,25 +154,22 @@ async function run(
       return text(await executions.search(input.query as string, (input.limit as number) ?? 20));
     }
     case 'plan_feature': {
-      const session = await planFeature(services, scope, input, { signal, progress });
+      const session = await planFeature(context, input, { signal, progress });
       return text({
         sessionId: session.sessionId,
         status: session.status,
         plan: session.implementationResult,
       });
     }
-    case 'get_session': {
-      const orchestration = await services.orchestration();
-      return text(toSessionJson(await orchestration.find(input.session as string)));
-    }
+    case 'get_session':
+      return text(toSessionJson(await sessionOf(services, scope, input.session as string)));
   }
 }
 
 const PHASES = ['plan', 'analyze', 'implement'] as const;
 
 async function planFeature(
-  services: Services,
-  scope: PromptScope,
+  { services, scope }: ToolContext,
   input: Record<string, unknown>,
   { signal, progress }: { signal: AbortSignal; progress: Progress },
 ): Promise<SessionRecord> {
@@ -168,18 +180,23 @@ async function planFeature(
   }
   if (input.phase && !id) throw new ValidationError('A phase is run on a session: give it');
   const orchestration = await services.orchestration();
-  const existing = id ? await orchestration.find(id) : undefined;
-  const project = existing
-    ? await services.projects.owner({ id: existing.projectId }, scope.project?.name, 'the session')
-    : scope.project;
+  const project = scope.project;
   if (!project) throw new ValidationError('Planning needs a project: start the server with -p');
+  if (id) await sessionOf(services, scope, id);
+  // The analysis reads the project's code: checked before the plan's call is paid for.
+  if (!project.rootPath) {
+    throw new ValidationError(`Project "${project.name}" has no root directory`, {
+      hint: `prompt-runner project update ${project.name} --root <dir>`,
+    });
+  }
   const options = {
     flags: input.model ? { model: input.model as string } : {},
     signal,
     // A phase asked for by name is run again even when the session is past it.
     force: Boolean(input.phase),
-    onPhase: (phase: (typeof PHASES)[number]) =>
-      progress(PHASES.indexOf(phase), PHASES.length, `${phase}…`),
+    onPhase: (phase: (typeof PHASES)[number]) => {
+      void progress(PHASES.indexOf(phase), PHASES.length, `${phase}…`);
+    },
   };
   const phase = input.phase as (typeof PHASES)[number] | undefined;
   if (phase === 'plan') return orchestration.plan(project, { session: id }, options);
@@ -192,6 +209,7 @@ async function planFeature(
     { featureRequest: feature, session: id },
     options,
   );
-  progress(PHASES.length, PHASES.length, 'done');
+  // Sent before the result: a client stops listening for progress once the result arrives.
+  await progress(PHASES.length, PHASES.length, 'done');
   return session;
 }

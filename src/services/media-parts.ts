@@ -4,7 +4,7 @@
 // when their name says they hold secrets (the rules of `evals/paths.ts`): a template from a
 // repository cannot send a file from elsewhere on the machine to a model.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
@@ -166,7 +166,7 @@ function readLocalFile(
     throw new ValidationError(`No media file ${url} (${cannotReadReason(error)}: ${path})`);
   }
   const inside = relative(realRoot, real);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new ValidationError(`The media file ${url} is outside the project's root ${root}`, {
       hint: "media files are read only from inside the project's root",
     });

@@ -60,6 +60,12 @@ export class OrchestrationService {
   async find(prefix: string): Promise<SessionRecord> {
     const id = prefix.trim().toLowerCase();
     if (id.length < 4) throw new ValidationError('A session id needs at least 4 characters');
+    // Matched as a prefix: only the characters of an id, never a pattern.
+    if (!/^[0-9a-f-]+$/.test(id)) {
+      throw new ValidationError(
+        `Invalid session id ${JSON.stringify(prefix)}: hex digits and dashes`,
+      );
+    }
     const matches = await this.deps.sessions.byPrefix(id);
     const [first] = matches;
     if (!first) {

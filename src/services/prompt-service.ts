@@ -338,8 +338,11 @@ export class PromptService {
           if (Object.hasOwn(bodies, partial)) continue;
           const included = await this.find(scope, partial).catch((error: unknown) => {
             if (error instanceof NotFoundError) {
+              const named = /^[A-Za-z0-9][A-Za-z0-9_/-]*$/.test(partial) && !partial.includes('//');
               throw new ValidationError(`Partial "${partial}" not found: no prompt of that name`, {
-                hint: `create it with \`prompt-runner prompt create ${partial}\``,
+                hint: named
+                  ? `create it with \`prompt-runner prompt create ${partial}\``
+                  : 'a partial is another prompt, named as prompts are (no version or path)',
               });
             }
             throw error;

@@ -81,6 +81,11 @@ describe('prompt-runner mcp', () => {
     expect(rooted.stderr).toContain('prompt-runner MCP server: project rooted');
     const missing = JSON.parse(rooted.stdout.trim());
     expect(missing.result.isError).toBe(true);
-    expect(missing.result.content[0].text).toContain('abcd');
+    expect(missing.result.content[0].text).toContain('No session with id abcd');
+    const pattern = await cli(
+      ['mcp'],
+      `${request(1, 'tools/call', { name: 'get_session', arguments: { session: 'c%%%' } })}\n`,
+    );
+    expect(JSON.parse(pattern.stdout.trim()).result.content[0].text).toContain('hex digits');
   });
 });

@@ -243,7 +243,9 @@ describe('orchestrate', () => {
     );
     // Bad input changes nothing: the session does not record it as a failed phase.
     expect(json(await cli('orchestrate', 'show', id, '--json')).lastError).toBeNull();
-    expect((await cli('orchestrate', 'show', 'zzzz')).stderr).toMatch(/No session with id zzzz/);
+    expect((await cli('orchestrate', 'show', 'ffff')).stderr).toMatch(/No session with id ffff/);
+    // An id is matched as a prefix: never as a pattern.
+    expect((await cli('orchestrate', 'show', 'c%%%')).stderr).toMatch(/Invalid session id "c%%%"/);
     expect((await cli('orchestrate', 'plan', '-p', 'ghost', 'x')).stderr).toMatch(
       /Project "ghost" not found/,
     );

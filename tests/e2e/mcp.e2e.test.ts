@@ -99,6 +99,19 @@ describe('prompt-runner mcp', () => {
     await expect(released.getPrompt({ name: 'draft', arguments: { x: '1' } })).rejects.toThrow(
       'has no label "production"',
     );
+    // Not another version either, by prompt, tool or resource.
+    await expect(
+      released.getPrompt({ name: 'greet@2', arguments: { name: 'Bo' } }),
+    ).rejects.toThrow('serves only the versions labelled "production"');
+    const tool = await released.callTool({
+      name: 'render_prompt',
+      arguments: { name: 'greet', arguments: { name: 'Bo' } },
+    });
+    expect(JSON.parse(textOf(tool)).version).toBe(1);
+    const listed = (await released.listResources()).resources.map((r) => r.uri);
+    expect(listed).toEqual(['prompt-runner://prompts/greet.prompt']);
+    const text = await released.readResource({ uri: 'prompt-runner://prompts/greet.prompt' });
+    expect((text.contents[0] as { text: string }).text).toContain('Hello {{name}}');
   });
 
   it('tells the client when another process changes the library', async () => {
@@ -222,6 +235,15 @@ describe('prompt-runner mcp', () => {
     await expect(client.readResource({ uri: 'prompt-runner://nothing' })).rejects.toThrow(
       'No resource prompt-runner://nothing',
     );
+    // Another project's server does not find this project's sessions.
+    await cli(['project', 'create', 'other']);
+    const other = await connect('-p', 'other');
+    const hidden = await other.callTool({
+      name: 'get_session',
+      arguments: { session: result.sessionId },
+    });
+    expect(textOf(hidden)).toContain('in project "other"');
+    await expect(other.readResource({ uri: plan })).rejects.toThrow('in project "other"');
     const bad = await client.callTool({ name: 'plan_feature', arguments: {} });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('Give a feature to plan, or a session');

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { Command } from 'commander';
 import type { AppContext } from '../../core/context.js';
 import type { ProjectRecord } from '../../db/repositories/project-repository.js';
@@ -51,7 +51,7 @@ async function projectOf(ctx: AppContext, flag: string | undefined): Promise<Pro
     .filter((project) => {
       if (!project.rootPath) return false;
       const inside = relative(real(project.rootPath), here);
-      return !inside.startsWith('..') && !isAbsolute(inside);
+      return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
     })
     .sort((a, b) => (b.rootPath?.length ?? 0) - (a.rootPath?.length ?? 0));
   if (holding[0]) return holding[0];

@@ -235,6 +235,12 @@ function renderError(error: unknown): Error {
     );
   }
   const partial = /^The partial (.+) could not be found$/.exec(message);
-  if (partial) return new ValidationError(`Partial "${partial[1]}" not found`);
+  if (partial) {
+    // Partials named in the template are loaded before rendering: this one was named at render
+    // time (`{{> (lookup . "name")}}`), or is a partial block's missing partial.
+    return new ValidationError(`Partial "${partial[1]}" not found`, {
+      hint: 'a partial is loaded when the template names it: `{{> name}}`, not a name computed while rendering',
+    });
+  }
   return error instanceof Error ? error : new Error(message);
 }
