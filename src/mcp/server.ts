@@ -1,10 +1,11 @@
 // `prompt-runner mcp`: the prompt library and the tools over MCP on stdio, with the official
-// SDK's low-level server and stdio transport only (not its HTTP stack). Stdout carries the
+// SDK's low-level server (not its HTTP stack) on a line transport of our own. Stdout carries the
 // protocol alone; logs go to stderr. A bad request is answered with an error, never an exit.
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../core/errors.js';
 import type { Services } from '../services/index.js';
 import type { PromptScope } from '../services/prompt-service.js';
+import { LineTransport } from './line-transport.js';
 import { PromptLibrary } from './prompts.js';
 import { listResources, readResource } from './resources.js';
 import { callTool, toolList } from './tools.js';
@@ -37,8 +38,8 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     ListResourcesRequestSchema,
     ListToolsRequestSchema,
     ReadResourceRequestSchema,
+    JSONRPCMessageSchema,
     Server,
-    StdioServerTransport,
   } = await import('./sdk.js');
   // The store opens once the handshake is answered (or a request needs it): opening it takes
   // longer than the handshake, and an agent starts its servers all at once.
@@ -137,15 +138,17 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
   });
   server.onerror = (error) => options.log(`mcp: ${error.message}`);
 
-  // The transport reads bytes: a stream of strings (an injected stdin) is made one of bytes.
-  const stdin = options.stdin.pipe(new PassThrough());
-  const transport = new StdioServerTransport(stdin, options.stdout);
+  const transport = new LineTransport({
+    stdin: options.stdin,
+    stdout: options.stdout,
+    isMessage: (value) => JSONRPCMessageSchema.safeParse(value).success,
+  });
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
-    stdin.once('end', resolve);
+    transport.onend = resolve;
   });
   server.oninitialized = start;
-  await server.connect(transport);
+  await server.connect(transport as unknown as Parameters<typeof server.connect>[0]);
   // A client that never says it is initialized still gets a server.
   const fallback = setTimeout(start, 500);
   let library: Awaited<typeof opened>;

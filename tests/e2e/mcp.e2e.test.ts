@@ -277,6 +277,8 @@ describe('prompt-runner mcp', () => {
         },
       },
       'this is not JSON',
+      { jsonrpc: '1.0', id: 4, method: 'prompts/list' },
+      '',
       { jsonrpc: '2.0', id: 2, method: 'no/such/method' },
       { jsonrpc: '2.0', id: 3, method: 'prompts/list' },
     ];
@@ -289,7 +291,15 @@ describe('prompt-runner mcp', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+    // A line that is not JSON, and a message that is not JSON-RPC, are answered too.
+    expect(answers.find((a) => a.id === null).error.code).toBe(-32700);
+    expect(answers.find((a) => a.id === 4).error.code).toBe(-32600);
+    expect(
+      answers
+        .map((a) => a.id)
+        .filter((id) => id !== null && id !== 4)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     expect(answers.find((a) => a.id === 2).error.code).toBe(-32601);
     expect(answers.find((a) => a.id === 3).result.prompts).toHaveLength(2);
   });
