@@ -8,8 +8,8 @@ import type {
   PromptRepository,
   PromptVersionRecord,
 } from '../db/repositories/prompt-repository.js';
-import { formatPromptRef, parseSelector, validateLabel } from './prompt-ref.js';
-import { type PromptScope, type PromptService, whatExists } from './prompt-service.js';
+import { formatPromptRef, parseSelector, validateLabel, whatExists } from './prompt-ref.js';
+import type { PromptScope, PromptService } from './prompt-service.js';
 
 export interface LabelChange {
   prompt: string;

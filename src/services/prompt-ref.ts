@@ -2,6 +2,7 @@
 // `name@v3` (a version), `name@production` (the version the label points at).
 import { ValidationError } from '../core/errors.js';
 import { NAME_MAX_LENGTH } from '../core/names.js';
+import type { PromptRecord } from '../db/repositories/prompt-repository.js';
 
 export interface PromptRef {
   name: string;
@@ -65,4 +66,11 @@ export function parsePromptRef(text: string): PromptRef {
 export function formatPromptRef(ref: PromptRef): string {
   if (ref.label) return `${ref.name}@${ref.label}`;
   return ref.version === undefined ? ref.name : `${ref.name}@${ref.version}`;
+}
+
+/** The versions and labels a prompt has, for errors that name a missing one. */
+export function whatExists(prompt: PromptRecord): string {
+  const versions = prompt.versionCount === 1 ? 'version 1' : `versions 1 to ${prompt.versionCount}`;
+  const labels = prompt.labels.map((l) => `${l.name} (v${l.version})`).join(', ');
+  return `it has ${versions}${labels ? ` and labels ${labels}` : ' and no labels'}`;
 }

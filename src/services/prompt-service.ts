@@ -15,7 +15,7 @@ import type {
   VariableSpec,
 } from '../db/repositories/prompt-repository.js';
 import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
-import { parsePromptRef } from './prompt-ref.js';
+import { parsePromptRef, whatExists } from './prompt-ref.js';
 import { compilePrompt, type RenderExtras, schemasOf } from './prompt-template.js';
 import { buildVariables } from './prompt-variables.js';
 
@@ -386,13 +386,6 @@ function checkTemplates(body: string, system: string | null, allowEmptyBody = fa
 /** Variables that carry a declaration; the rest are found again in the templates. */
 function declaredOf(specs: VariableSpec[]): VariableSpec[] {
   return specs.filter((spec) => spec.default !== undefined || spec.description !== undefined);
-}
-
-/** The versions and labels a prompt has, for errors that name a missing one. */
-export function whatExists(prompt: PromptRecord): string {
-  const versions = prompt.versionCount === 1 ? 'version 1' : `versions 1 to ${prompt.versionCount}`;
-  const labels = prompt.labels.map((l) => `${l.name} (v${l.version})`).join(', ');
-  return `it has ${versions}${labels ? ` and labels ${labels}` : ' and no labels'}`;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

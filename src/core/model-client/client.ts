@@ -112,7 +112,6 @@ function requestBody(request: ModelRequest) {
     // Extra fields first: they never replace the model, the messages or a known parameter.
     ...p.extra,
     model: request.model,
-    // Parts are sent as given: the server judges which roles may carry media.
     messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[],
     ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
     ...(p.maxTokens !== undefined ? { max_tokens: p.maxTokens } : {}),
