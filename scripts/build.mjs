@@ -24,7 +24,14 @@ const common = {
  * be bundled, and packages that find their own data files beside themselves (tree-sitter's
  * grammars) or are large and needed only by a few commands (the tokenizer's tables).
  */
-const runtimeExternals = ['better-sqlite3', '@vscode/tree-sitter-wasm', 'gpt-tokenizer'];
+const runtimeExternals = [
+  'better-sqlite3',
+  '@vscode/tree-sitter-wasm',
+  'gpt-tokenizer',
+  // PostgreSQL's driver and adapter: loaded only for a postgresql:// store.
+  'pg',
+  '@prisma/adapter-pg',
+];
 
 /** The MCP SDK is its own file (src/mcp/sdk.ts): the CLI requires it from beside itself. */
 const mcpSdkApart = {
@@ -60,6 +67,8 @@ const builds = {
     alias: {
       '@prisma/client/runtime/query_compiler_small_bg.sqlite.wasm-base64.mjs':
         './src/db/query-compiler-wasm.ts',
+      '@prisma/client/runtime/query_compiler_small_bg.postgresql.wasm-base64.mjs':
+        './src/db/query-compiler-wasm.postgresql.ts',
     },
     // CommonJS has no import.meta: the banner gives the bundle's own URL instead. Strict, as
     // the ES modules it is built from are.

@@ -2,10 +2,20 @@
 // strings from `config set`; each key says how to read one.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { maskDatabaseSource } from './database-location.js';
 import { ValidationError } from './errors.js';
 import { cannotWriteReason, makeDirectory } from './fs.js';
 import * as z from './zod.js';
 import { issueReason } from './zod-issue.js';
+
+/** Whether a URL names a password (`scheme://user:password@host`). */
+function hasPassword(value: string): boolean {
+  try {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && new URL(value).password !== '';
+  } catch {
+    return false;
+  }
+}
 
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
@@ -73,11 +83,29 @@ export const CONFIG_KEYS = {
       'How models or endpoints (host:port) that refuse JSON schemas are asked for JSON, JSON: {"llama3.1":"json_object"}',
     json: true,
   },
+  projectRoots: {
+    schema: z.record(z.string(), z.string().check(z.minLength(1))),
+    description:
+      'Where this machine keeps each project\'s code, when the store is shared (set by project create/update --root), JSON: {"app":"/home/ann/src/app"}',
+    json: true,
+  },
   contextWindows: {
     schema: z.record(z.string(), z.number().check(z.int(), z.positive())),
     description:
       'Context windows in tokens of models the codebase context must fit, JSON: {"llama3.2":8192}',
     json: true,
+  },
+  database: {
+    schema: nonEmpty.check(
+      z.refine((value) => !hasPassword(value), {
+        message: 'a URL kept in the config file must not hold a password',
+      }),
+    ),
+    description:
+      'The store: a postgresql:// URL (password in PGPASSWORD or ~/.pgpass) or an SQLite file',
+    env: 'PROMPT_RUNNER_DB',
+    // Errors do not repeat the value: it may hold a password.
+    secret: true,
   },
 } as const;
 
@@ -127,7 +155,8 @@ export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): C
     const issue = result.error.issues[0];
     const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     const reason = `${issue ? issueReason(issue) : 'invalid value'}${at}`;
-    throw new ValidationError(`Invalid value for ${key}: ${JSON.stringify(value)} (${reason})`, {
+    const shown = 'secret' in spec ? '' : ` ${JSON.stringify(value)}`;
+    throw new ValidationError(`Invalid value for ${key}:${shown} (${reason})`, {
       hint: spec.description,
     });
   }
@@ -168,7 +197,10 @@ export class ConfigStore {
     const stored = this.get(key);
     if (stored !== undefined) return { key, value: stored, source: 'config', description };
     const fromEnv = 'env' in spec ? this.env[spec.env] : undefined;
-    if (fromEnv) return { key, value: fromEnv, source: 'env', description };
+    if (fromEnv) {
+      const value = 'secret' in spec ? maskDatabaseSource(fromEnv) : fromEnv;
+      return { key, value, source: 'env', description };
+    }
     const fallback = (CONFIG_DEFAULTS as Config)[key];
     if (fallback !== undefined) return { key, value: fallback, source: 'default', description };
     return { key, value: null, source: null, description };
@@ -203,7 +235,8 @@ export class ConfigStore {
       raw = readFileSync(this.file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return {};
+      // No config file can exist below a file either; writing one says why it cannot.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return {};
       const reason = code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
       throw new ValidationError(`Cannot read config file ${this.file}: ${reason}`);
     }

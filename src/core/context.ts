@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Database, OpenOptions } from '../db/client.js';
 import type { Services } from '../services/index.js';
 import { ConfigStore } from './config.js';
+import { type DatabaseLocation, resolveDatabase } from './database-location.js';
 import { ValidationError } from './errors.js';
 import { Output } from './output.js';
 import { type Paths, resolvePaths } from './paths.js';
@@ -18,7 +19,7 @@ export interface CliDeps {
   stdout: Stream<Writable>;
   stderr: Stream<Writable>;
   stdin: Stream<Readable>;
-  openDatabase?: (file: string, options?: OpenOptions) => Promise<Database>;
+  openDatabase?: (location: DatabaseLocation, options?: OpenOptions) => Promise<Database>;
   /**
    * A real dynamic import, for the user's own modules (eval checks): the built CLI is one
    * CommonJS file, whose `import()` became `require`.
@@ -47,6 +48,7 @@ export class AppContext {
   readonly output: Output;
   readonly paths: Paths;
   readonly config: ConfigStore;
+  #database: DatabaseLocation | undefined;
   #db: Promise<Database> | undefined;
   #services: Promise<Services> | undefined;
   #interrupt: AbortController | undefined;
@@ -64,8 +66,20 @@ export class AppContext {
       stdout: deps.stdout,
       stderr: deps.stderr,
     });
-    this.paths = resolvePaths(deps.env, deps.cwd, options.db);
+    this.paths = resolvePaths(deps.env, deps.cwd);
     this.config = new ConfigStore(this.paths.configFile, deps.env);
+  }
+
+  /** The store in use: --db, the config's `database`, PROMPT_RUNNER_DB or the default file. */
+  get database(): DatabaseLocation {
+    this.#database ??= resolveDatabase(
+      this.options.db,
+      this.options.db ? undefined : this.config.get('database'),
+      this.env,
+      this.cwd,
+      this.paths.defaultDbFile,
+    );
+    return this.#database;
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -78,9 +92,10 @@ export class AppContext {
 
   db(): Promise<Database> {
     this.#db ??= (async () => {
-      this.output.debug(`database ${this.paths.dbFile}`);
+      const location = this.database;
+      this.output.debug(`database ${location.display}`);
       const open = this.deps.openDatabase ?? (await import('../db/client.js')).openDatabase;
-      const db = await open(this.paths.dbFile, { createFolder: !this.paths.dbNamed });
+      const db = await open(location);
       if (db.migrated.length > 0)
         this.output.debug(`applied migrations: ${db.migrated.join(', ')}`);
       return db;
@@ -100,9 +115,18 @@ export class AppContext {
         env: this.env,
         importModule: this.deps.importModule ?? ((url) => import(url)),
         config: () => this.config.read(),
+        saveProjectRoot: (project, root) => this.#saveProjectRoot(project, root),
       });
     })();
     return this.#services;
+  }
+
+  async #saveProjectRoot(project: string, root: string | null): Promise<void> {
+    const roots: Record<string, string> = { ...this.config.get('projectRoots') };
+    if (root) roots[project] = root;
+    else delete roots[project];
+    if (Object.keys(roots).length > 0) await this.config.set('projectRoots', roots);
+    else await this.config.unset('projectRoots');
   }
 
   /** Project named by -p, else the one chosen by `project use`, else PROMPT_RUNNER_PROJECT. */

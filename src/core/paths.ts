@@ -5,9 +5,8 @@ import envPaths from 'env-paths';
 
 export interface Paths {
   configFile: string;
-  dbFile: string;
-  /** The database file was named by --db or PROMPT_RUNNER_DB (its folder must exist). */
-  dbNamed: boolean;
+  /** The SQLite file used when nothing names another store. */
+  defaultDbFile: string;
   /** Caches that can be rebuilt at any time (the codebase search index). */
   cacheDir: string;
 }
@@ -15,18 +14,15 @@ export interface Paths {
 export const DB_FILE_NAME = 'prompt-runner.db';
 export const CONFIG_FILE_NAME = 'config.json';
 
-export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, dbFlag?: string): Paths {
+export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string): Paths {
   const home = env.PROMPT_RUNNER_HOME ? absolute(env.PROMPT_RUNNER_HOME, cwd) : undefined;
   const platform = home ? undefined : envPaths('prompt-runner', { suffix: '' });
   const configFile = home
     ? join(home, CONFIG_FILE_NAME)
     : join(platform?.config ?? '', CONFIG_FILE_NAME);
-  const dbSource = dbFlag || env.PROMPT_RUNNER_DB;
-  const dbFile = dbSource
-    ? absolute(dbSource, cwd)
-    : join(home ?? platform?.data ?? '', DB_FILE_NAME);
+  const defaultDbFile = join(home ?? platform?.data ?? '', DB_FILE_NAME);
   const cacheDir = home ? join(home, 'cache') : (platform?.cache ?? '');
-  return { configFile, dbFile, dbNamed: Boolean(dbSource), cacheDir };
+  return { configFile, defaultDbFile, cacheDir };
 }
 
 function absolute(path: string, cwd: string): string {

@@ -24,6 +24,7 @@ export {
   optional,
   positive,
   record,
+  refine,
   regex,
   string,
   stringbool,

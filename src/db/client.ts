@@ -1,6 +1,6 @@
-// Opens the SQLite store: refuses files that are not SQLite or come from a newer version,
+// Opens the store. SQLite: refuses files that are not SQLite or come from a newer version,
 // applies pending migrations (db/migrations.ts), and connects Prisma through the
-// better-sqlite3 adapter. Every query goes through that client.
+// better-sqlite3 adapter. PostgreSQL: db/postgres.ts. Every query goes through that client.
 import {
   closeSync,
   existsSync,
@@ -12,6 +12,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import {
+  type DatabaseLocation,
+  type Engine,
+  parseLocation,
+  type SqliteLocation,
+} from '../core/database-location.js';
 import { DatabaseError, ValidationError } from '../core/errors.js';
 import { cannotWriteReason, makeDirectory } from '../core/fs.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -27,7 +33,8 @@ import {
 const SQLITE_HEADER = 'SQLite format 3\0';
 
 export interface Database {
-  file: string;
+  engine: Engine;
+  location: DatabaseLocation;
   prisma: PrismaClient;
   /** Migrations this open applied (empty when the file was up to date). */
   migrated: string[];
@@ -45,8 +52,20 @@ export interface OpenOptions {
   createFolder?: boolean;
 }
 
-export async function openDatabase(file: string, options: OpenOptions = {}): Promise<Database> {
-  const { applied } = await migrateDatabase(file, options);
+/** Opens the store at `target` (a location, or an SQLite file path), migrated. */
+export async function openDatabase(
+  target: string | DatabaseLocation,
+  options: OpenOptions = {},
+): Promise<Database> {
+  const location = typeof target === 'string' ? sqliteLocation(target) : target;
+  if (location.engine === 'postgresql') {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(location);
+  }
+  const file = location.file;
+  const { applied } = await migrateDatabase(file, {
+    createFolder: options.createFolder ?? !location.named,
+  });
   const [{ PrismaBetterSqlite3 }, { PrismaClient }] = await Promise.all([
     import('@prisma/adapter-better-sqlite3'),
     // The built CLI runs with V8's --liftoff-only (bin.ts), so the query compiler's wasm
@@ -59,7 +78,26 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     nativeBinding: nativeBinding(),
   });
   const prisma = new PrismaClient({ adapter });
-  return { file, prisma, migrated: applied, close: () => prisma.$disconnect() };
+  return {
+    engine: 'sqlite',
+    location,
+    prisma,
+    migrated: applied,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+function sqliteLocation(file: string): SqliteLocation {
+  return parseLocation(file, process.cwd(), false) as SqliteLocation;
+}
+
+/** Brings the store at `location` up to date (SQLite: creates the file when missing). */
+export async function migrateStore(location: DatabaseLocation): Promise<MigrateResult> {
+  if (location.engine === 'postgresql') {
+    const { migratePostgres } = await import('./postgres.js');
+    return migratePostgres(location);
+  }
+  return migrateDatabase(location.file, { createFolder: !location.named });
 }
 
 /** Brings the database at `file` up to date; creates it when missing. */

@@ -1,11 +1,22 @@
 // The one place that tells what a database error means and says it in the user's words,
 // whichever layer raised it: Prisma's client (P-codes, with the driver adapter's error and
-// SQLite's code on `cause` or `meta`), or better-sqlite3 itself when the file is opened,
-// migrated or backed up (SQLite's code on the error).
+// SQLite's code on `cause` or `meta`; PostgreSQL's adapter names a `kind`), or better-sqlite3
+// itself when the file is opened, migrated or backed up (SQLite's code on the error).
 import { AppError, ConflictError, DatabaseError } from '../core/errors.js';
 import { cannotWriteReason } from '../core/fs.js';
 
-export type DatabaseErrorKind = 'busy' | 'unique' | 'readonly' | 'full' | 'damaged' | 'other';
+export type DatabaseErrorKind =
+  | 'busy'
+  | 'unique'
+  | 'readonly'
+  | 'full'
+  | 'damaged'
+  | 'unreachable'
+  | 'auth'
+  | 'missing'
+  | 'lost'
+  | 'crowded'
+  | 'other';
 
 interface Raw {
   code?: unknown;
@@ -51,13 +62,26 @@ export function databaseErrorKind(error: unknown): DatabaseErrorKind | undefined
   const has = (...names: string[]) => codes.some((c) => names.some((n) => c.startsWith(n)));
   if (has('P2002', 'UniqueConstraintViolation', 'SQLITE_CONSTRAINT_UNIQUE')) return 'unique';
   if (has('SQLITE_CONSTRAINT_PRIMARYKEY')) return 'unique';
+  // PostgreSQL's server, as its driver adapter names what went wrong.
+  if (has('DatabaseNotReachable', 'TlsConnectionError', 'P1001')) return 'unreachable';
+  if (/timeout exceeded when trying to connect/i.test(messages)) return 'unreachable';
+  if (has('AuthenticationFailed', 'DatabaseAccessDenied', 'P1000')) return 'auth';
+  if (has('DatabaseDoesNotExist', 'P1003')) return 'missing';
+  if (has('ConnectionClosed', 'P1017')) return 'lost';
+  if (/Connection terminated|terminating connection/i.test(messages)) return 'lost';
+  if (has('TooManyConnections')) return 'crowded';
   if (has('P1008', 'P2034', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SocketTimeout')) return 'busy';
+  if (has('TransactionWriteConflict', '40001', '40P01')) return 'busy';
   if (/database is locked|database table is locked/i.test(messages)) return 'busy';
   if (has('SQLITE_READONLY') || /readonly database/i.test(messages)) return 'readonly';
   if (has('SQLITE_FULL') || /database or disk is full/i.test(messages)) return 'full';
   if (has('SQLITE_CORRUPT', 'SQLITE_NOTADB')) return 'damaged';
   if (/database disk image is malformed|file is not a database/i.test(messages)) return 'damaged';
-  if (prismaCode(error) || codes.some((c) => c.startsWith('SQLITE_') || c === 'sqlite')) {
+  if (
+    prismaCode(error) ||
+    links.some((l) => l instanceof Error && l.name === 'DriverAdapterError') ||
+    codes.some((c) => c.startsWith('SQLITE_') || c === 'sqlite' || c === 'postgres')
+  ) {
     return 'other';
   }
   return undefined;
@@ -128,6 +152,42 @@ export function toDatabaseError(error: unknown, file?: string): AppError | undef
       );
     case 'damaged':
       return damagedDatabase(file, error);
+    case 'unreachable':
+      return new DatabaseError(`Cannot reach the PostgreSQL server of ${file ?? 'the store'}`, {
+        code: 'DB_UNREACHABLE',
+        hint: 'check the host and port in the URL, that the server runs and accepts connections from here, and its sslmode',
+        cause: error,
+      });
+    case 'auth':
+      return new DatabaseError(
+        `The PostgreSQL server refused the login to ${file ?? 'the store'}`,
+        {
+          code: 'DB_AUTH',
+          hint: 'check the user in the URL and its password (PGPASSWORD or ~/.pgpass), and its rights on the database',
+          cause: error,
+        },
+      );
+    case 'missing':
+      return new DatabaseError(`The database of ${file ?? 'the store'} does not exist`, {
+        code: 'DB_MISSING',
+        hint: 'create it first (createdb <name>, or CREATE DATABASE); prompt-runner then sets it up on first use',
+        cause: error,
+      });
+    case 'lost':
+      return new DatabaseError(`The connection to ${file ?? 'the store'} was lost`, {
+        code: 'DB_LOST',
+        hint: 'run the command again once the server is back; interrupted workflow runs and evals resume (workflow resume, eval resume)',
+        cause: error,
+      });
+    case 'crowded':
+      return new DatabaseError(
+        `The PostgreSQL server of ${file ?? 'the store'} has no free connection`,
+        {
+          code: 'DB_CROWDED',
+          hint: 'lower connection_limit in the URL (default 2 per process), or raise max_connections on the server',
+          cause: error,
+        },
+      );
     default: {
       const words = sqliteWords(error);
       return new DatabaseError(

@@ -6,6 +6,8 @@ import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { schemaFor } from '../../prisma/engines.mjs';
+import type { Engine } from '../core/database-location.js';
 import { DatabaseError } from '../core/errors.js';
 import { findPackageRoot } from '../core/package-root.js';
 import { damagedDatabase, toDatabaseError } from './errors.js';
@@ -19,8 +21,43 @@ export interface MigrationFile {
 }
 
 export const PRISMA_DIR = join(findPackageRoot(), 'prisma');
-export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
 export const SCHEMA_FILE = join(PRISMA_DIR, 'schema.prisma');
+/** Each engine's migrations, from the one schema plus the SQL of that engine. */
+export const MIGRATION_DIRS: Record<Engine, string> = {
+  sqlite: join(PRISMA_DIR, 'migrations'),
+  postgresql: join(PRISMA_DIR, 'migrations-postgresql'),
+};
+export const MIGRATIONS_DIR = MIGRATION_DIRS.sqlite;
+/**
+ * The schema PostgreSQL's migrations were last written for: its next migration is the
+ * difference from this to the current schema (the schema engine cannot describe a live
+ * PostgreSQL database through the pg adapter).
+ */
+export const POSTGRES_SNAPSHOT = join(MIGRATION_DIRS.postgresql, 'schema.prisma');
+
+/** The schema for `engine`: schema.prisma with its provider changed (prisma/engines.mjs). */
+export function schemaText(engine: Engine, file = SCHEMA_FILE): string {
+  return schemaFor(readFileSync(file, 'utf8'), engine);
+}
+
+/** The prompt-runner version that wrote a store, kept in "StoreInfo". */
+export const WRITTEN_BY_KEY = 'writtenBy';
+
+/** The refusal of a store migrated by a newer prompt-runner, naming both versions. */
+export function newerStore(
+  name: string,
+  migration: string | undefined,
+  writtenBy: string | undefined,
+  version: string,
+): DatabaseError {
+  const by = writtenBy
+    ? `prompt-runner ${writtenBy}`
+    : `a newer version of prompt-runner (migration ${migration})`;
+  return new DatabaseError(`${name} was written by ${by}; this is prompt-runner ${version}`, {
+    code: 'DB_NEWER',
+    hint: 'upgrade prompt-runner, or use another store with --db',
+  });
+}
 
 export function listMigrationNames(dir = MIGRATIONS_DIR): string[] {
   if (!existsSync(dir)) return [];
@@ -79,10 +116,7 @@ export function inspectDatabase(file: string, known: string[]): MigrationState {
     db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
     const state = readMigrationState(db, known);
     if (state.unknown.length > 0) {
-      throw new DatabaseError(
-        `${file} was written by a newer version of prompt-runner (migration ${state.unknown.at(-1)})`,
-        { hint: 'upgrade prompt-runner, or use another file with --db' },
-      );
+      throw newerStore(file, state.unknown.at(-1), readWrittenBy(db), packageVersion());
     }
     if (state.failed.length > 0) {
       throw new DatabaseError(`A migration of ${file} did not finish (${state.failed[0]})`, {
@@ -113,6 +147,21 @@ export function inspectDatabase(file: string, known: string[]): MigrationState {
   } finally {
     db?.close();
   }
+}
+
+function readWrittenBy(db: BetterSqlite3.Database): string | undefined {
+  try {
+    const row = db.prepare('SELECT "value" FROM "StoreInfo" WHERE "key" = ?').get(WRITTEN_BY_KEY);
+    return (row as { value?: string } | undefined)?.value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This prompt-runner's version (package.json). */
+export function packageVersion(): string {
+  const file = join(findPackageRoot(), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Whether a database holds any table: one without prompt-runner's migrations is not ours. */
@@ -147,10 +196,23 @@ export function createDatabaseFile(file: string): void {
   }
 }
 
-/** Applies the pending migrations with Prisma's schema engine (loaded only now). */
+/**
+ * Applies the pending migrations with Prisma's schema engine (loaded only now), then names
+ * this version as the store's writer.
+ */
 export async function applyMigrations(file: string): Promise<string[]> {
   const { applyMigrations: apply } = await import('./schema-engine.js');
-  return apply(file, readFileSync(SCHEMA_FILE, 'utf8'), MIGRATIONS_DIR, readMigrations());
+  const target = { engine: 'sqlite' as const, url: `file:${file}` };
+  const applied = await apply(target, schemaText('sqlite'), MIGRATIONS_DIR, readMigrations());
+  const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+  try {
+    db.prepare(
+      'INSERT INTO "StoreInfo" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"',
+    ).run(WRITTEN_BY_KEY, packageVersion());
+  } finally {
+    db.close();
+  }
+  return applied;
 }
 
 /** better-sqlite3 finds its addon through `bindings`, which probes many paths: go straight to it. */

@@ -1,35 +1,55 @@
 // Prisma's schema engine compiled to wasm: computes migration SQL (for developers) and
 // applies pending migrations (for users) without the native engine, so no network is needed.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// It works on either engine, through the driver adapter of each.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
-import BetterSqlite3 from 'better-sqlite3';
+import type { Engine } from '../core/database-location.js';
 import type { MigrationFile } from './migrations.js';
 
-// FTS5 tables are written by hand in migration SQL; the engine must not read them as drift.
-export const EXTERNAL_TABLES = [
-  'execution_fts',
-  'execution_fts_data',
-  'execution_fts_idx',
-  'execution_fts_docsize',
-  'execution_fts_config',
-  'execution_fts_content',
-];
+// Full-text search tables are written by hand in migration SQL (FTS5 for SQLite; PostgreSQL's
+// is a generated column); the engine must not read them as drift.
+export const EXTERNAL_TABLES: Record<Engine, string[]> = {
+  sqlite: [
+    'execution_fts',
+    'execution_fts_data',
+    'execution_fts_idx',
+    'execution_fts_docsize',
+    'execution_fts_config',
+    'execution_fts_content',
+  ],
+  postgresql: [],
+};
 
 // Partial unique indexes are written by hand too: the schema cannot express them, and the
 // engine fails to describe a database holding one, so the diff drops them first.
 export const EXTERNAL_INDEXES = ['Prompt_global_name_key'];
 
-const LOCKFILE = { path: 'migration_lock.toml', content: 'provider = "sqlite"\n' };
+/** A database the engine connects to through the driver adapter of its engine. */
+export interface EngineTarget {
+  engine: Engine;
+  /** `file:<path>` for SQLite, the connection string for PostgreSQL. */
+  url: string;
+}
 
-type Engine = bg.SchemaEngine;
+async function adapterFactory(
+  target: EngineTarget,
+): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  if (target.engine === 'postgresql') {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    // Each connection is a pool of its own, ended when the connection is disposed.
+    return new PrismaPg({ connectionString: target.url, max: 1, allowExitOnIdle: true });
+  }
+  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+  return new PrismaBetterSqlite3({ url: target.url });
+}
+
+type SchemaEngine = bg.SchemaEngine;
 
 // Node's global WebAssembly; its types live in lib.dom, which this project does not load.
 const wasmApi = (
@@ -44,6 +64,23 @@ const wasmApi = (
 ).WebAssembly;
 let wasmReady: Promise<void> | undefined;
 
+/**
+ * The glue's functions, with the engine's timers unref'd: on PostgreSQL it leaves a 10 s
+ * timer behind after its work, which would keep every migrating process alive that long.
+ */
+function imports(): Record<string, unknown> {
+  const glue: Record<string, unknown> = { ...bg };
+  for (const [name, value] of Object.entries(bg)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    glue[name] = (...args: unknown[]) => {
+      const timer = (value as (...a: unknown[]) => { unref?: () => void })(...args);
+      timer?.unref?.();
+      return timer;
+    };
+  }
+  return glue;
+}
+
 // The wasm module may be instantiated only once per process.
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
@@ -52,7 +89,7 @@ function loadWasm(): Promise<void> {
     const entry = require.resolve('@prisma/schema-engine-wasm');
     const wasmPath = join(dirname(entry), 'schema_engine_bg.wasm');
     const bytes = await readFile(wasmPath);
-    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': bg });
+    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': imports() });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
@@ -60,14 +97,14 @@ function loadWasm(): Promise<void> {
 }
 
 async function withEngine<T>(
-  url: string,
+  target: EngineTarget,
   schema: string,
-  use: (engine: Engine) => Promise<T>,
+  use: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
   // The engine does not close the connections it opens: track them and close them here, or
   // the connection left behind would hold locks against the commands that follow.
-  const factory = new PrismaBetterSqlite3({ url });
+  const factory = await adapterFactory(target);
   const opened: { dispose(): Promise<void> }[] = [];
   const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,
@@ -92,10 +129,10 @@ async function withEngine<T>(
   }
 }
 
-function migrationsList(baseDir: string, migrations: MigrationFile[]) {
+function migrationsList(engine: Engine, baseDir: string, migrations: MigrationFile[]) {
   return {
     baseDir,
-    lockfile: LOCKFILE,
+    lockfile: { path: 'migration_lock.toml', content: `provider = "${engine}"\n` },
     shadowDbInitScript: '',
     migrationDirectories: migrations.map((m) => ({
       path: m.name,
@@ -104,60 +141,84 @@ function migrationsList(baseDir: string, migrations: MigrationFile[]) {
   };
 }
 
-const filters = { externalTables: EXTERNAL_TABLES, externalEnums: [] };
+function filtersOf(engine: Engine) {
+  return { externalTables: EXTERNAL_TABLES[engine], externalEnums: [] };
+}
 
-/** Applies every pending migration to the database at `dbFile`; returns the names applied. */
+/** Applies every pending migration to the target database; returns the names applied. */
 export async function applyMigrations(
-  dbFile: string,
+  target: EngineTarget,
   schema: string,
   baseDir: string,
   migrations: MigrationFile[],
 ): Promise<string[]> {
-  return withEngine(`file:${dbFile}`, schema, async (engine) => {
+  return withEngine(target, schema, async (engine) => {
     const result = await engine.applyMigrations({
-      migrationsList: migrationsList(baseDir, migrations),
-      filters,
+      migrationsList: migrationsList(target.engine, baseDir, migrations),
+      filters: filtersOf(target.engine),
     });
     return result.appliedMigrationNames;
   });
 }
 
+/** The SQL that takes a database of schema `from` to schema `to` (no database is read). */
+export async function diffSchemas(target: EngineTarget, from: string, to: string): Promise<string> {
+  return withEngine(target, to, async (engine) => {
+    const result = await engine.diff({
+      from: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: from }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: to }] },
+      script: true,
+      exitCode: null,
+      filters: filtersOf(target.engine),
+    });
+    return result.stdout ?? '';
+  });
+}
+
+/** Runs a script of SQL on the target, through its driver adapter. */
+export async function executeScript(target: EngineTarget, script: string): Promise<void> {
+  const connection = await (await adapterFactory(target)).connect();
+  try {
+    await connection.executeScript(script);
+  } finally {
+    await connection.dispose();
+  }
+}
+
 /**
  * The SQL that takes a database from the given migrations to `schema` (empty when none).
- * The migrations are applied to a scratch database first: the engine's own shadow-database
- * path sends whole scripts as one statement, which the better-sqlite3 adapter refuses.
+ * `scratch` is an empty database of the migrations' engine: they are applied to it first
+ * (the engine's own shadow-database path sends whole scripts as one statement, which the
+ * better-sqlite3 adapter refuses), then it is compared with the schema.
  */
 export async function diffMigrations(
+  scratch: EngineTarget,
   schema: string,
   baseDir: string,
   migrations: MigrationFile[],
 ): Promise<string> {
-  const scratch = await mkdtemp(join(tmpdir(), 'prompt-runner-migration-'));
-  const url = `file:${join(scratch, 'scratch.db')}`;
-  try {
-    if (migrations.length > 0) {
-      await withEngine(url, schema, (engine) =>
-        engine.applyMigrations({ migrationsList: migrationsList(baseDir, migrations), filters }),
-      );
-      const db = new BetterSqlite3(join(scratch, 'scratch.db'));
-      try {
-        for (const index of EXTERNAL_INDEXES) db.exec(`DROP INDEX IF EXISTS "${index}"`);
-      } finally {
-        db.close();
-      }
-    }
-    return await withEngine(url, schema, async (engine) => {
-      const schemaFiles = [{ path: 'schema.prisma', content: schema }];
-      const result = await engine.diff({
-        from: { tag: 'schemaDatasource', files: schemaFiles, configDir: baseDir },
-        to: { tag: 'schemaDatamodel', files: schemaFiles },
-        script: true,
-        exitCode: null,
+  const filters = filtersOf(scratch.engine);
+  if (migrations.length > 0) {
+    await withEngine(scratch, schema, (engine) =>
+      engine.applyMigrations({
+        migrationsList: migrationsList(scratch.engine, baseDir, migrations),
         filters,
-      });
-      return result.stdout ?? '';
-    });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+      }),
+    );
+    await executeScript(
+      scratch,
+      EXTERNAL_INDEXES.map((index) => `DROP INDEX IF EXISTS "${index}";`).join('\n'),
+    );
   }
+  return withEngine(scratch, schema, async (engine) => {
+    const schemaFiles = [{ path: 'schema.prisma', content: schema }];
+    const result = await engine.diff({
+      from: { tag: 'schemaDatasource', files: schemaFiles, configDir: baseDir },
+      to: { tag: 'schemaDatamodel', files: schemaFiles },
+      script: true,
+      exitCode: null,
+      filters,
+    });
+    return result.stdout ?? '';
+  });
 }

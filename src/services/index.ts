@@ -1,6 +1,7 @@
 // Builds the services over one database connection. Services with heavy dependencies
 // (templates, YAML, the model client) load on first use, so commands that do not need them
 // start fast.
+import { callerName } from '../core/caller.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
 import type { CacheRepository } from '../db/repositories/cache-repository.js';
@@ -29,6 +30,8 @@ export interface Services {
 
 export interface ServiceEnvironment {
   cwd: string;
+  /** Keeps a project's root in this machine's config (for a shared store). */
+  saveProjectRoot?: (project: string, root: string | null) => Promise<void>;
   /** The user cache folder (the codebase search index lives there). */
   cacheDir?: string;
   env: NodeJS.ProcessEnv;
@@ -47,10 +50,17 @@ function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 }
 
 export function createServices(db: Database, environment: ServiceEnvironment): Services {
-  const projectRepository = new ProjectRepository(db.prisma);
+  // On a shared store, each machine keeps its own projects' roots (config `projectRoots`).
+  const shared = db.engine === 'postgresql';
+  const projectRepository = new ProjectRepository(
+    db.prisma,
+    shared ? () => environment.config().projectRoots ?? {} : undefined,
+  );
   const executions = lazy<ExecutionRepository>(async () => {
     const { ExecutionRepository } = await import('../db/repositories/execution-repository.js');
-    return new ExecutionRepository(db.prisma);
+    // A shared store records who made each call.
+    const user = db.engine === 'postgresql' ? callerName(environment.env) : null;
+    return new ExecutionRepository(db.prisma, db.engine, user);
   });
   const cache = lazy<CacheRepository>(async () => {
     const { CacheRepository } = await import('../db/repositories/cache-repository.js');
@@ -75,7 +85,11 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
     });
   });
   return {
-    projects: new ProjectService({ repository: projectRepository, cwd: environment.cwd }),
+    projects: new ProjectService({
+      repository: projectRepository,
+      cwd: environment.cwd,
+      saveLocalRoot: shared ? environment.saveProjectRoot : undefined,
+    }),
     prompts,
     promptHistory: lazy(async () => {
       const { PromptHistoryService } = await import('./prompt-history.js');

@@ -23,6 +23,11 @@ export interface ProjectUpdate extends ProjectInput {
 export interface ProjectServiceDeps {
   repository: ProjectRepository;
   cwd: string;
+  /**
+   * On a shared store: keeps a project's root on this machine (null removes it), instead of
+   * in the shared row. The row keeps the root it was created with, as the team's default.
+   */
+  saveLocalRoot?: (project: string, root: string | null) => Promise<void>;
 }
 
 export class ProjectService {
@@ -68,12 +73,17 @@ export class ProjectService {
   async create(name: string, input: ProjectInput): Promise<ProjectRecord> {
     const data: ProjectData = { name: validateName('project', name), ...this.#fields(input) };
     if (await this.deps.repository.findByName(data.name)) throw duplicate(data.name);
+    let created: ProjectRecord;
     try {
-      return await this.deps.repository.create(data);
+      created = await this.deps.repository.create(data);
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(data.name);
       throw error;
     }
+    if (data.rootPath && this.deps.saveLocalRoot) {
+      await this.deps.saveLocalRoot(created.name, data.rootPath);
+    }
+    return created;
   }
 
   async update(name: string, changes: ProjectUpdate): Promise<ProjectRecord> {
@@ -88,18 +98,32 @@ export class ProjectService {
         hint: 'give --description, --root, --model or --rename',
       });
     }
+    // A shared store: the root is this machine's, the row keeps the team's default.
+    const { saveLocalRoot } = this.deps;
+    const root = saveLocalRoot && 'rootPath' in data ? data.rootPath : undefined;
+    if (saveLocalRoot && 'rootPath' in data) delete data.rootPath;
+    let updated = project;
     try {
-      return await this.deps.repository.update(project.id, data);
+      if (Object.keys(data).length > 0)
+        updated = await this.deps.repository.update(project.id, data);
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(data.name ?? name);
       throw error;
     }
+    if (saveLocalRoot && (root !== undefined || updated.name !== project.name)) {
+      const kept = root !== undefined ? root : project.rootPath;
+      if (updated.name !== project.name) await saveLocalRoot(project.name, null);
+      await saveLocalRoot(updated.name, kept);
+      return (await this.deps.repository.findById(project.id)) ?? updated;
+    }
+    return updated;
   }
 
   /** Deletes the project with its prompts, workflows and sessions; returns what it was. */
   async delete(name: string): Promise<ProjectRecord> {
     const project = await this.get(name);
     await this.deps.repository.delete(project.id);
+    await this.deps.saveLocalRoot?.(project.name, null);
     return project;
   }
 

@@ -2,6 +2,7 @@
 // of a thousand calls makes a few dozen writes instead of thousands. Single runs flush at
 // once; a batch flushes every FLUSH_ROWS rows or FLUSH_MS milliseconds, and at its end.
 import { DatabaseError, reasonOf } from '../core/errors.js';
+import { toDatabaseError } from '../db/errors.js';
 import type { CachedAnswer, CacheRepository } from '../db/repositories/cache-repository.js';
 import type {
   ExecutionData,
@@ -48,9 +49,8 @@ export class RecordWriter {
     this.failure = undefined;
     if (failure === undefined) return;
     if (!this.grouped) throw failure;
-    throw new DatabaseError(
-      `Some calls could not be recorded in the database: ${reasonOf(failure)}`,
-    );
+    const reason = toDatabaseError(failure)?.message ?? reasonOf(failure);
+    throw new DatabaseError(`Some calls could not be recorded in the database: ${reason}`);
   }
 
   /** Writes one group, in order after the others; never rejects (keeps the error). */

@@ -71,14 +71,25 @@ describe('openDatabase', () => {
          VALUES ('future', 'x', '29990101000000_from_the_future', 0, 0, 1)`,
       )
       .run();
+    raw.prepare(`UPDATE "StoreInfo" SET "value" = '9.9.9' WHERE "key" = 'writtenBy'`).run();
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
     const before = readFileSync(file);
     const mtime = statSync(file).mtimeMs;
 
-    await expect(openDatabase(file)).rejects.toThrow(/newer version of prompt-runner/);
+    await expect(openDatabase(file)).rejects.toThrow(
+      /future\.db was written by prompt-runner 9\.9\.9; this is prompt-runner 0\.\d+\.\d+$/,
+    );
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(statSync(file).mtimeMs).toBe(mtime);
+
+    // A store that does not name its writer: the migration this version does not know.
+    const again = new BetterSqlite3(file);
+    again.prepare(`DELETE FROM "StoreInfo"`).run();
+    again.close();
+    await expect(openDatabase(file)).rejects.toThrow(
+      /was written by a newer version of prompt-runner \(migration 29990101000000_from_the_future\); this is prompt-runner \d+\.\d+\.\d+$/,
+    );
   });
 
   it('refuses the SQLite database of another application and leaves it byte for byte', async () => {

@@ -1,6 +1,6 @@
 // One data path: only src/db/ reaches the database, repositories through Prisma's client,
-// and SQL Prisma cannot express only in the engine's own files beside them (`*.sqlite.ts`),
-// as tagged templates whose values are bound.
+// and SQL Prisma cannot express only in the files of SQL beside them (`*.sql.ts`, or
+// `*.<engine>.ts` for one engine's), as tagged templates whose values are bound.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,10 @@ describe('the data path', () => {
 
   it("keeps SQL in the engine's files, with bound values only", () => {
     const engineFiles = (file: { path: string }) =>
-      file.path.endsWith('.sqlite.ts') ||
+      /\.(sql|sqlite|postgresql)\.ts$/.test(file.path) ||
       file.path === 'db/migrations.ts' ||
+      // The migration state of a PostgreSQL store, read before the engine runs.
+      file.path === 'db/postgres.ts' ||
       file.path === 'db/backup.ts';
     expect(
       offenders(
@@ -64,7 +66,10 @@ describe('the data path', () => {
     expect(offenders(sources, /from 'better-sqlite3'/)).toEqual([
       'db/backup.ts',
       'db/migrations.ts',
-      'db/schema-engine.ts',
     ]);
+  });
+
+  it("reaches PostgreSQL's driver only through Prisma's adapter (and the pool it is given)", () => {
+    expect(offenders(sources, /import\('pg'\)|from 'pg'/)).toEqual(['db/postgres.ts']);
   });
 });

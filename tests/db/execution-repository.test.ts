@@ -1,4 +1,4 @@
-// The batch insert is SQL of its engine (execution-repository.sqlite.ts): every field written
+// The batch insert is SQL of its engine (execution-repository.sql.ts): every field written
 // must come back through Prisma under its own name.
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +6,62 @@ import {
   ExecutionRepository,
 } from '../../src/db/repositories/execution-repository.js';
 import { testDatabase } from '../support/db.js';
+import { TEST_ENGINE } from '../support/postgres.js';
+
+/** A call whose prompt and answer are the given words. */
+function call(id: string, prompt: string, response: string): ExecutionData {
+  return {
+    id,
+    projectId: null,
+    promptVersionId: null,
+    model: 'm',
+    baseUrlHost: null,
+    parameters: {},
+    system: null,
+    messages: [{ role: 'user', content: prompt }],
+    variables: {},
+    response,
+    finishReason: 'stop',
+    status: 'success',
+    error: null,
+    attempts: 1,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    latencyMs: null,
+    cacheHit: false,
+  };
+}
+
+describe(`ExecutionRepository.search (${TEST_ENGINE})`, () => {
+  it('reads the same query language on both engines, best match first', async () => {
+    const db = await testDatabase();
+    const repository = new ExecutionRepository(db.prisma, db.engine);
+    await repository.createMany([
+      call('a', 'summarise the zeppelin manual', 'a zeppelin is an airship, zeppelin zeppelin'),
+      call('b', 'summarise the blimp manual', 'a blimp has no frame'),
+      call('c', 'translate the zeppelin story', 'Der Zeppelin fliegt'),
+      call('d', 'write a haiku about rivers', 'water finds its way'),
+    ]);
+    const ids = async (query: string) => (await repository.search(query, 10)).map((h) => h.id);
+
+    const hits = await repository.search('zeppelin', 10);
+    expect(hits.map((h) => h.id)).toEqual(['a', 'c']);
+    // Higher is better on both engines.
+    expect(hits[0]?.rank).toBeGreaterThan(hits[1]?.rank ?? Number.POSITIVE_INFINITY);
+    expect(hits[0]?.responseSnippet).toContain('\u0002zeppelin\u0003');
+    expect(hits[0]?.promptSnippet).toContain('summarise');
+    expect(typeof hits[0]?.createdAt).toBe('string');
+
+    expect((await ids('summarise manual')).sort()).toEqual(['a', 'b']);
+    expect((await ids('summarise AND blimp')).sort()).toEqual(['b']);
+    expect((await ids('blimp OR rivers')).sort()).toEqual(['b', 'd']);
+    expect((await ids('"the zeppelin story"')).sort()).toEqual(['c']);
+    expect((await ids('summ*')).sort()).toEqual(['a', 'b']);
+    expect((await ids('summarise NOT blimp')).sort()).toEqual(['a']);
+    expect(await ids('nothinglikethis')).toEqual([]);
+  });
+});
 
 describe('ExecutionRepository.createMany', () => {
   it('writes every field to its column, and the rows are searchable', async () => {
@@ -45,6 +101,7 @@ describe('ExecutionRepository.createMany', () => {
       costUsd: 0.0123,
       latencyMs: 456,
       cacheHit: true,
+      createdBy: 'ann',
       createdAt: new Date('2026-05-06T07:08:09.010Z'),
     };
     const bare: ExecutionData = {
@@ -66,9 +123,10 @@ describe('ExecutionRepository.createMany', () => {
       costUsd: null,
       latencyMs: null,
       cacheHit: false,
+      createdBy: undefined,
       createdAt: undefined,
     };
-    const repository = new ExecutionRepository(db.prisma);
+    const repository = new ExecutionRepository(db.prisma, db.engine);
     const before = Date.now();
     await repository.createMany([full, bare]);
 
@@ -80,6 +138,7 @@ describe('ExecutionRepository.createMany', () => {
         stepId: null,
         sessionId: null,
         phase: null,
+        createdBy: null,
         parameters: '{"temperature":0.2}',
         messages: '[{"role":"user","content":"tell me about zeppelins"}]',
         variables: '{"topic":"zeppelins"}',

@@ -34,7 +34,7 @@ function execution(id: string, overrides: Partial<ExecutionData> = {}): Executio
 
 async function setup() {
   const db = await testDatabase();
-  const repository = new ExecutionRepository(db.prisma);
+  const repository = new ExecutionRepository(db.prisma, db.engine);
   const service = new ExecutionService({
     executions: repository,
     cache: new CacheRepository(db.prisma),

@@ -34,7 +34,7 @@ function row(id: string): ExecutionData {
 describe('RecordWriter', () => {
   it('still writes the groups after a failed group, and the final flush reports the failure', async () => {
     const db = await testDatabase();
-    const executions = new ExecutionRepository(db.prisma);
+    const executions = new ExecutionRepository(db.prisma, db.engine);
     const writer = new RecordWriter({ executions, cache: new CacheRepository(db.prisma) }, true);
     // A row already there makes the first group's insert fail on its primary key.
     await executions.createMany([row('taken')]);

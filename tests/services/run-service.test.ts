@@ -97,7 +97,7 @@ describe('RunService', () => {
     const { db, prompts, scope } = await setup();
     const runs = new RunService({
       prompts,
-      executions: new ExecutionRepository(db.prisma),
+      executions: new ExecutionRepository(db.prisma, db.engine),
       cache: new CacheRepository(db.prisma),
       config: {},
       env: {},

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli.js';
+import { freshPostgresUrl, TEST_ENGINE } from './postgres.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -32,7 +33,10 @@ class Capture extends Writable {
   }
 }
 
-/** A minimal environment: no colour, no inherited PROMPT_RUNNER_* or model settings. */
+/**
+ * A minimal environment: no colour, no inherited PROMPT_RUNNER_* or model settings. When the
+ * tests run against PostgreSQL, each home gets a fresh database of the test server.
+ */
 export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -41,6 +45,7 @@ export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
     XDG_DATA_HOME: join(home, 'xdg-data'),
     PROMPT_RUNNER_HOME: home,
     FORCE_COLOR: '0',
+    ...(TEST_ENGINE === 'postgresql' ? { PROMPT_RUNNER_DB: freshPostgresUrl() } : {}),
     ...extra,
   };
 }

@@ -1,13 +1,22 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { parseLocation } from '../../src/core/database-location.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
+import { freshPostgresUrl, TEST_ENGINE } from './postgres.js';
 import { tempDir } from './temp.js';
 
 const open: Database[] = [];
 
-/** A migrated database in a fresh temp file, closed after the current test. */
+/**
+ * A migrated store, closed after the current test: a fresh temp file, or a fresh database of
+ * the PostgreSQL test server when the tests run against that engine.
+ */
 export async function testDatabase(): Promise<Database> {
-  const db = await openDatabase(join(tempDir(), 'test.db'));
+  const location =
+    TEST_ENGINE === 'postgresql'
+      ? parseLocation(freshPostgresUrl(), '/')
+      : parseLocation(join(tempDir(), 'test.db'), '/', false);
+  const db = await openDatabase(location);
   open.push(db);
   return db;
 }

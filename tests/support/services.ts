@@ -14,7 +14,7 @@ export async function testServices(env: NodeJS.ProcessEnv, config: Config = { ma
   const prompts = new PromptService({ prompts: new PromptRepository(db.prisma), projects });
   const runs = new RunService({
     prompts,
-    executions: new ExecutionRepository(db.prisma),
+    executions: new ExecutionRepository(db.prisma, db.engine),
     cache: new CacheRepository(db.prisma),
     config,
     env,

@@ -15,10 +15,16 @@ export function createDbBackupCommand(deps: CommandDeps): Command {
         });
       }
       const ctx = await deps.context(cmd);
+      const location = ctx.database;
+      if (location.engine !== 'sqlite') {
+        throw new ValidationError('db backup copies an SQLite file; this store is PostgreSQL', {
+          hint: 'use pg_dump for the server, or `prompt-runner db copy --to <file>` for an SQLite copy',
+        });
+      }
       const target = resolve(ctx.cwd, file);
       const { backupDatabase } = await import('../../db/backup.js');
-      backupDatabase(ctx.paths.dbFile, target);
-      const data = { source: ctx.paths.dbFile, path: target, sizeBytes: statSync(target).size };
+      backupDatabase(location.file, target);
+      const data = { source: location.file, path: target, sizeBytes: statSync(target).size };
       ctx.output.result(data, () => ctx.output.success(`Backed up the database to ${target}`));
     });
   return withExamples(command, ['db backup ~/backups/prompt-runner-2026-11-25.db']);

@@ -6,11 +6,15 @@ export function createDbMigrateCommand(deps: CommandDeps): Command {
     .description('Apply pending migrations (they also apply by themselves on first use)')
     .action(async (_options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const { migrateDatabase } = await import('../../db/client.js');
-      const result = await migrateDatabase(ctx.paths.dbFile, {
-        createFolder: !ctx.paths.dbNamed,
-      });
-      const data = { path: ctx.paths.dbFile, applied: result.applied, total: result.total };
+      const { migrateStore } = await import('../../db/client.js');
+      const location = ctx.database;
+      const result = await migrateStore(location);
+      const data = {
+        path: location.display,
+        engine: location.engine,
+        applied: result.applied,
+        total: result.total,
+      };
       ctx.output.result(data, () => {
         if (result.applied.length === 0) {
           ctx.output.success(`Database is up to date (${plural(result.total, 'migration')})`);

@@ -4,13 +4,17 @@ import { type CommandDeps, withExamples } from '../shared.js';
 
 export function createDbPathCommand(deps: CommandDeps): Command {
   const command = new Command('path')
-    .description('Print the database file in use (from --db, PROMPT_RUNNER_DB or the default)')
+    .description(
+      'Print the store in use (from --db, the config, PROMPT_RUNNER_DB or the default): a file, or a URL with its password masked',
+    )
     .action(async (_options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
-      const { dbFile, configFile } = ctx.paths;
-      ctx.output.result({ path: dbFile, exists: existsSync(dbFile), configFile }, (info) =>
-        ctx.output.text(info.path),
-      );
+      const location = ctx.database;
+      const { configFile } = ctx.paths;
+      // A server is not contacted: `exists` is known for files only.
+      const exists = location.engine === 'sqlite' ? existsSync(location.file) : null;
+      const data = { path: location.display, engine: location.engine, exists, configFile };
+      ctx.output.result(data, (info) => ctx.output.text(info.path));
     });
   return withExamples(command, ['db path', 'db path --json']);
 }

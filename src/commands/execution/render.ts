@@ -35,6 +35,7 @@ export function toExecutionSummaryJson(e: ExecutionRecord) {
     stepId: e.stepId ?? null,
     sessionId: e.sessionId ?? null,
     phase: e.phase ?? null,
+    user: e.createdBy ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 // Answers kept for reuse, keyed by a hash of everything that shapes a call.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import { answerBytes, upsertAnswers } from './cache-repository.sqlite.js';
+import { answerBytes, upsertAnswers } from './cache-repository.sql.js';
 
 export interface CachedAnswer {
   key: string;
@@ -57,10 +57,14 @@ export class CacheRepository {
     return found;
   }
 
-  /** Stores or refreshes answers (hit counts are kept), in one statement. */
+  /**
+   * Stores or refreshes answers (hit counts are kept), in one statement. A key given twice
+   * keeps its last answer: PostgreSQL refuses to upsert one row twice in a statement.
+   */
   async putMany(answers: CachedAnswer[]): Promise<void> {
     if (answers.length === 0) return;
-    await withBusyRetry(() => upsertAnswers(this.prisma, answers));
+    const last = [...new Map(answers.map((answer) => [answer.key, answer])).values()];
+    await withBusyRetry(() => upsertAnswers(this.prisma, last));
   }
 
   /** Counts one reuse of each key (a key may appear more than once). */

@@ -1,7 +1,7 @@
 // Eval runs and their cells (a case × a variant × a repeat), each with its assertions.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import { insertEvalResults } from './eval-repository.sqlite.js';
+import { insertEvalResults } from './eval-repository.sql.js';
 
 export type EvalStatus = 'running' | 'passed' | 'failed' | 'cancelled';
 
@@ -82,7 +82,7 @@ export class EvalRepository {
     );
   }
 
-  /** The cells in one statement (of SQL: see eval-repository.sqlite.ts). */
+  /** The cells in one statement (of SQL: see eval-repository.sql.ts). */
   async addResults(runId: string, results: EvalResultData[]): Promise<void> {
     if (results.length === 0) return;
     await withBusyRetry(() => insertEvalResults(this.prisma, runId, results));

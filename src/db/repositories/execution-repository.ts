@@ -1,15 +1,11 @@
 // Executions: one row per model call (success, error, cancelled, cache hit), searchable
-// through the execution_fts table kept by triggers (see the first migration). Search,
-// statistics and the insert of a batch are SQL of their engine, beside this file.
+// through a full-text index kept by triggers (FTS5 on SQLite, tsvector on PostgreSQL). Search,
+// statistics and the insert of a batch are SQL, beside this file.
+import type { Engine } from '../../core/database-location.js';
 import type { ChatMessage } from '../../core/model-client/types.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { withBusyRetry } from '../busy.js';
-import {
-  executionStats,
-  insertExecutions,
-  searchExecutions,
-  touchExecutions,
-} from './execution-repository.sqlite.js';
+import { executionStats, insertExecutions, touchExecutions } from './execution-repository.sql.js';
 
 export type ExecutionStatus = 'success' | 'error' | 'cancelled';
 
@@ -37,6 +33,8 @@ export interface ExecutionData {
   costUsd: number | null;
   latencyMs: number | null;
   cacheHit: boolean;
+  /** Who made the call (recorded on shared stores). */
+  createdBy?: string | null;
   /** When the call was made (default: when the row is written). */
   createdAt?: Date;
 }
@@ -127,17 +125,26 @@ function toColumns({
 }
 
 export class ExecutionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `user` is recorded as the maker of calls that do not name one (shared stores). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly engine: Engine,
+    private readonly user: string | null = null,
+  ) {}
 
   create(data: ExecutionData): Promise<void> {
     return this.createMany([data]);
   }
 
-  /** All the rows in one statement (of SQL: see execution-repository.sqlite.ts). */
+  /** All the rows in one statement (of SQL: see execution-repository.sql.ts). */
   async createMany(rows: ExecutionData[]): Promise<void> {
     if (rows.length === 0) return;
     const now = new Date();
-    const data = rows.map((row) => ({ ...toColumns(row), createdAt: row.createdAt ?? now }));
+    const data = rows.map((row) => ({
+      ...toColumns(row),
+      createdBy: row.createdBy ?? this.user,
+      createdAt: row.createdAt ?? now,
+    }));
     await withBusyRetry(() => insertExecutions(this.prisma, data));
   }
 
@@ -168,8 +175,15 @@ export class ExecutionRepository {
     return rows.map(toRecord);
   }
 
-  /** Best matches first, with the matched terms between MATCH_START and MATCH_END. */
-  search(match: string, limit: number): Promise<SearchHit[]> {
+  /**
+   * Best matches first (`rank`: higher is better), with the matched terms between
+   * MATCH_START and MATCH_END.
+   */
+  async search(match: string, limit: number): Promise<SearchHit[]> {
+    const { searchExecutions } =
+      this.engine === 'postgresql'
+        ? await import('./execution-search.postgresql.js')
+        : await import('./execution-search.sqlite.js');
     return searchExecutions(this.prisma, match, limit, [MATCH_START, MATCH_END]);
   }
 

@@ -30,39 +30,50 @@ const withCounts = {
 
 type ProjectRow = Prisma.ProjectModel & { _count: ProjectCounts };
 
-function toProject({ _count, ...project }: ProjectRow): ProjectRecord {
-  return { ...project, counts: _count };
-}
+/** Where this machine keeps projects' code, by project name (a shared store's roots). */
+export type LocalRoots = () => Readonly<Record<string, string>>;
 
 export class ProjectRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * `localRoots`: on a shared store, each machine keeps its own checkout; a root found there
+   * stands in for the row's, which is only the team's default.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly localRoots?: LocalRoots,
+  ) {}
 
   async list(): Promise<ProjectRecord[]> {
     const rows = await this.prisma.project.findMany({
       include: withCounts,
       orderBy: { name: 'asc' },
     });
-    return rows.map(toProject);
+    return rows.map((row) => this.#toProject(row));
   }
 
   async findByName(name: string): Promise<ProjectRecord | null> {
     const row = await this.prisma.project.findUnique({ where: { name }, include: withCounts });
-    return row ? toProject(row) : null;
+    return row ? this.#toProject(row) : null;
   }
 
   async findById(id: number): Promise<ProjectRecord | null> {
     const row = await this.prisma.project.findUnique({ where: { id }, include: withCounts });
-    return row ? toProject(row) : null;
+    return row ? this.#toProject(row) : null;
   }
 
   async create(data: ProjectData): Promise<ProjectRecord> {
-    return toProject(await this.prisma.project.create({ data, include: withCounts }));
+    return this.#toProject(await this.prisma.project.create({ data, include: withCounts }));
   }
 
   async update(id: number, data: Partial<ProjectData>): Promise<ProjectRecord> {
-    return toProject(
+    return this.#toProject(
       await this.prisma.project.update({ where: { id }, data, include: withCounts }),
     );
+  }
+
+  #toProject({ _count, ...project }: ProjectRow): ProjectRecord {
+    const local = this.localRoots?.()[project.name];
+    return { ...project, rootPath: local ?? project.rootPath, counts: _count };
   }
 
   /** Deletes the project; its prompts, workflows, runs and sessions go with it (cascade). */

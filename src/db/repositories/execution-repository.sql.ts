@@ -1,14 +1,14 @@
-// What the execution repository asks of SQLite that Prisma's query API cannot express or
-// cannot do fast enough: the full-text search (the FTS5 table kept by triggers, see the first
-// migration), the statistics (conditional sums, grouping by day), a write that changes
-// nothing, and the insert of a batch of calls. Prisma plans a createMany afresh for every
+// What the execution repository asks of the database that Prisma's query API cannot express
+// or cannot do fast enough, in SQL both engines read alike: the statistics (conditional sums,
+// grouping by day), a write that changes nothing, and the insert of a batch of calls (the
+// full-text search differs: execution-search.<engine>.ts). Prisma plans a createMany afresh for every
 // batch, in time proportional to its rows (its plan cache does not hold it), which costs
 // batches of model calls more than the calls themselves (`npm run bench`, batch). Tagged
 // templates of Prisma's raw API: every value is a bound parameter.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
-import type { SearchHit, StatsDimension, StatsRow } from './execution-repository.js';
+import type { StatsDimension, StatsRow } from './execution-repository.js';
 
-/** Rows at most per INSERT: 24 values each, well under SQLite's limit of bound values. */
+/** Rows at most per INSERT: 25 values each, well under either engine's limit of bound values. */
 const INSERT_ROWS = 500;
 
 /** Inserts the rows, a statement per INSERT_ROWS of them. */
@@ -24,46 +24,21 @@ export async function insertExecutions(
         ${r.messages ?? '[]'}, ${r.variables ?? '{}'}, ${r.response ?? null}, ${r.finishReason ?? null},
         ${r.status}, ${r.error ?? null}, ${r.attempts ?? 1}, ${r.inputTokens ?? null},
         ${r.outputTokens ?? null}, ${r.costUsd ?? null}, ${r.latencyMs ?? null},
-        ${r.cacheHit ?? false}, ${r.createdAt})`,
+        ${r.cacheHit ?? false}, ${r.createdBy ?? null}, ${r.createdAt})`,
     );
     await prisma.$executeRaw`
       INSERT INTO "Execution" ("id", "projectId", "promptVersionId", "workflowRunId", "stepId",
         "sessionId", "phase", "model", "baseUrlHost", "parameters", "system", "messages",
         "variables", "response", "finishReason", "status", "error", "attempts", "inputTokens",
-        "outputTokens", "costUsd", "latencyMs", "cacheHit", "createdAt")
+        "outputTokens", "costUsd", "latencyMs", "cacheHit", "createdBy", "createdAt")
       VALUES ${Prisma.join(values)}`;
   }
 }
 
-/** Best matches first (rank: bm25, lower is better), matched terms between the markers. */
-export async function searchExecutions(
-  prisma: PrismaClient,
-  match: string,
-  limit: number,
-  [start, end]: readonly [string, string],
-): Promise<SearchHit[]> {
-  const rows = await prisma.$queryRaw<Record<string, unknown>[]>`
-    SELECT e."id" AS id, e."createdAt" AS createdAt, e."model" AS model, e."status" AS status,
-           snippet(execution_fts, 1, ${start}, ${end}, '…', 12) AS promptSnippet,
-           snippet(execution_fts, 2, ${start}, ${end}, '…', 12) AS responseSnippet,
-           bm25(execution_fts) AS rank
-      FROM execution_fts JOIN "Execution" e ON e.rowid = execution_fts.rowid
-     WHERE execution_fts MATCH ${match}
-     ORDER BY rank LIMIT ${limit}`;
-  return rows.map((row) => ({
-    id: String(row.id),
-    createdAt: String(row.createdAt),
-    model: String(row.model),
-    status: String(row.status),
-    promptSnippet: String(row.promptSnippet ?? ''),
-    responseSnippet: String(row.responseSnippet ?? ''),
-    rank: Number(row.rank),
-  }));
-}
-
 const STATS_KEYS: Record<StatsDimension, Prisma.Sql> = {
   model: Prisma.sql`e."model"`,
-  day: Prisma.sql`substr(e."createdAt", 1, 10)`,
+  // SQLite keeps ISO text, PostgreSQL a timestamp whose text starts with the same date.
+  day: Prisma.sql`substr(CAST(e."createdAt" AS TEXT), 1, 10)`,
   prompt: Prisma.sql`COALESCE(p."name", '(no prompt)')`,
 };
 
@@ -83,11 +58,11 @@ export async function executionStats(
     SELECT ${STATS_KEYS[by]} AS key,
            COUNT(*) AS calls,
            SUM(CASE WHEN e."status" = 'error' THEN 1 ELSE 0 END) AS errors,
-           SUM(e."cacheHit") AS cacheHits,
-           COALESCE(SUM(e."inputTokens"), 0) AS inputTokens,
-           COALESCE(SUM(e."outputTokens"), 0) AS outputTokens,
-           SUM(e."costUsd") AS costUsd,
-           AVG(e."latencyMs") AS meanLatencyMs
+           SUM(CASE WHEN e."cacheHit" THEN 1 ELSE 0 END) AS "cacheHits",
+           COALESCE(SUM(e."inputTokens"), 0) AS "inputTokens",
+           COALESCE(SUM(e."outputTokens"), 0) AS "outputTokens",
+           SUM(e."costUsd") AS "costUsd",
+           AVG(e."latencyMs") AS "meanLatencyMs"
       FROM "Execution" e ${prompts} ${where}
      GROUP BY key ORDER BY ${order}`;
   return rows.map((row) => ({
@@ -104,5 +79,5 @@ export async function executionStats(
 
 /** A write that changes nothing: fails when the file or its folder cannot be written. */
 export async function touchExecutions(prisma: PrismaClient): Promise<void> {
-  await prisma.$executeRaw`DELETE FROM "Execution" WHERE 0`;
+  await prisma.$executeRaw`DELETE FROM "Execution" WHERE 1 = 0`;
 }

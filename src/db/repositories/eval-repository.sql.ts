@@ -1,4 +1,4 @@
-// What the eval repository asks of SQLite that Prisma's query API cannot do fast enough: the
+// What the eval repository asks of the database (in SQL both engines read alike) that Prisma's query API cannot do fast enough: the
 // insert of a group of cells. Prisma plans a createMany afresh for every group, in time
 // proportional to its rows, which slowed an eval of 2,000 cells by a third (`npm run bench`,
 // eval). A tagged template of Prisma's raw API: every value is a bound parameter.

@@ -1,4 +1,4 @@
-// What the cache repository asks of SQLite that Prisma's query API cannot express: storing
+// What the cache repository asks of the database (in SQL both engines read alike) that Prisma's query API cannot express: storing
 // many answers in one statement while keeping the hit counts of those already there (an
 // upsert of many rows), and the stored size of the answers in bytes.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
@@ -25,6 +25,6 @@ export async function upsertAnswers(prisma: PrismaClient, answers: CachedAnswer[
 /** The answers' size as stored, in bytes. */
 export async function answerBytes(prisma: PrismaClient): Promise<number> {
   const [row] = await prisma.$queryRaw<{ bytes: number | bigint | null }[]>`
-    SELECT SUM(length(CAST("response" AS BLOB))) AS bytes FROM "CacheEntry"`;
+    SELECT SUM(octet_length("response")) AS bytes FROM "CacheEntry"`;
   return Number(row?.bytes ?? 0);
 }

@@ -1,0 +1,1 @@
+export function schemaFor(source: string, engine: 'sqlite' | 'postgresql', output?: string): string;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests, on loopback and a free port.
+#   eval "$(scripts/test-postgres.sh start <dir>)"   # exports PROMPT_RUNNER_TEST_PG
+#   scripts/test-postgres.sh stop <dir>
+# As root, the cluster runs as the `postgres` user (initdb refuses root).
+set -euo pipefail
+action=${1:?start or stop}
+dir=${2:?a folder for the cluster}
+bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+[ -x "$bin/initdb" ] || { echo "no PostgreSQL server found (apt-get install postgresql)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case $action in
+start)
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log"
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+  echo "export PROMPT_RUNNER_TEST_PG=postgresql://postgres@127.0.0.1:$port/postgres"
+  ;;
+stop)
+  [ -d "$dir/data" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+  rm -rf "$dir"
+  ;;
+*) echo "start or stop" >&2; exit 2 ;;
+esac

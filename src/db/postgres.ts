@@ -1,0 +1,146 @@
+// Opens a PostgreSQL store: connects Prisma's PostgreSQL client through the pg adapter with
+// a small pool, refuses a database that holds another application's tables or was written by
+// a newer version, and applies pending migrations (prisma/migrations-postgresql) under an
+// advisory lock, so teammates meeting a fresh database at once migrate it once.
+import { type PostgresLocation, postgresSettings } from '../core/database-location.js';
+import { DatabaseError } from '../core/errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Database, MigrateResult } from './client.js';
+import { toDatabaseError } from './errors.js';
+import {
+  listMigrationNames,
+  MIGRATION_DIRS,
+  newerStore,
+  packageVersion,
+  readMigrations,
+  schemaText,
+  WRITTEN_BY_KEY,
+} from './migrations.js';
+
+/** The advisory lock migrations take (any number the team's other tools do not use). */
+const MIGRATION_LOCK = 72_707_370;
+
+export async function openPostgres(location: PostgresLocation): Promise<Database> {
+  const { connectionString, poolSize } = postgresSettings(location);
+  const [{ PrismaPg }, { default: pg }, { PrismaClient: PostgresClient }] = await Promise.all([
+    import('@prisma/adapter-pg'),
+    import('pg'),
+    import('../generated/prisma-postgresql/client.js'),
+  ]);
+  // The pool is this process's own, ended on close: a client left idle in it would keep the
+  // process alive for pg's idle timeout.
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'prompt-runner',
+    allowExitOnIdle: true,
+  });
+  // A connection lost while idle is reported by the next query that needs one.
+  pool.on('error', () => {});
+  // The two generated clients share one query API; the repositories are typed by SQLite's.
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
+  const close = async () => {
+    await prisma.$disconnect().catch(() => {});
+    if (!pool.ended) await pool.end().catch(() => {});
+  };
+  try {
+    const { applied } = await migrate(prisma, location, connectionString);
+    return { engine: 'postgresql', location, prisma, migrated: applied, close };
+  } catch (error) {
+    await close();
+    throw toDatabaseError(error, location.display) ?? error;
+  }
+}
+
+/** Brings the store up to date; `db migrate` reports what it did. */
+export async function migratePostgres(location: PostgresLocation): Promise<MigrateResult> {
+  const db = await openPostgres(location);
+  await db.close();
+  return { applied: db.migrated, total: listMigrationNames(MIGRATION_DIRS.postgresql).length };
+}
+
+interface State {
+  applied: string[];
+  pending: string[];
+  unknown: string[];
+  failed: string[];
+}
+
+async function migrate(
+  prisma: PrismaClient,
+  location: PostgresLocation,
+  connectionString: string,
+): Promise<MigrateResult> {
+  const known = listMigrationNames(MIGRATION_DIRS.postgresql);
+  const first = await readState(prisma, known, location);
+  if (first.pending.length === 0) return { applied: [], total: known.length };
+  // The lock lives as long as this transaction; the engine migrates on its own connection.
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})::text`;
+      const state = await readState(tx, known, location);
+      if (state.pending.length === 0) return { applied: [], total: known.length };
+      const { applyMigrations } = await import('./schema-engine.js');
+      const applied = await applyMigrations(
+        { engine: 'postgresql', url: connectionString },
+        schemaText('postgresql'),
+        MIGRATION_DIRS.postgresql,
+        readMigrations(MIGRATION_DIRS.postgresql),
+      );
+      const version = packageVersion();
+      await tx.storeInfo.upsert({
+        where: { key: WRITTEN_BY_KEY },
+        create: { key: WRITTEN_BY_KEY, value: version },
+        update: { value: version },
+      });
+      return { applied, total: known.length };
+    },
+    { maxWait: 60_000, timeout: 600_000 },
+  );
+}
+
+/** Which migrations the store has; throws on a store this version cannot use. */
+async function readState(
+  prisma: Pick<PrismaClient, '$queryRaw' | 'storeInfo'>,
+  known: string[],
+  location: PostgresLocation,
+): Promise<State> {
+  const [table] = await prisma.$queryRaw<{ name: string | null }[]>`
+    SELECT to_regclass('_prisma_migrations')::text AS name`;
+  if (!table?.name) {
+    const [other] = await prisma.$queryRaw<{ count: bigint }[]>`
+      SELECT count(*) AS count FROM information_schema.tables
+       WHERE table_schema = current_schema()`;
+    if (Number(other?.count ?? 0) > 0) {
+      throw new DatabaseError(
+        `${location.display} holds the tables of another application, not a prompt-runner store`,
+        {
+          code: 'FOREIGN_DATABASE',
+          hint: 'point PROMPT_RUNNER_DB or --db at an empty database; this one was left unchanged',
+        },
+      );
+    }
+    return { applied: [], pending: known, unknown: [], failed: [] };
+  }
+  const rows = await prisma.$queryRaw<{ name: string; finished: boolean }[]>`
+    SELECT migration_name AS name, finished_at IS NOT NULL AS finished
+      FROM _prisma_migrations WHERE rolled_back_at IS NULL`;
+  const applied = rows.filter((r) => r.finished).map((r) => r.name);
+  const failed = rows.filter((r) => !r.finished).map((r) => r.name);
+  const knownSet = new Set(known);
+  const unknown = applied.filter((name) => !knownSet.has(name));
+  if (unknown.length > 0) {
+    const info = await prisma.storeInfo
+      .findUnique({ where: { key: WRITTEN_BY_KEY } })
+      .catch(() => null);
+    throw newerStore(location.display, unknown.at(-1), info?.value, packageVersion());
+  }
+  if (failed.length > 0) {
+    throw new DatabaseError(`A migration of ${location.display} did not finish (${failed[0]})`, {
+      hint: 'restore the database from a backup (pg_dump)',
+    });
+  }
+  const appliedSet = new Set(applied);
+  return { applied, pending: known.filter((n) => !appliedSet.has(n)), unknown, failed };
+}
