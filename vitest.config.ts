@@ -28,6 +28,7 @@ const STORE_TESTS = [
   'tests/e2e/orchestrate.e2e.test.ts',
   'tests/e2e/prompt.e2e.test.ts',
   'tests/e2e/quiet-ids.e2e.test.ts',
+  'tests/e2e/run.e2e.test.ts',
   'tests/e2e/team-store.e2e.test.ts',
   'tests/e2e/workflow-resume.e2e.test.ts',
   'tests/e2e/workflow.e2e.test.ts',

@@ -9,14 +9,16 @@ dir=${2:?a folder for the cluster}
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [ -x "$bin/initdb" ] || { echo "no PostgreSQL server found (apt-get install postgresql)" >&2; exit 1; }
 
+# From inside the cluster's folder: the postgres user may not enter the current one.
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd "$dir" && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case $action in
 start)
   mkdir -p "$dir"
-  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log"
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \

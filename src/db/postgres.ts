@@ -73,13 +73,15 @@ async function migrate(
   connectionString: string,
 ): Promise<MigrateResult> {
   const known = listMigrationNames(MIGRATION_DIRS.postgresql);
-  const first = await readState(prisma, known, location);
+  // Another process may be migrating: its tables can exist before its record of them, so a
+  // database that looks foreign is judged again under the lock.
+  const first = await readState(prisma, known, location, false);
   if (first.pending.length === 0) return { applied: [], total: known.length };
   // The lock lives as long as this transaction; the engine migrates on its own connection.
   return prisma.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})::text`;
-      const state = await readState(tx, known, location);
+      const state = await readState(tx, known, location, true);
       if (state.pending.length === 0) return { applied: [], total: known.length };
       const { applyMigrations } = await import('./schema-engine.js');
       const applied = await applyMigrations(
@@ -100,19 +102,26 @@ async function migrate(
   );
 }
 
-/** Which migrations the store has; throws on a store this version cannot use. */
+/**
+ * Which migrations the store has; throws on a store this version cannot use (one holding
+ * other tables only when `strict`: under the migration lock).
+ */
 async function readState(
   prisma: Pick<PrismaClient, '$queryRaw' | 'storeInfo'>,
   known: string[],
   location: PostgresLocation,
+  strict: boolean,
 ): Promise<State> {
-  const [table] = await prisma.$queryRaw<{ name: string | null }[]>`
-    SELECT to_regclass('_prisma_migrations')::text AS name`;
-  if (!table?.name) {
+  // A query of the catalog's tables, not to_regclass: its cache may not yet show what another
+  // process created while this one waited for the lock.
+  const [table] = await prisma.$queryRaw<{ found: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables
+                    WHERE schemaname = current_schema() AND tablename = '_prisma_migrations') AS found`;
+  if (!table?.found) {
     const [other] = await prisma.$queryRaw<{ count: bigint }[]>`
       SELECT count(*) AS count FROM information_schema.tables
        WHERE table_schema = current_schema()`;
-    if (Number(other?.count ?? 0) > 0) {
+    if (strict && Number(other?.count ?? 0) > 0) {
       throw new DatabaseError(
         `${location.display} holds the tables of another application, not a prompt-runner store`,
         {

@@ -64,7 +64,7 @@ export async function copyStore(
   if (filled.length > 0) {
     const rows = filled.reduce((sum, [, n]) => sum + n, 0);
     throw new ConflictError(
-      `${target.location.display} is not empty (${rows} rows, in ${filled.map(([t]) => t).join(', ')}): nothing was copied`,
+      `${target.location.display} is not empty (${rows} row${rows === 1 ? '' : 's'}, in ${filled.map(([t]) => t).join(', ')}): nothing was copied`,
       { hint: 'copy into a new file or an empty database' },
     );
   }

@@ -2,11 +2,11 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BIN, runBinary, testEnv } from '../support/cli.js';
 import { modelServer } from '../support/model.js';
 import { type Reply, TEST_CERT } from '../support/model-server.mjs';
+import { executionRows, storeText } from '../support/store-rows.js';
 import { tempDir } from '../support/temp.js';
 
 const KEY = 'sk-e2e-secret-key-42';
@@ -22,17 +22,7 @@ async function setup(reply?: Reply, options: { tls?: boolean } = {}) {
   const cli = (...args: string[]) => runBinary(args, { env, cwd: home });
   await cli('project', 'create', 'app');
   await cli('prompt', 'create', 'p', '--body', 'Write about {{topic}}');
-  const rows = () => {
-    const db = new BetterSqlite3(join(home, 'prompt-runner.db'), { readonly: true });
-    try {
-      return db.prepare('SELECT * FROM Execution ORDER BY createdAt').all() as Record<
-        string,
-        unknown
-      >[];
-    } finally {
-      db.close();
-    }
-  };
+  const rows = () => executionRows(env);
   return { server, home, env, cli, rows };
 }
 
@@ -126,7 +116,7 @@ describe('prompt run (built binary)', () => {
   });
 
   it('keeps the API key out of the database, exports and --verbose output', async () => {
-    const { cli, home, server } = await setup();
+    const { cli, env, server } = await setup();
     const verbose = await cli('prompt', 'run', 'p', '--var', 'topic=keys', '--verbose');
     const failed = await cli(
       'prompt',
@@ -145,14 +135,14 @@ describe('prompt run (built binary)', () => {
     const quoted = await cli('prompt', 'run', 'p', '--var', 'topic=quoted', '--verbose');
     expect(quoted.stderr).toContain('Incorrect API key provided: ***');
     const exported = await cli('execution', 'export');
-    const raw = (await import('node:fs')).readFileSync(join(home, 'prompt-runner.db'));
+    const stored = storeText(env);
     for (const text of [
       verbose.stdout,
       verbose.stderr,
       failed.stderr,
       quoted.stderr,
       exported.stdout,
-      raw.toString('latin1'),
+      stored,
     ]) {
       expect(text).not.toContain(KEY);
     }
