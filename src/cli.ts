@@ -140,7 +140,10 @@ function globalOptionList(): Option[] {
     new Option('--json', 'print exactly one JSON document on stdout'),
     new Option('-q, --quiet', 'print only essential output'),
     new Option('--no-color', 'disable colours (also NO_COLOR)'),
-    new Option('--db <file>', 'database file (default: PROMPT_RUNNER_DB or the data directory)'),
+    new Option(
+      '--db <file|url>',
+      'the store: an SQLite file or a postgresql:// URL (default: the config, PROMPT_RUNNER_DB or the data directory)',
+    ),
     new Option('-v, --verbose', 'debug output and stack traces'),
   ];
 }

@@ -211,10 +211,17 @@ export class EvalService {
       ? buildGrader(spec.grader, scope, this.deps)(writer, options.signal)
       : undefined;
     let pending: EvalResultData[] = [];
+    const position = new Map(cases.map((item, index) => [item.id, index]));
     let writing = Promise.resolve();
     const write = (all = false) => {
       if (pending.length === 0 || (!all && pending.length < WRITE_CELLS)) return writing;
-      const batch = pending;
+      // In the file's order (case, variant, repeat), whatever order the cells finished in.
+      const batch = pending.sort(
+        (x, y) =>
+          (position.get(x.caseId) ?? 0) - (position.get(y.caseId) ?? 0) ||
+          x.variant - y.variant ||
+          x.repeat - y.repeat,
+      );
       pending = [];
       // Results name their executions: those are written first.
       writing = writing.then(async () => {

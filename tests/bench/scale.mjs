@@ -1,8 +1,9 @@
-// Scale: with 100,000 executions in the database, list, search and stats against the CLI's
-// own start (`--version`).
+// Scale: with 100,000 executions in the store, list, search and stats against the CLI's own
+// start (`--version`), on SQLite and, when PROMPT_RUNNER_TEST_PG names a server, on
+// PostgreSQL (filled from the SQLite file by `db copy`), side by side in one run.
 import Database from 'better-sqlite3';
 import { compare, report } from './harness.mjs';
-import { benchHome, bin, runs } from './setup.mjs';
+import { benchHome, bin, postgresStore, runs } from './setup.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'llama3.1', 'mistral-small'];
@@ -43,8 +44,15 @@ export function seed(file, projectId) {
   db.close();
 }
 
+const QUERIES = [
+  ['execution list -n 20', ['execution', 'list', '-n', '20', '--json']],
+  ['execution search zeppelin', ['execution', 'search', 'zeppelin', '--json']],
+  ['execution stats', ['execution', 'stats', '--json']],
+];
+
 export function benchScale() {
   const { env, cli, db, remove } = benchHome();
+  const postgres = postgresStore();
   try {
     cli('project', 'create', 'scale');
     const project = JSON.parse(cli('project', 'show', 'scale', '--json'));
@@ -53,42 +61,51 @@ export function benchScale() {
     console.log(
       `\nScale: seeded ${ROWS} executions in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
-    const medians = compare(
-      [
-        { name: 'prompt-runner --version', command: 'node', args: [bin, '--version'], env },
-        {
-          name: 'execution list -n 20',
+    const engines = [['SQLite', env]];
+    if (postgres) {
+      const copyStarted = Date.now();
+      cli('db', 'copy', '--to', postgres.url);
+      const seconds = ((Date.now() - copyStarted) / 1000).toFixed(1);
+      console.log(`Scale: db copy of them into PostgreSQL in ${seconds}s`);
+      engines.push(['PostgreSQL', { ...env, PROMPT_RUNNER_DB: postgres.url }]);
+    }
+    const cases = [
+      { name: 'prompt-runner --version', command: 'node', args: [bin, '--version'], env },
+    ];
+    for (const [engine, engineEnv] of engines) {
+      for (const [name, args] of QUERIES) {
+        cases.push({
+          name: `${name} (${engine})`,
           command: 'node',
-          args: [bin, 'execution', 'list', '-n', '20', '--json'],
-          env,
-        },
-        {
-          name: 'execution search zeppelin',
-          command: 'node',
-          args: [bin, 'execution', 'search', 'zeppelin', '--json'],
-          env,
-        },
-        {
-          name: 'execution stats',
-          command: 'node',
-          args: [bin, 'execution', 'stats', '--json'],
-          env,
-        },
-      ],
-      { runs: Math.max(5, Math.round(runs / 2)) },
-    );
+          args: [bin, ...args],
+          env: engineEnv,
+        });
+      }
+    }
+    const medians = compare(cases, { runs: Math.max(5, Math.round(runs / 2)) });
     const results = {};
-    for (const name of ['execution list -n 20', 'execution search zeppelin', 'execution stats']) {
-      results[name] = report(
-        `${name} with ${ROWS} executions, against --version`,
-        { 'prompt-runner --version': medians['prompt-runner --version'], [name]: medians[name] },
-        'prompt-runner --version',
-        name,
-        2.5,
-      );
+    for (const [engine] of engines) {
+      for (const [query] of QUERIES) {
+        const name = `${query} (${engine})`;
+        results[name] = report(
+          `${name} with ${ROWS} executions, against --version`,
+          { 'prompt-runner --version': medians['prompt-runner --version'], [name]: medians[name] },
+          'prompt-runner --version',
+          name,
+          2.5,
+        );
+      }
+    }
+    if (postgres) {
+      console.log('\nScale: PostgreSQL against SQLite, same rows, same run');
+      for (const [query] of QUERIES) {
+        const ratio = medians[`${query} (PostgreSQL)`] / medians[`${query} (SQLite)`];
+        console.log(`  ${query.padEnd(44)} ${ratio.toFixed(2)}x`);
+      }
     }
     return results;
   } finally {
     remove();
+    postgres?.remove();
   }
 }

@@ -1,5 +1,5 @@
 // Shared set-up for benchmarks: a fresh home, the built CLI, and helpers to drive it.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,4 +55,22 @@ export async function benchProject(serverArgs = []) {
       home.remove();
     },
   };
+}
+
+/**
+ * A new, empty database on the PostgreSQL server PROMPT_RUNNER_TEST_PG names (dropped by
+ * `remove`), or undefined without one: the benchmarks then measure SQLite alone.
+ */
+export function postgresStore() {
+  const server = process.env.PROMPT_RUNNER_TEST_PG;
+  if (!server) {
+    console.log('\n(PostgreSQL skipped: set PROMPT_RUNNER_TEST_PG, see scripts/test-postgres.sh)');
+    return undefined;
+  }
+  const name = `bench_${process.pid}_${Date.now()}`;
+  const psql = (sql) => execFileSync('psql', [server, '-qAt', '-c', sql]);
+  psql(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.href, remove: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -131,7 +131,7 @@ describe('copyStore', () => {
     try {
       await target.prisma.cacheEntry.create({ data: { key: 'x', model: 'm', response: 'r' } });
       await expect(copyStore(source, target)).rejects.toThrow(
-        /busy\.db is not empty \(1 rows, in cacheEntry\): nothing was copied/,
+        /busy\.db is not empty \(1 row, in cacheEntry\): nothing was copied/,
       );
       expect((await countRows(target.prisma)).project).toBe(0);
     } finally {

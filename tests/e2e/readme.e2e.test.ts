@@ -2,6 +2,8 @@
 // local model server. Conventions in README.md (HTML comments, invisible when rendered):
 //   <!-- readme-test: file NAME -->   the next code block is saved as NAME in the working folder
 //   <!-- readme-test: skip REASON -->  the next code block is not run (installs, contributor steps)
+//   <!-- readme-test: postgresql -->   the next code block runs when PROMPT_RUNNER_TEST_PG names
+//                                      a server, its example URLs standing for that server
 // The example endpoints' addresses stand for the local server (see STAND_INS).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +22,7 @@ interface Block {
   lang: string;
   body: string;
   line: number;
-  directive?: { kind: 'file' | 'skip'; value: string };
+  directive?: { kind: 'file' | 'skip' | 'postgresql'; value: string };
 }
 
 /** The fenced code blocks of a Markdown text, with the directive comment just above each. */
@@ -30,9 +32,9 @@ function codeBlocks(markdown: string): Block[] {
   let directive: Block['directive'];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    const comment = /^<!-- readme-test: (file|skip) (.+?) -->$/.exec(line.trim());
+    const comment = /^<!-- readme-test: (file|skip|postgresql)(?: (.+?))? -->$/.exec(line.trim());
     if (comment) {
-      directive = { kind: comment[1] as 'file' | 'skip', value: comment[2] as string };
+      directive = { kind: comment[1] as 'file' | 'skip' | 'postgresql', value: comment[2] ?? '' };
       continue;
     }
     const fence = /^```(\w*)\s*$/.exec(line);
@@ -49,6 +51,20 @@ function codeBlocks(markdown: string): Block[] {
     directive = undefined;
   }
   return blocks;
+}
+
+/** The team store's example URLs, standing for a new database of the test server. */
+function postgresStandIns(): [RegExp, string][] {
+  const server = process.env.PROMPT_RUNNER_TEST_PG;
+  if (!server) return [];
+  const name = `readme_${process.pid}_${Date.now()}`;
+  const store = new URL(server);
+  store.pathname = `/${name}`;
+  return [
+    [/postgresql:\/\/admin@db\.team:5432\/postgres/g, server],
+    [/CREATE DATABASE prompts/g, `CREATE DATABASE ${name}`],
+    [/postgresql:\/\/ann@db\.team:5432\/prompts/g, store.href],
+  ];
 }
 
 const PLAN = `<analysis_template>Analyse {{featureRequest}} in {{project.name}}:
@@ -116,6 +132,7 @@ describe('README examples', () => {
       [/https:\/\/llm\.internal:8443\/v1/g, tlsServer.url],
       [/\/etc\/ssl\/our-ca\.pem/g, TEST_CERT],
       [/http:\/\/proxy\.corp:3128/g, proxy.url],
+      ...postgresStandIns(),
     ];
     // One shell for every block, as a reader typing them in one terminal: variables and
     // exports carry over. Each block announces itself, so a failure names its block.
@@ -126,6 +143,7 @@ describe('README examples', () => {
         continue;
       }
       if (block.lang !== 'sh' || block.directive?.kind === 'skip') continue;
+      if (block.directive?.kind === 'postgresql' && !process.env.PROMPT_RUNNER_TEST_PG) continue;
       const body = STAND_INS.reduce((text, [from, to]) => text.replace(from, to), block.body);
       parts.push(`echo "@@ README.md:${block.line}" >&2\n${body}`);
     }
