@@ -30,6 +30,8 @@ const runtimeExternals = [
   'gpt-tokenizer',
   // PostgreSQL's driver and adapter: loaded only for a postgresql:// store.
   'pg',
+  'pgpass',
+  'pg-connection-string',
   '@prisma/adapter-pg',
 ];
 

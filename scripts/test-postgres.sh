@@ -20,6 +20,10 @@ start)
   dir=$(cd "$dir" && pwd)
   if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log"
+  # The superuser the tests connect as is trusted; any other role logs in with its password,
+  # so the tests can check how logins are refused and where passwords are read from.
+  printf '%s\n' 'local all all trust' 'host all postgres 127.0.0.1/32 trust' \
+    'host all all 127.0.0.1/32 scram-sha-256' >"$dir/data/pg_hba.conf"
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null

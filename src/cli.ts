@@ -76,7 +76,7 @@ const GROUPS: { name: string; description: string; load(): Promise<GroupFactory>
   },
   {
     name: 'db',
-    description: 'Inspect, migrate and back up the SQLite database',
+    description: 'Inspect, migrate, back up and copy the store (SQLite, or PostgreSQL for a team)',
     load: async () => (await import('./commands/db/index.js')).createDbCommand,
   },
 ];
@@ -96,7 +96,7 @@ export async function createProgram(deps: CliDeps, argv: readonly string[]): Pro
 
   const program = new Command('prompt-runner')
     .description(
-      'Versioned prompt templates, model runs, workflows and feature plans, recorded in SQLite.',
+      'Versioned prompt templates, model runs, workflows and feature plans, recorded in SQLite (or PostgreSQL for a team).',
     )
     .version(VERSION, '-V, --version', 'print the version')
     .enablePositionalOptions();

@@ -2,19 +2,27 @@
 // strings from `config set`; each key says how to read one.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { maskDatabaseSource } from './database-location.js';
+import {
+  maskDatabaseSource,
+  parseLocation,
+  postgresSettings,
+  urlHasPassword,
+} from './database-location.js';
 import { ValidationError } from './errors.js';
 import { cannotWriteReason, makeDirectory } from './fs.js';
 import * as z from './zod.js';
 import { issueReason } from './zod-issue.js';
 
-/** Whether a URL names a password (`scheme://user:password@host`). */
-function hasPassword(value: string): boolean {
+/** Why a store's location cannot be kept in the config file, or undefined when it can. */
+function databaseProblem(value: string): string | undefined {
+  if (urlHasPassword(value)) return 'a URL kept in the config file must not hold a password';
   try {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && new URL(value).password !== '';
-  } catch {
-    return false;
+    const location = parseLocation(value, '/');
+    if (location.engine === 'postgresql') postgresSettings(location);
+  } catch (error) {
+    return (error as Error).message;
   }
+  return undefined;
 }
 
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
@@ -84,9 +92,9 @@ export const CONFIG_KEYS = {
     json: true,
   },
   projectRoots: {
-    schema: z.record(z.string(), z.string().check(z.minLength(1))),
+    schema: z.record(z.string(), z.record(z.string(), z.string().check(z.minLength(1)))),
     description:
-      'Where this machine keeps each project\'s code, when the store is shared (set by project create/update --root), JSON: {"app":"/home/ann/src/app"}',
+      'Where this machine keeps each project\'s code, by shared store (set by project create/update --root), JSON: {"db.team:5432/prompts":{"app":"/home/ann/src/app"}}',
     json: true,
   },
   contextWindows: {
@@ -97,8 +105,9 @@ export const CONFIG_KEYS = {
   },
   database: {
     schema: nonEmpty.check(
-      z.refine((value) => !hasPassword(value), {
-        message: 'a URL kept in the config file must not hold a password',
+      z.superRefine((value, context) => {
+        const problem = databaseProblem(value);
+        if (problem) context.issues.push({ code: 'custom', message: problem, input: value });
       }),
     ),
     description:
@@ -155,8 +164,11 @@ export function parseConfigValue<K extends ConfigKey>(key: K, value: unknown): C
     const issue = result.error.issues[0];
     const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     const reason = `${issue ? issueReason(issue) : 'invalid value'}${at}`;
-    const shown = 'secret' in spec ? '' : ` ${JSON.stringify(value)}`;
-    throw new ValidationError(`Invalid value for ${key}:${shown} (${reason})`, {
+    const message =
+      'secret' in spec
+        ? `Invalid value for ${key}: ${reason}`
+        : `Invalid value for ${key}: ${JSON.stringify(value)} (${reason})`;
+    throw new ValidationError(message, {
       hint: spec.description,
     });
   }

@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Database, OpenOptions } from '../db/client.js';
 import type { Services } from '../services/index.js';
 import { ConfigStore } from './config.js';
-import { type DatabaseLocation, resolveDatabase } from './database-location.js';
+import { type DatabaseLocation, resolveDatabase, storeKey } from './database-location.js';
 import { ValidationError } from './errors.js';
 import { Output } from './output.js';
 import { type Paths, resolvePaths } from './paths.js';
@@ -121,11 +121,18 @@ export class AppContext {
     return this.#services;
   }
 
+  /** Keeps a project's root on this machine, for the shared store in use. */
   async #saveProjectRoot(project: string, root: string | null): Promise<void> {
-    const roots: Record<string, string> = { ...this.config.get('projectRoots') };
+    const location = this.database;
+    if (location.engine !== 'postgresql') return;
+    const store = storeKey(location);
+    const all = { ...this.config.get('projectRoots') };
+    const roots: Record<string, string> = { ...all[store] };
     if (root) roots[project] = root;
     else delete roots[project];
-    if (Object.keys(roots).length > 0) await this.config.set('projectRoots', roots);
+    if (Object.keys(roots).length > 0) all[store] = roots;
+    else delete all[store];
+    if (Object.keys(all).length > 0) await this.config.set('projectRoots', all);
     else await this.config.unset('projectRoots');
   }
 

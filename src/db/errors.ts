@@ -66,6 +66,8 @@ export function databaseErrorKind(error: unknown): DatabaseErrorKind | undefined
   if (has('DatabaseNotReachable', 'TlsConnectionError', 'P1001')) return 'unreachable';
   if (/timeout exceeded when trying to connect/i.test(messages)) return 'unreachable';
   if (has('AuthenticationFailed', 'DatabaseAccessDenied', 'P1000')) return 'auth';
+  // The server asks for a password and none was given (URL, PGPASSWORD, ~/.pgpass).
+  if (/client password must be a string|SASL: SCRAM/i.test(messages)) return 'auth';
   if (has('DatabaseDoesNotExist', 'P1003')) return 'missing';
   if (has('ConnectionClosed', 'P1017')) return 'lost';
   if (/Connection terminated|terminating connection/i.test(messages)) return 'lost';

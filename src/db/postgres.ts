@@ -16,6 +16,7 @@ import {
   schemaText,
   WRITTEN_BY_KEY,
 } from './migrations.js';
+import { poolConfig } from './pg-config.js';
 
 /** The advisory lock migrations take (any number the team's other tools do not use). */
 const MIGRATION_LOCK = 72_707_370;
@@ -30,7 +31,8 @@ export async function openPostgres(location: PostgresLocation): Promise<Database
   // The pool is this process's own, ended on close: a client left idle in it would keep the
   // process alive for pg's idle timeout.
   const pool = new pg.Pool({
-    connectionString,
+    // The password asked only when the server wants one and the URL has none.
+    ...(await poolConfig(connectionString)),
     max: poolSize,
     connectionTimeoutMillis: 10_000,
     application_name: 'prompt-runner',
@@ -89,7 +91,9 @@ async function migrate(
         schemaText('postgresql'),
         MIGRATION_DIRS.postgresql,
         readMigrations(MIGRATION_DIRS.postgresql),
-      );
+      ).catch((error: unknown) => {
+        throw cannotMigrate(location, error);
+      });
       const version = packageVersion();
       await tx.storeInfo.upsert({
         where: { key: WRITTEN_BY_KEY },
@@ -100,6 +104,23 @@ async function migrate(
     },
     { maxWait: 60_000, timeout: 600_000 },
   );
+}
+
+/** A migration the server refused (the engine's error, in its first line). */
+function cannotMigrate(location: PostgresLocation, error: unknown): DatabaseError {
+  const words = String((error as Error)?.message ?? error)
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => /^ERROR:/.test(line));
+  const denied = words !== undefined && /permission denied/i.test(words);
+  const reason = words ? `: ${words.replace(/^ERROR:\s*/, '')}` : '';
+  return new DatabaseError(`Could not set up the tables of ${location.display}${reason}`, {
+    code: 'DB_MIGRATE',
+    hint: denied
+      ? 'the user needs the right to create tables there (GRANT CREATE ON SCHEMA public TO <user>), or a database of its own'
+      : 'run the command again with --verbose to see more',
+    cause: error,
+  });
 }
 
 /**
@@ -145,6 +166,8 @@ async function readState(
       .catch(() => null);
     throw newerStore(location.display, unknown.at(-1), info?.value, packageVersion());
   }
+  // Unfinished: perhaps another process migrates it right now, which the lock tells.
+  if (failed.length > 0 && !strict) return { applied, pending: known, unknown, failed };
   if (failed.length > 0) {
     throw new DatabaseError(`A migration of ${location.display} did not finish (${failed[0]})`, {
       hint: 'restore the database from a backup (pg_dump)',

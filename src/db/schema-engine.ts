@@ -41,9 +41,13 @@ async function adapterFactory(
   target: EngineTarget,
 ): Promise<SqlMigrationAwareDriverAdapterFactory> {
   if (target.engine === 'postgresql') {
-    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const [{ PrismaPg }, { poolConfig }] = await Promise.all([
+      import('@prisma/adapter-pg'),
+      import('./pg-config.js'),
+    ]);
     // Each connection is a pool of its own, ended when the connection is disposed.
-    return new PrismaPg({ connectionString: target.url, max: 1, allowExitOnIdle: true });
+    const config = await poolConfig(target.url);
+    return new PrismaPg({ ...config, max: 1, allowExitOnIdle: true });
   }
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   return new PrismaBetterSqlite3({ url: target.url });

@@ -3,7 +3,7 @@
 // sequence is moved past the largest id. (SQLite keeps its counters itself.)
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-export async function resetIdSequences(prisma: PrismaClient): Promise<void> {
+export async function resetIdSequences(prisma: Pick<PrismaClient, '$executeRaw'>): Promise<void> {
   await prisma.$executeRaw`
     DO $$
     DECLARE t text;

@@ -3,6 +3,7 @@
 // start fast.
 import { callerName } from '../core/caller.js';
 import type { Config } from '../core/config.js';
+import { storeKey } from '../core/database-location.js';
 import type { Database } from '../db/client.js';
 import type { CacheRepository } from '../db/repositories/cache-repository.js';
 import type { ExecutionRepository } from '../db/repositories/execution-repository.js';
@@ -51,10 +52,11 @@ function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 
 export function createServices(db: Database, environment: ServiceEnvironment): Services {
   // On a shared store, each machine keeps its own projects' roots (config `projectRoots`).
-  const shared = db.engine === 'postgresql';
+  const shared = db.location.engine === 'postgresql';
+  const store = db.location.engine === 'postgresql' ? storeKey(db.location) : '';
   const projectRepository = new ProjectRepository(
     db.prisma,
-    shared ? () => environment.config().projectRoots ?? {} : undefined,
+    shared ? () => environment.config().projectRoots?.[store] ?? {} : undefined,
   );
   const executions = lazy<ExecutionRepository>(async () => {
     const { ExecutionRepository } = await import('../db/repositories/execution-repository.js');

@@ -38,6 +38,35 @@ describe('config values', () => {
     expect(() => parseConfigValue(key, raw)).toThrow(new RegExp(`Invalid value for ${key}`));
   });
 
+  it('keeps a store without a password, and never repeats a refused one', () => {
+    expect(parseConfigValue('database', 'postgresql://ann@db.team:5432/prompts')).toBe(
+      'postgresql://ann@db.team:5432/prompts',
+    );
+    expect(parseConfigValue('database', './team.db')).toBe('./team.db');
+    for (const [value, reason] of [
+      ['postgresql://ann:s3cret@db/x', 'a URL kept in the config file must not hold a password'],
+      [
+        'postgresql://ann@db/x?password=s3cret',
+        'a URL kept in the config file must not hold a password',
+      ],
+      ['postgresql://ann:s3#cret@db/x', 'a URL kept in the config file must not hold a password'],
+      ['mysql://ann@db/x', 'unsupported database URL scheme "mysql://"'],
+      [
+        'postgresql://db/x?connection_limit=abc',
+        'connection_limit must be a whole number from 1 to 100, not "abc"',
+      ],
+    ]) {
+      expect(() => parseConfigValue('database', value)).toThrow(
+        `Invalid value for database: ${reason}`,
+      );
+      try {
+        parseConfigValue('database', value);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('s3');
+      }
+    }
+  });
+
   it('says what it expected, in plain words', () => {
     expect(() => parseConfigValue('temperature', 'warm')).toThrow(
       'Invalid value for temperature: "warm" (expected number)',

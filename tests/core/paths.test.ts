@@ -49,6 +49,22 @@ describe('resolvePaths', () => {
     expect(store(undefined, undefined, { PROMPT_RUNNER_DB: 'postgres://db/x' }).engine).toBe(
       'postgresql',
     );
+    // A password given as a parameter is masked too.
+    expect(
+      store('postgresql://ann@db/x?password=s3cret&sslmode=verify-full', undefined, {}).display,
+    ).toBe('postgresql://ann@db/x?password=****&sslmode=verify-full');
+    // A password with / ? # unencoded cannot be read as the driver reads it: refused, unshown.
+    for (const url of [
+      'postgresql://ann:2024#Winter@db/x',
+      'postgresql://ann:a/b@db/x',
+      'postgresql://ann:a?b@db/x',
+    ]) {
+      expect(() => store(url, undefined, {})).toThrow(
+        /^The user or password of the database URL must be percent-encoded \(\/ \? # @ as %2F %3F %23 %40\)$/,
+      );
+    }
+    expect(() => store('postgresql://', undefined, {})).toThrow(/names no host/);
+    expect(() => store('postgresql://db', undefined, {})).toThrow(/names no database/);
     expect(() => store('mysql://ann:s3cret@db/x', undefined, {})).toThrow(
       /Unsupported database URL scheme "mysql:\/\/"/,
     );

@@ -69,7 +69,10 @@ describe('the data path', () => {
     ]);
   });
 
-  it("reaches PostgreSQL's driver only through Prisma's adapter (and the pool it is given)", () => {
-    expect(offenders(sources, /import\('pg'\)|from 'pg'/)).toEqual(['db/postgres.ts']);
+  it("reaches PostgreSQL's driver only through Prisma's adapter and the pools it is given", () => {
+    expect(offenders(sources, /import\('pg'\)|from 'pg'/)).toEqual([
+      'db/pg-config.ts',
+      'db/postgres.ts',
+    ]);
   });
 });

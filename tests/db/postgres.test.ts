@@ -1,6 +1,8 @@
 // Opening a PostgreSQL store: migrated on first use once however many processes meet it,
 // refused (and left alone) when it is another application's or a newer version's.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type PostgresLocation,
@@ -10,6 +12,7 @@ import {
 import { openDatabase } from '../../src/db/client.js';
 import { listMigrationNames, MIGRATION_DIRS } from '../../src/db/migrations.js';
 import { freshPostgresUrl, TEST_ENGINE } from '../support/postgres.js';
+import { tempDir } from '../support/temp.js';
 
 const psql = (url: string, sql: string) =>
   execFileSync('psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
@@ -22,7 +25,9 @@ describe('postgresSettings', () => {
       location('postgresql://ann@db:5432/p?sslmode=require&connection_limit=5&application_name=x'),
     );
     expect(settings).toEqual({
-      connectionString: 'postgresql://ann@db:5432/p?sslmode=require&application_name=x',
+      // sslmode as psql reads it.
+      connectionString:
+        'postgresql://ann@db:5432/p?sslmode=require&application_name=x&uselibpqcompat=true',
       poolSize: 5,
     });
     expect(postgresSettings(location('postgresql://db/p')).poolSize).toBe(2);
@@ -71,6 +76,58 @@ describe.runIf(TEST_ENGINE === 'postgresql')('openDatabase (PostgreSQL)', () => 
     await expect(openDatabase(location(future))).rejects.toThrow(
       /^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/test_\S+ was written by prompt-runner 9\.9\.9; this is prompt-runner \d+\.\d+\.\d+$/,
     );
+  });
+
+  it('logs in with the password of the URL, PGPASSWORD or ~/.pgpass, and says why not', async () => {
+    const server = new URL(freshPostgresUrl());
+    const role = `ann_${process.pid}_${Date.now().toString(36)}`;
+    const database = `${role}_db`;
+    psql(server.href, `CREATE ROLE ${role} LOGIN PASSWORD 'right-pw'`);
+    psql(server.href, `CREATE DATABASE ${database} OWNER ${role}`);
+    const url = new URL(server.href);
+    url.username = role;
+    url.pathname = `/${database}`;
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      delete process.env.PGPASSWORD;
+      process.env.PGPASSFILE = join(tempDir(), 'none');
+      await expect(openDatabase(location(url.href))).rejects.toMatchObject({ code: 'DB_AUTH' });
+      process.env.PGPASSWORD = 'wrong-pw';
+      await expect(openDatabase(location(url.href))).rejects.toMatchObject({
+        code: 'DB_AUTH',
+        message: `The PostgreSQL server refused the login to ${url.href}`,
+      });
+      delete process.env.PGPASSWORD;
+      const passfile = join(tempDir(), 'pgpass');
+      writeFileSync(passfile, `127.0.0.1:*:${database}:${role}:right-pw\n`, { mode: 0o600 });
+      process.env.PGPASSFILE = passfile;
+      await (await openDatabase(location(url.href))).close();
+      process.env.PGPASSWORD = 'right-pw';
+      await (await openDatabase(location(url.href))).close();
+      delete process.env.PGPASSWORD;
+      const inUrl = new URL(url.href);
+      inUrl.password = 'right-pw';
+      await (await openDatabase(location(inUrl.href))).close();
+      // A database where the user may not create tables: said so, with the way out.
+      inUrl.pathname = '/postgres';
+      await expect(openDatabase(location(inUrl.href))).rejects.toMatchObject({
+        code: 'DB_MIGRATE',
+        message: expect.stringMatching(
+          /^Could not set up the tables of postgresql:\/\/\S+:\*\*\*\*@\S+\/postgres: permission denied for schema public$/,
+        ),
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('names a database that does not exist, and how to create it', async () => {

@@ -124,6 +124,23 @@ describe('copyStore', () => {
     }
   }, 120_000);
 
+  it('leaves the target empty when a copy stops midway, and a new copy then succeeds', async () => {
+    const source = await testDatabase();
+    await fill(source);
+    const target = await openDatabase(join(tempDir(), 'stopped.db'));
+    try {
+      await expect(
+        copyStore(source, target, (copied) => {
+          if (copied > 600) throw new Error('stopped by the user');
+        }),
+      ).rejects.toThrow('stopped by the user');
+      expect(Object.values(await countRows(target.prisma)).every((n) => n === 0)).toBe(true);
+      expect((await copyStore(source, target)).tables.execution).toBe(1201);
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
+
   it('refuses a store that holds any row, and copies nothing', async () => {
     const source = await testDatabase();
     await fill(source);

@@ -1,7 +1,7 @@
 // A team's shared PostgreSQL store through the built binary: the password shown nowhere,
 // each machine's own project roots, who made each call, a connection lost mid-run, and
 // copies between SQLite and PostgreSQL. Runs in the `postgresql` project of the tests.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,11 +109,11 @@ describe.runIf(TEST_ENGINE === 'postgresql')('a shared PostgreSQL store', () => 
 
   it("keeps each machine's checkout of a project, and records who made each call", async () => {
     const server = await modelServer((body) => ({ content: `re: ${body.messages[0]?.content}` }));
-    const store = freshPostgresUrl();
+    const storeUrl = freshPostgresUrl();
     const model = { OPENAI_BASE_URL: server.url, PROMPT_RUNNER_PROJECT: 'app' };
-    const ann = machine(store, { ...model, PROMPT_RUNNER_USER: 'ann' });
-    const bob = machine(store, { ...model, PROMPT_RUNNER_USER: 'bob' });
-    const eve = machine(store, model);
+    const ann = machine(storeUrl, { ...model, PROMPT_RUNNER_USER: 'ann' });
+    const bob = machine(storeUrl, { ...model, PROMPT_RUNNER_USER: 'bob\u001b[31m' });
+    const eve = machine(storeUrl, model);
     for (const m of [ann, bob]) mkdirSync(join(m.home, 'src'));
     expect((await ann.cli('project', 'create', 'app', '--root', 'src')).code).toBe(0);
     expect((await bob.cli('project', 'update', 'app', '--root', 'src')).code).toBe(0);
@@ -123,8 +123,9 @@ describe.runIf(TEST_ENGINE === 'postgresql')('a shared PostgreSQL store', () => 
     expect(await root(bob)).toBe(join(bob.home, 'src'));
     // A teammate who set no root gets the team's default: the one the project was made with.
     expect(await root(eve)).toBe(join(ann.home, 'src'));
+    const store = new URL(storeUrl);
     expect(JSON.parse(readFileSync(join(bob.home, 'config.json'), 'utf8')).projectRoots).toEqual({
-      app: join(bob.home, 'src'),
+      [`${store.hostname}:${store.port}${store.pathname}`]: { app: join(bob.home, 'src') },
     });
 
     await ann.cli('prompt', 'create', 'p', '--body', 'Say {{word}}');
@@ -133,7 +134,8 @@ describe.runIf(TEST_ENGINE === 'postgresql')('a shared PostgreSQL store', () => 
     const calls = JSON.parse((await eve.cli('execution', 'list', '--json')).stdout) as {
       user: string;
     }[];
-    expect(calls.map((c) => c.user).sort()).toEqual(['ann', 'bob']);
+    // Control characters are not kept.
+    expect(calls.map((c) => c.user).sort()).toEqual(['ann', 'bob[31m']);
   });
 
   it('fails clearly when the connection is lost mid-run, and the run resumes', async () => {
@@ -206,5 +208,13 @@ describe.runIf(TEST_ENGINE === 'postgresql')('a shared PostgreSQL store', () => 
     const self = await member.cli('db', 'copy', '--to', team);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/names the store in use/);
+    // A link, dangling or not, is not written through.
+    const link = join(tempDir(), 'link.db');
+    symlinkSync(join(tempDir(), 'elsewhere.db'), link);
+    const linked = await member.cli('db', 'copy', '--to', link);
+    expect(linked).toMatchObject({ code: 2, stdout: '' });
+    expect(linked.stderr).toBe(
+      `Error: ${link} is a symbolic link: db copy does not write through it (name the file itself, or a new file)\n`,
+    );
   });
 });

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { isDatabaseUrl } from '../../core/database-location.js';
 import { type CommandDeps, withExamples } from '../shared.js';
 
 export function createConfigSetCommand(deps: CommandDeps): Command {
@@ -9,7 +11,10 @@ export function createConfigSetCommand(deps: CommandDeps): Command {
     .action(async (name: string, raw: string, _options: object, cmd: Command) => {
       const ctx = await deps.context(cmd);
       const key = ctx.config.key(name);
-      const value = ctx.config.parse(key, raw);
+      let value = ctx.config.parse(key, raw);
+      // A file is kept as an absolute path: the same store from any folder.
+      if (key === 'database' && !isDatabaseUrl(String(value)))
+        value = resolve(ctx.cwd, String(value));
       // The current project must exist, as `project use` makes sure.
       if (key === 'project') await (await ctx.services()).projects.get(String(value));
       await ctx.config.set(key, value);

@@ -1,8 +1,17 @@
+import { lstatSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseLocation } from '../../core/database-location.js';
 import { ValidationError } from '../../core/errors.js';
 import { type Progress, startProgress } from '../prompt/run-output.js';
 import { type CommandDeps, plural, withExamples } from '../shared.js';
+
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 export function createDbCopyCommand(deps: CommandDeps): Command {
   const command = new Command('copy')
@@ -25,6 +34,14 @@ export function createDbCopyCommand(deps: CommandDeps): Command {
           ? source.file === target.file
           : source.display === target.display);
       if (same) throw new ValidationError('db copy --to names the store in use');
+      if (target.engine === 'sqlite' && isLink(target.file)) {
+        throw new ValidationError(
+          `${target.file} is a symbolic link: db copy does not write through it`,
+          {
+            hint: 'name the file itself, or a new file',
+          },
+        );
+      }
       const { openDatabase } = await import('../../db/client.js');
       const { copyStore } = await import('../../db/store-copy.js');
       const from = await ctx.db();
