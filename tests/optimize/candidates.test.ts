@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { answerSchema, checkCandidates, optimizerMessages } from '../../src/optimize/candidates.js';
+
+const parent = { body: 'Summarise {{text}} for {{audience}}.', variables: ['text', 'audience'] };
+
+describe('checkCandidates', () => {
+  it('keeps rewrites that use exactly the declared variables, and says why it refuses the others', () => {
+    const { accepted, refused } = checkCandidates(parent, [
+      {
+        body: 'In three bullet points, summarise {{text}} for {{audience}}.',
+        rationale: 'shorter',
+      },
+      { body: 'Summarise {{text}}.', rationale: 'drops one' },
+      { body: 'Summarise {{text}} for {{audience}} in {{language}}.', rationale: 'adds one' },
+      { body: 'Summarise {{text}', rationale: 'broken' },
+      { body: '  ', rationale: 'empty' },
+      { body: 'Summarise {{text}} for {{audience}}.', rationale: 'same' },
+      { body: 'In three bullet points, summarise {{text}} for {{audience}}.', rationale: 'twice' },
+      { body: '{{#if audience}}For {{audience}}: {{/if}}summarise {{text}}.', rationale: 'if' },
+    ]);
+    expect(accepted.map((c) => c.rationale)).toEqual(['shorter', 'if']);
+    expect(refused).toEqual([
+      { index: 1, reason: 'drops declared variables: audience' },
+      { index: 2, reason: 'uses undeclared variables: language' },
+      { index: 3, reason: expect.stringMatching(/^the template does not parse: /) },
+      { index: 4, reason: 'the template is empty' },
+      { index: 5, reason: 'the same as the parent or another candidate' },
+      { index: 6, reason: 'the same as the parent or another candidate' },
+    ]);
+  });
+});
+
+describe('optimizerMessages', () => {
+  it('shows the template, its variables and the failed training cases, and asks for K rewrites', () => {
+    const failures = Array.from({ length: 25 }, (_, i) => ({
+      id: `c${i}`,
+      vars: { text: `t${i}` },
+      output: i === 0 ? 'x'.repeat(5000) : `answer ${i}`,
+      reasons: ['does not contain "bullet"'],
+    }));
+    const { system, user } = optimizerMessages({ ...parent, failures, candidates: 3 });
+    expect(system).toContain('Propose 3 different rewrites');
+    expect(system).toContain('{{text}}, {{audience}}');
+    expect(user).toContain('Summarise {{text}} for {{audience}}.');
+    expect(user).toContain('## Failing cases (25)');
+    expect(user).toContain('### Case c19');
+    expect(user).not.toContain('### Case c20');
+    expect(user).toContain('…and 5 more like these.');
+    expect(user).toContain(`${'x'.repeat(2000)}…`);
+    expect(user).not.toContain('x'.repeat(2001));
+    expect(answerSchema(3)).toMatchObject({
+      properties: { candidates: { maxItems: 3, items: { required: ['body', 'rationale'] } } },
+    });
+  });
+});
