@@ -1,19 +1,13 @@
 // The commander program: global options, the command groups, and `run`, which parses argv,
 // runs the command and returns the exit code. Nothing here calls process.exit.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandDeps } from './commands/shared.js';
 import type { AppContext, CliDeps, GlobalOptions } from './core/context.js';
 import { handleError, isCleanExit } from './core/error-handler.js';
 import { EXIT_OK } from './core/errors.js';
-import { findPackageRoot } from './core/package-root.js';
+import { packageVersion } from './core/package-root.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
+export const VERSION: string = packageVersion();
 
 export interface Program {
   program: Command;

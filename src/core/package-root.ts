@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,4 +11,10 @@ export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): 
     dir = parent;
   }
   return dir;
+}
+
+/** The installed package's version (its package.json). */
+export function packageVersion(): string {
+  const file = join(findPackageRoot(), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

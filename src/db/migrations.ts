@@ -9,7 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { schemaFor } from '../../prisma/engines.mjs';
 import type { Engine } from '../core/database-location.js';
 import { DatabaseError } from '../core/errors.js';
-import { findPackageRoot } from '../core/package-root.js';
+import { findPackageRoot, packageVersion } from '../core/package-root.js';
 import { damagedDatabase, toDatabaseError } from './errors.js';
 
 /** Wait this long for another process's write lock before giving up. */
@@ -156,12 +156,6 @@ function readWrittenBy(db: BetterSqlite3.Database): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** This prompt-runner's version (package.json). */
-export function packageVersion(): string {
-  const file = join(findPackageRoot(), 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Whether a database holds any table: one without prompt-runner's migrations is not ours. */

@@ -4,6 +4,7 @@
 // advisory lock, so teammates meeting a fresh database at once migrate it once.
 import { type PostgresLocation, postgresSettings } from '../core/database-location.js';
 import { DatabaseError } from '../core/errors.js';
+import { packageVersion } from '../core/package-root.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Database, MigrateResult } from './client.js';
 import { toDatabaseError } from './errors.js';
@@ -11,7 +12,6 @@ import {
   listMigrationNames,
   MIGRATION_DIRS,
   newerStore,
-  packageVersion,
   readMigrations,
   schemaText,
   WRITTEN_BY_KEY,
@@ -31,11 +31,12 @@ export async function openPostgres(location: PostgresLocation): Promise<Database
   // The pool is this process's own, ended on close: a client left idle in it would keep the
   // process alive for pg's idle timeout.
   const pool = new pg.Pool({
+    // A name the URL may replace.
+    application_name: 'prompt-runner',
     // The password asked only when the server wants one and the URL has none.
     ...(await poolConfig(connectionString)),
     max: poolSize,
     connectionTimeoutMillis: 10_000,
-    application_name: 'prompt-runner',
     allowExitOnIdle: true,
   });
   // A connection lost while idle is reported by the next query that needs one.

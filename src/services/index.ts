@@ -52,8 +52,8 @@ function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 
 export function createServices(db: Database, environment: ServiceEnvironment): Services {
   // On a shared store, each machine keeps its own projects' roots (config `projectRoots`).
-  const shared = db.location.engine === 'postgresql';
-  const store = db.location.engine === 'postgresql' ? storeKey(db.location) : '';
+  const store = db.location.engine === 'postgresql' ? storeKey(db.location) : undefined;
+  const shared = store !== undefined;
   const projectRepository = new ProjectRepository(
     db.prisma,
     shared ? () => environment.config().projectRoots?.[store] ?? {} : undefined,

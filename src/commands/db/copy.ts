@@ -28,12 +28,10 @@ export function createDbCopyCommand(deps: CommandDeps): Command {
       }
       const source = ctx.database;
       const target = parseLocation(input.to, ctx.cwd);
-      const same =
-        source.engine === target.engine &&
-        (source.engine === 'sqlite' && target.engine === 'sqlite'
-          ? source.file === target.file
-          : source.display === target.display);
-      if (same) throw new ValidationError('db copy --to names the store in use');
+      // A file's display is its absolute path; a URL's, the URL masked.
+      if (source.display === target.display) {
+        throw new ValidationError('db copy --to names the store in use');
+      }
       if (target.engine === 'sqlite' && isLink(target.file)) {
         throw new ValidationError(
           `${target.file} is a symbolic link: db copy does not write through it`,
