@@ -25,6 +25,7 @@ const STORE_TESTS = [
   'tests/e2e/concurrent-updates.e2e.test.ts',
   'tests/e2e/eval.e2e.test.ts',
   'tests/e2e/mcp.e2e.test.ts',
+  'tests/e2e/optimize.e2e.test.ts',
   'tests/e2e/orchestrate.e2e.test.ts',
   'tests/e2e/prompt.e2e.test.ts',
   'tests/e2e/quiet-ids.e2e.test.ts',

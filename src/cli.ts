@@ -49,6 +49,12 @@ const GROUPS: { name: string; description: string; load(): Promise<GroupFactory>
     load: async () => (await import('./commands/eval/index.js')).createEvalCommand,
   },
   {
+    name: 'optimize',
+    description:
+      'Rewrite a prompt with a model; keep the rewrite only when it wins on held-out cases',
+    load: async () => (await import('./commands/optimize/index.js')).createOptimizeCommand,
+  },
+  {
     name: 'execution',
     description: 'The record of every model call: list, show, search, stats, export, prune',
     load: async () => (await import('./commands/execution/index.js')).createExecutionCommand,

@@ -19,6 +19,7 @@ export const COPY_TABLES = [
   { table: 'workflow', key: 'id' },
   { table: 'workflowRun', key: 'id' },
   { table: 'orchestrationSession', key: 'sessionId' },
+  { table: 'optimization', key: 'id' },
   { table: 'execution', key: 'id' },
   { table: 'stepRun', key: 'id' },
   { table: 'cacheEntry', key: 'key' },

@@ -6,6 +6,9 @@
 
 import { AppError } from '../core/errors.js';
 import { costOf, type ModelPrice } from '../core/model-client/pricing.js';
+import type { ChatMessage } from '../core/model-client/types.js';
+import type { TokenCounter } from '../orchestration/retrieval/tokens.js';
+import type { CallBudget, PreparedCall } from '../services/run-types.js';
 
 export interface BudgetLimits {
   maxCalls?: number;
@@ -37,6 +40,8 @@ export class BudgetExhausted extends AppError {
 export class Budget {
   #calls = 0;
   #costUsd = 0;
+  /** The limit a call would have passed, once one did: the run stops there. */
+  exhausted: BudgetExhausted | null = null;
 
   constructor(
     private readonly limits: BudgetLimits,
@@ -51,14 +56,17 @@ export class Budget {
   /** Takes a call's worst case from the budget, or throws BudgetExhausted without taking it. */
   reserve(call: PlannedCall): Reservation {
     const { maxCalls, maxCostUsd } = this.limits;
+    if (this.exhausted) throw this.exhausted;
     if (maxCalls !== undefined && this.#calls + 1 > maxCalls) {
-      throw new BudgetExhausted(`The next call would pass --max-calls ${maxCalls}`);
+      this.exhausted = new BudgetExhausted(`The next call would pass --max-calls ${maxCalls}`);
+      throw this.exhausted;
     }
     const costUsd = this.worstCase(call);
     if (maxCostUsd !== undefined && this.#costUsd + costUsd > maxCostUsd) {
-      throw new BudgetExhausted(
+      this.exhausted = new BudgetExhausted(
         `The next call (${call.model}, up to $${costUsd.toFixed(6)}) could pass --max-cost ${maxCostUsd}`,
       );
+      throw this.exhausted;
     }
     this.#calls++;
     this.#costUsd += costUsd;
@@ -70,13 +78,44 @@ export class Budget {
     if (actualUsd !== null) this.#costUsd += actualUsd - reservation.costUsd;
   }
 
-  /** The call was not made after all (answered from the cache, or stopped): all of it back. */
-  release(reservation: Reservation): void {
-    this.#calls--;
-    this.#costUsd -= reservation.costUsd;
-  }
-
   get spent(): { calls: number; costUsd: number } {
     return { calls: this.#calls, costUsd: this.#costUsd };
   }
+}
+
+/** Tokens a message costs beyond its text (role and separators), at most. */
+const MESSAGE_TOKENS = 4;
+/** An image, audio or file part, counted at the most a high-detail image costs. */
+const MEDIA_TOKENS = 1_500;
+
+/** The input tokens of messages as sent: their text counted, each media part at its most. */
+export function messageTokens(messages: readonly ChatMessage[], count: TokenCounter): number {
+  let tokens = 0;
+  for (const { content } of messages) {
+    tokens += MESSAGE_TOKENS;
+    if (typeof content === 'string') {
+      tokens += count(content);
+      continue;
+    }
+    for (const part of content) tokens += part.type === 'text' ? count(part.text) : MEDIA_TOKENS;
+  }
+  return tokens;
+}
+
+/** The budget as the run service sees it: each call to a model reserves its worst case first. */
+export function callBudget(budget: Budget, counter: TokenCounter): CallBudget {
+  return {
+    get exhausted() {
+      return budget.exhausted !== null;
+    },
+    async reserve(call: PreparedCall) {
+      const planned = {
+        model: call.settings.model,
+        inputTokens: messageTokens(call.rendered.messages, counter),
+        maxTokens: call.settings.parameters.maxTokens ?? 0,
+      };
+      const reservation = budget.reserve(planned);
+      return { settle: (costUsd: number | null) => budget.settle(reservation, costUsd) };
+    },
+  };
 }

@@ -1,10 +1,10 @@
 // The rewrites an optimizer model proposes for a prompt, and which of them may be measured.
 // The model sees the prompt, the variables it declares and the training cases it failed,
 // never a held-out case, and answers with K rewrites in a structured answer. A rewrite is
-// refused when its template does not parse, when it drops a declared variable or uses one the
+// refused when its text does not parse, when it drops a declared variable or uses one the
 // prompt does not declare, or when it is empty or the same as its parent or another rewrite.
-// Only the text is rewritten: the front matter (output schema, config, metadata) stays the
-// parent's, so it cannot be lost.
+// Only the text (the body, and the system text when the prompt has one) is rewritten: the
+// front matter (output schema, config, metadata) stays the parent's, so it cannot be lost.
 import { analyzeTemplate } from '../core/templating/engine.js';
 
 export interface FailedCase {
@@ -15,26 +15,43 @@ export interface FailedCase {
   reasons: string[];
 }
 
-export interface OptimizerInput {
-  /** The parent's text (its body, the system text first when it has one). */
+/** A prompt's text: what a rewrite replaces. */
+export interface PromptText {
   body: string;
+  /** The system text kept apart, when the prompt has one. */
+  system: string | null;
+}
+
+export interface OptimizerInput extends PromptText {
   variables: string[];
   failures: FailedCase[];
   candidates: number;
 }
 
+/** A rewrite as the optimizer gives it (the system text only when the prompt has one). */
 export interface ProposedCandidate {
   body: string;
+  system?: string | null;
   rationale: string;
 }
+
+/** A rewrite that may be measured. */
+export type Candidate = PromptText & { rationale: string };
 
 export interface Refusal {
   index: number;
   reason: string;
 }
 
-/** The structured answer the optimizer model must give. */
-export function answerSchema(candidates: number): Record<string, unknown> {
+/** The structured answer the optimizer model must give (a system text when it has one). */
+export function answerSchema(candidates: number, withSystem = false): Record<string, unknown> {
+  const text = {
+    body: { type: 'string', description: 'the whole rewritten Handlebars template' },
+    ...(withSystem
+      ? { system: { type: 'string', description: 'the whole rewritten system text' } }
+      : {}),
+    rationale: { type: 'string', description: 'what changed, and which failures it fixes' },
+  };
   return {
     type: 'object',
     additionalProperties: false,
@@ -47,11 +64,8 @@ export function answerSchema(candidates: number): Record<string, unknown> {
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['body', 'rationale'],
-          properties: {
-            body: { type: 'string', description: 'the whole rewritten Handlebars template' },
-            rationale: { type: 'string', description: 'what changed, and which failures it fixes' },
-          },
+          required: Object.keys(text),
+          properties: text,
         },
       },
     },
@@ -60,8 +74,9 @@ export function answerSchema(candidates: number): Record<string, unknown> {
 
 /** Failures shown to the optimizer at most; the rest are counted. */
 const SHOWN_FAILURES = 20;
-/** A shown output is cut at this many characters. */
-const SHOWN_OUTPUT = 2_000;
+/** A shown output is cut at this many characters, and the reasons of a case at these. */
+export const SHOWN_OUTPUT = 2_000;
+export const SHOWN_REASONS = 500;
 
 /** The optimizer's messages: what to rewrite, and the training cases it failed. */
 export function optimizerMessages(input: OptimizerInput): { system: string; user: string } {
@@ -69,6 +84,9 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
     'You improve prompt templates. A template is Handlebars: {{name}} inserts a variable.',
     `Propose ${input.candidates} different rewrites of the template below that would make the failing cases pass without breaking the others.`,
     `Keep every variable it uses (${input.variables.map((v) => `{{${v}}}`).join(', ') || 'none'}) and add no other.`,
+    ...(input.system === null
+      ? []
+      : ['It has a system text and a template: rewrite either or both, and give both.']),
     'Answer only with the JSON object asked for.',
   ].join('\n');
   const shown = input.failures
@@ -77,12 +95,13 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
       [
         `### Case ${failure.id}`,
         `Variables: ${JSON.stringify(failure.vars)}`,
-        `Answer: ${clip(failure.output ?? '(no answer)')}`,
-        `Failed because: ${failure.reasons.join('; ') || 'the answer did not pass'}`,
+        `Answer: ${clip(failure.output ?? '(no answer)', SHOWN_OUTPUT)}`,
+        `Failed because: ${clip(failure.reasons.join('; ') || 'the answer did not pass', SHOWN_REASONS)}`,
       ].join('\n'),
     );
   const more = input.failures.length - shown.length;
   const user = [
+    ...(input.system === null ? [] : ['## System text', '```handlebars', input.system, '```', '']),
     '## Template',
     '```handlebars',
     input.body,
@@ -95,39 +114,52 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
   return { system, user };
 }
 
-function clip(text: string): string {
-  return text.length > SHOWN_OUTPUT ? `${text.slice(0, SHOWN_OUTPUT)}…` : text;
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
 /** The proposals that may be measured, and why each of the others was refused. */
 export function checkCandidates(
-  parent: { body: string; variables: string[] },
+  parent: PromptText & { variables: string[] },
   proposals: ProposedCandidate[],
-): { accepted: ProposedCandidate[]; refused: Refusal[] } {
-  const accepted: ProposedCandidate[] = [];
+): { accepted: Candidate[]; refused: Refusal[] } {
+  const accepted: Candidate[] = [];
   const refused: Refusal[] = [];
   const declared = new Set(parent.variables);
-  const seen = new Set([parent.body.trim()]);
-  for (const [index, proposal] of proposals.entries()) {
-    const reason = refusal(proposal.body, declared, seen);
+  const seen = new Set([textKey(parent)]);
+  for (const [index, raw] of proposals.entries()) {
+    // A prompt without a system text keeps none; one with it keeps it unless rewritten.
+    const proposal = {
+      ...raw,
+      system: parent.system === null ? null : (raw.system ?? parent.system),
+    };
+    const reason = refusal(proposal, declared, seen);
     if (reason) {
       refused.push({ index, reason });
       continue;
     }
-    seen.add(proposal.body.trim());
+    seen.add(textKey(proposal));
     accepted.push(proposal);
   }
   return { accepted, refused };
 }
 
-function refusal(body: string, declared: Set<string>, seen: Set<string>): string | undefined {
-  if (!body.trim()) return 'the template is empty';
-  if (seen.has(body.trim())) return 'the same as the parent or another candidate';
-  let used: Set<string>;
-  try {
-    used = new Set(analyzeTemplate(body).variables.map((variable) => variable.name));
-  } catch (error) {
-    return `the template does not parse: ${(error as Error).message}`;
+const textKey = (text: PromptText) => `${text.system?.trim() ?? ''}\u0000${text.body.trim()}`;
+
+function refusal(text: PromptText, declared: Set<string>, seen: Set<string>): string | undefined {
+  if (!text.body.trim()) return 'the template is empty';
+  if (seen.has(textKey(text))) return 'the same as the parent or another candidate';
+  const used = new Set<string>();
+  for (const [part, source] of [
+    ['template', text.body],
+    ['system text', text.system],
+  ] as const) {
+    if (source === null) continue;
+    try {
+      for (const variable of analyzeTemplate(source).variables) used.add(variable.name);
+    } catch (error) {
+      return `the ${part} does not parse: ${(error as Error).message}`;
+    }
   }
   const added = [...used].filter((name) => !declared.has(name));
   if (added.length > 0) return `uses undeclared variables: ${added.join(', ')}`;

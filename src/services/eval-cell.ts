@@ -14,6 +14,7 @@ import type { Variant } from './eval-variants.js';
 import { printableContent } from './media-parts.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
+import type { CallBudget } from './run-types.js';
 
 export interface CellTokens {
   inputTokens: number | null;
@@ -24,7 +25,7 @@ export interface CellTokens {
 export async function runCell(
   deps: Pick<EvalServiceDeps, 'runs' | 'importModule'>,
   cell: { item: EvalCase; variant: Variant; index: number; repeat: number },
-  run: { baseDir: string; root: string; writer: RecordWriter; grade?: Grade },
+  run: { baseDir: string; root: string; writer: RecordWriter; grade?: Grade; budget?: CallBudget },
   signal: AbortSignal | undefined,
 ): Promise<{ result: EvalResultData; tokens: CellTokens }> {
   const { item, variant, index, repeat } = cell;
@@ -39,7 +40,7 @@ export async function runCell(
   }
   let answer: Awaited<ReturnType<RunService['execute']>>;
   try {
-    answer = await deps.runs.execute(call, { writer: run.writer, signal });
+    answer = await deps.runs.execute(call, { writer: run.writer, signal, budget: run.budget });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const details = (error as { details?: { executionId?: string } }).details;

@@ -9,6 +9,7 @@ import { cannotReadReason } from '../core/fs.js';
 import type {
   EvalRepository,
   EvalResultData,
+  EvalResultRecord,
   EvalRunRecord,
 } from '../db/repositories/eval-repository.js';
 import { isAcrossVariants } from '../evals/assertions.js';
@@ -24,10 +25,11 @@ import {
 import { alive } from '../workflows/run-helpers.js';
 import { type CellTokens, runCell } from './eval-cell.js';
 import { selectBest } from './eval-select-best.js';
-import { buildGrader, buildVariants, type Variant } from './eval-variants.js';
+import { buildGrader, buildVariants, type DraftSource, type Variant } from './eval-variants.js';
 import { parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
+import type { CallBudget, CallLinks } from './run-types.js';
 
 export interface EvalServiceDeps {
   evals: EvalRepository;
@@ -47,6 +49,17 @@ export interface EvalRunOptions {
   signal?: AbortSignal;
   onStart?: (cells: number) => void | Promise<void>;
   onCell?: (progress: { done: number; passed: number; costUsd: number }) => void;
+  /** A spending limit every model call goes through. */
+  budget?: CallBudget;
+}
+
+/** An eval file, read: its cases and `.prompt` files are found from `dirs`. */
+export interface EvalSource {
+  spec: EvalFile;
+  file: string;
+  definition: string;
+  scope: PromptScope;
+  dirs: { baseDir: string; root: string };
 }
 
 export interface EvalRunResult {
@@ -104,6 +117,39 @@ export class EvalService {
     const variants = await buildVariants(spec, scope, { baseDir, root }, this.deps, {
       noCache: options.noCache,
     });
+    const source = { spec, file, definition: text, scope, dirs: { baseDir, root } };
+    return this.start(source, cases, variants, options);
+  }
+
+  /**
+   * Measures a draft of a stored version (an optimization's candidate) on some of an eval's
+   * cases: an eval run of its own, naming the optimization, whose calls name it too.
+   */
+  async measure(
+    source: EvalSource,
+    cases: EvalCase[],
+    draft: DraftSource,
+    options: Omit<EvalRunOptions, 'repeat' | 'filter'> & { optimizationId: string },
+  ): Promise<EvalRunResult & { results: EvalResultRecord[] }> {
+    const links = { optimizationId: options.optimizationId };
+    const { scope, dirs, spec } = source;
+    const variants = await buildVariants(spec, scope, dirs, this.deps, {
+      noCache: options.noCache,
+      links,
+      draft,
+    });
+    const measured = await this.start(source, cases, variants, options, links);
+    return { ...measured, results: await this.deps.evals.results(measured.run.id) };
+  }
+
+  private async start(
+    source: EvalSource,
+    cases: EvalCase[],
+    variants: Variant[],
+    options: EvalRunOptions & { optimizationId?: string },
+    links?: CallLinks,
+  ): Promise<EvalRunResult> {
+    const { spec, file, scope } = source;
     const repeat = options.repeat ?? spec.repeat ?? 1;
     const threshold = spec.threshold ?? 1;
     const configs: VariantConfig[] = variants.map(({ config }) => config);
@@ -113,8 +159,7 @@ export class EvalService {
       threshold,
       repeat,
       cases: cases.length,
-      baseDir,
-      root,
+      ...source.dirs,
       project: scope.project?.name ?? null,
       filter: options.filter?.source ?? null,
       noCache: Boolean(options.noCache),
@@ -124,11 +169,12 @@ export class EvalService {
       projectId: scope.project?.id ?? null,
       name: spec.name ?? basename(file, extname(file)),
       file,
-      definition: text,
+      definition: source.definition,
       config: { ...config },
       pid: process.pid,
+      optimizationId: options.optimizationId ?? null,
     });
-    const plan = { id, spec, scope, config, cases, variants, done: new Set<string>() };
+    const plan = { id, spec, scope, config, cases, variants, done: new Set<string>(), links };
     return this.execute(plan, new SummaryBuilder(configs, threshold), options);
   }
 
@@ -141,6 +187,12 @@ export class EvalService {
     options: Omit<EvalRunOptions, 'repeat' | 'filter' | 'noCache'>,
   ): Promise<EvalRunResult> {
     const run = await this.get(prefix);
+    if (run.optimizationId) {
+      throw new ConflictError(
+        `Eval run ${run.id.slice(0, 8)} measured a prompt for optimization ${run.optimizationId.slice(0, 8)}`,
+        { hint: 'measurements of an optimization are not resumed: run `optimize run` again' },
+      );
+    }
     if (run.status !== 'cancelled' && !(run.status === 'running' && !alive(run.pid))) {
       throw new ConflictError(
         `Eval run ${run.id.slice(0, 8)} is ${run.status === 'running' ? 'still running' : 'complete'}`,
@@ -187,6 +239,7 @@ export class EvalService {
       cases: EvalCase[];
       variants: Variant[];
       done: Set<string>;
+      links?: CallLinks;
     },
     builder: SummaryBuilder,
     options: Omit<EvalRunOptions, 'repeat' | 'filter' | 'noCache'>,
@@ -207,8 +260,9 @@ export class EvalService {
     }
     const queue = cells();
     const writer = this.deps.runs.groupedWriter();
+    const { signal, budget } = options;
     const grade = spec.grader
-      ? buildGrader(spec.grader, scope, this.deps)(writer, options.signal)
+      ? buildGrader(spec.grader, scope, this.deps, plan.links)(writer, signal, budget)
       : undefined;
     let pending: EvalResultData[] = [];
     const position = new Map(cases.map((item, index) => [item.id, index]));
@@ -245,13 +299,14 @@ export class EvalService {
     const groups = new Map<string, { cells: EvalResultData[]; tokens: CellTokens[] }>();
     const work = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
-        if (options.signal?.aborted) return;
+        // Ctrl-C, or a spending limit reached: no new cell starts; those under way finish.
+        if (signal?.aborted || budget?.exhausted) return;
         const { item, repeat: r } = next.value;
         const { result, tokens } = await runCell(
           this.deps,
           next.value,
-          { baseDir, root, writer, grade },
-          options.signal,
+          { baseDir, root, writer, grade, budget },
+          signal,
         );
         if (options.signal?.aborted && result.error?.startsWith('cancelled')) return;
         if (!item.assert.some(isAcrossVariants)) {
@@ -282,7 +337,8 @@ export class EvalService {
       throw error;
     }
     const summary = builder.finish();
-    const status = options.signal?.aborted ? 'cancelled' : summary.passed ? 'passed' : 'failed';
+    const stopped = signal?.aborted || budget?.exhausted;
+    const status = stopped ? 'cancelled' : summary.passed ? 'passed' : 'failed';
     await this.deps.evals.finishRun(id, status);
     return { run: await this.get(id), summary };
   }

@@ -11,11 +11,11 @@ import { evalFilePath } from '../evals/paths.js';
 import type { VariantConfig } from '../evals/summary.js';
 import { endpointSettings, type ResolvedSettings } from './model-settings.js';
 import { parsePromptFile } from './prompt-file.js';
-import type { PromptScope, PromptService } from './prompt-service.js';
+import type { PromptDraft, PromptScope, PromptService } from './prompt-service.js';
 import type { RenderExtras } from './prompt-template.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
-import type { PreparedCall } from './run-types.js';
+import type { CallBudget, CallLinks, PreparedCall } from './run-types.js';
 
 export interface Variant {
   config: VariantConfig;
@@ -38,16 +38,34 @@ interface Deps {
   env: NodeJS.ProcessEnv;
 }
 
+/** A stored version with its text rewritten: measured in place of the eval's own prompts. */
+export interface DraftSource {
+  name: string;
+  version: number;
+  draft: PromptDraft;
+  /** How its variants are named (`greet · r1c2`). */
+  label: string;
+}
+
+export interface VariantOptions {
+  noCache?: boolean;
+  /** What every call belongs to (an optimization). */
+  links?: CallLinks;
+  /** Measure this draft instead of the prompts the file names. */
+  draft?: DraftSource;
+}
+
 export async function buildVariants(
   spec: EvalFile,
   scope: PromptScope,
   dirs: { baseDir: string; root: string },
   deps: Deps,
-  options: { noCache?: boolean },
+  options: VariantOptions,
 ): Promise<Variant[]> {
   const models: (ModelSpec | undefined)[] = spec.models ?? [undefined];
   const variants: Variant[] = [];
-  for (const prompt of spec.prompts) {
+  const { draft, links } = options;
+  for (const prompt of draft ? [draft.label] : spec.prompts) {
     for (const model of models) {
       const {
         model: name,
@@ -57,15 +75,17 @@ export async function buildVariants(
       } = typeof model === 'string' ? { model, id: undefined } : (model ?? {});
       const flags = { model: name, temperature, maxTokens, noCache: options.noCache };
       const source = typeof prompt === 'string' ? prompt : prompt.file;
-      const isFile = typeof prompt !== 'string' || source.endsWith('.prompt');
-      const { preparer, version, ...prepared } = isFile
-        ? await filePreparer(
-            evalFilePath(dirs.root, dirs.baseDir, source, 'prompt file'),
-            scope,
-            deps.runs,
-            flags,
-          )
-        : await storedPreparer(source, scope, deps, flags);
+      const isFile = !draft && (typeof prompt !== 'string' || source.endsWith('.prompt'));
+      const { preparer, version, ...prepared } = draft
+        ? await draftPreparer(draft, scope, deps.runs, { flags, links })
+        : isFile
+          ? await filePreparer(
+              evalFilePath(dirs.root, dirs.baseDir, source, 'prompt file'),
+              scope,
+              deps.runs,
+              { flags, links },
+            )
+          : await storedPreparer(source, scope, deps, { flags, links });
       const settings = endpoint(prepared.settings, model, deps.env);
       variants.push({
         config: {
@@ -84,23 +104,36 @@ export async function buildVariants(
   return variants;
 }
 
+type CallOptions = { flags: object; links?: CallLinks };
+
 async function storedPreparer(
   reference: string,
   scope: PromptScope,
   deps: Deps,
-  flags: object,
+  options: CallOptions,
 ): Promise<Prepared> {
   const view = await deps.prompts.get(scope, reference);
   const pinned = `${view.prompt.name}@${view.version.version}`;
-  const preparer = await deps.runs.preparer(scope, pinned, { flags });
+  const preparer = await deps.runs.preparer(scope, pinned, options);
   return { preparer, settings: preparer.settings, version: view.version.version };
+}
+
+async function draftPreparer(
+  source: DraftSource,
+  scope: PromptScope,
+  runs: RunService,
+  options: CallOptions,
+): Promise<Prepared> {
+  const { name, version, draft } = source;
+  const preparer = await runs.draftPreparer(scope, name, version, draft, options);
+  return { preparer, settings: preparer.settings, version: null };
 }
 
 async function filePreparer(
   path: string,
   scope: PromptScope,
   runs: RunService,
-  flags: object,
+  options: CallOptions,
 ): Promise<Prepared> {
   let text: string;
   try {
@@ -108,7 +141,7 @@ async function filePreparer(
   } catch (error) {
     throw new ValidationError(`Cannot read the prompt file ${path}: ${cannotReadReason(error)}`);
   }
-  const preparer = await runs.filePreparer(scope, parsePromptFile(text, path), path, { flags });
+  const preparer = await runs.filePreparer(scope, parsePromptFile(text, path), path, options);
   return { preparer, settings: preparer.settings, version: null };
 }
 
@@ -137,6 +170,13 @@ function endpoint(
   return { cached, fresh: { ...cached, cacheRead: false } };
 }
 
+/** Makes the grader of a run; its calls' settings (model, endpoint, max tokens) are known. */
+export type GraderFactory = ((
+  writer: RecordWriter,
+  signal?: AbortSignal,
+  budget?: CallBudget,
+) => Grade) & { settings: ResolvedSettings };
+
 /**
  * The grader of model-graded assertions: its calls are recorded as executions of phase
  * `grade`, answered from the cache when the same answer was graded before, and sent to the
@@ -146,19 +186,27 @@ export function buildGrader(
   model: ModelSpec,
   scope: PromptScope,
   deps: Deps,
-): (writer: RecordWriter, signal?: AbortSignal) => Grade {
+  links?: CallLinks,
+): GraderFactory {
   const spec = typeof model === 'string' ? { model } : model;
-  const prompt = { model: spec.model, parameters: { temperature: spec.temperature ?? 0 } };
+  const parameters = { temperature: spec.temperature ?? 0, maxTokens: spec.maxTokens };
+  const prompt = { model: spec.model, parameters };
   const flags = { model: spec.model, json: true };
   const text = (call: GraderCall) => ({ system: call.system, user: call.user, variables: {} });
   const probe = deps.runs.prepareText(scope, text({ system: '', user: '' }), prompt, { flags });
   const { cached } = endpoint(probe.settings, model, deps.env);
-  return (writer, signal) => async (call) => {
-    const prepared = deps.runs.prepareText(scope, text(call), prompt, {
-      flags,
-      links: { phase: 'grade' },
-    });
-    const answer = await deps.runs.execute({ ...prepared, settings: cached }, { writer, signal });
-    return answer.output;
-  };
+  const factory =
+    (writer: RecordWriter, signal?: AbortSignal, budget?: CallBudget): Grade =>
+    async (call) => {
+      const prepared = deps.runs.prepareText(scope, text(call), prompt, {
+        flags,
+        links: { ...links, phase: 'grade' },
+      });
+      const answer = await deps.runs.execute(
+        { ...prepared, settings: cached },
+        { writer, signal, budget },
+      );
+      return answer.output;
+    };
+  return Object.assign(factory, { settings: cached });
 }

@@ -10,6 +10,7 @@ import type { ExecutionRepository } from '../db/repositories/execution-repositor
 import { ProjectRepository } from '../db/repositories/project-repository.js';
 import type { EvalService } from './eval-service.js';
 import type { ExecutionService } from './execution-service.js';
+import type { OptimizeService } from './optimize-service.js';
 import type { OrchestrationService } from './orchestration-service.js';
 import { ProjectService } from './project-service.js';
 import type { PromptHistoryService } from './prompt-history.js';
@@ -27,6 +28,8 @@ export interface Services {
   workflows(): Promise<WorkflowService>;
   orchestration(): Promise<OrchestrationService>;
   evals(): Promise<EvalService>;
+  /** Prompts rewritten by a model, kept when they win on held-out cases. */
+  optimizations(): Promise<OptimizeService>;
 }
 
 export interface ServiceEnvironment {
@@ -86,6 +89,27 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
       env: environment.env,
     });
   });
+  const promptHistory = lazy(async () => {
+    const { PromptHistoryService } = await import('./prompt-history.js');
+    return new PromptHistoryService({
+      prompts: await prompts(),
+      repository: await promptRepository(),
+    });
+  });
+  const evals = lazy(async () => {
+    const [{ EvalService }, { EvalRepository }] = await Promise.all([
+      import('./eval-service.js'),
+      import('../db/repositories/eval-repository.js'),
+    ]);
+    return new EvalService({
+      evals: new EvalRepository(db.prisma),
+      prompts: await prompts(),
+      runs: await runs(),
+      cwd: environment.cwd,
+      env: environment.env,
+      importModule: environment.importModule,
+    });
+  });
   return {
     projects: new ProjectService({
       repository: projectRepository,
@@ -93,13 +117,7 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
       saveLocalRoot: shared ? environment.saveProjectRoot : undefined,
     }),
     prompts,
-    promptHistory: lazy(async () => {
-      const { PromptHistoryService } = await import('./prompt-history.js');
-      return new PromptHistoryService({
-        prompts: await prompts(),
-        repository: await promptRepository(),
-      });
-    }),
+    promptHistory,
     runs,
     workflows: lazy(async () => {
       const [{ WorkflowService }, { WorkflowRepository }] = await Promise.all([
@@ -126,18 +144,20 @@ export function createServices(db: Database, environment: ServiceEnvironment): S
         config: environment.config,
       });
     }),
-    evals: lazy(async () => {
-      const [{ EvalService }, { EvalRepository }] = await Promise.all([
-        import('./eval-service.js'),
-        import('../db/repositories/eval-repository.js'),
+    evals,
+    optimizations: lazy(async () => {
+      const [{ OptimizeService }, { OptimizationRepository }] = await Promise.all([
+        import('./optimize-service.js'),
+        import('../db/repositories/optimization-repository.js'),
       ]);
-      return new EvalService({
-        evals: new EvalRepository(db.prisma),
+      return new OptimizeService({
+        optimizations: new OptimizationRepository(db.prisma),
+        evals: await evals(),
         prompts: await prompts(),
+        history: await promptHistory(),
         runs: await runs(),
         cwd: environment.cwd,
         env: environment.env,
-        importModule: environment.importModule,
       });
     }),
     executions: lazy(async () => {

@@ -65,6 +65,12 @@ export interface PromptView {
   label?: string;
 }
 
+/** A version's text rewritten, not stored (an optimization's candidate). */
+export interface PromptDraft {
+  body: string;
+  system: string | null;
+}
+
 export interface UpdateResult extends PromptView {
   /** False when nothing differed from the latest version. */
   changed: boolean;
@@ -294,8 +300,15 @@ export class PromptService {
    * Loads a prompt version with its partials and compiles its templates once, for rendering
    * with many sets of variables (a batch).
    */
-  async renderer(scope: PromptScope, name: string, version?: number): Promise<PromptRenderer> {
-    const view = await this.get(scope, name, version);
+  async renderer(
+    scope: PromptScope,
+    name: string,
+    version?: number,
+    draft?: PromptDraft,
+  ): Promise<PromptRenderer> {
+    const stored = await this.get(scope, name, version);
+    // A draft is the version with its text replaced: rendered as it would be, never stored.
+    const view = draft ? { ...stored, version: { ...stored.version, ...draft } } : stored;
     const partials = await this.collectPartials(scope, view.prompt.name, view.version);
     const { version: v } = view;
     const render = await compilePrompt({ name: view.prompt.name, ...v, partials });

@@ -11,7 +11,7 @@ import { type RunFlags, resolveSettings } from './model-settings.js';
 import type { PromptScope } from './prompt-service.js';
 import type { MessagesRenderer, RenderExtras } from './prompt-template.js';
 import type { CallLinks, PreparedCall, Preparer } from './run-types.js';
-import { outputSpecOf, withSchemaInstruction } from './structured-run.js';
+import { type OutputSpec, outputSpecOf, withSchemaInstruction } from './structured-run.js';
 
 interface Sources {
   config: Config;
@@ -73,7 +73,7 @@ export function textCall(
   sources: Sources,
   scope: PromptScope,
   text: { system: string | null; user: string; variables: Record<string, unknown> },
-  prompt: { model: string | null; parameters: PromptParameters },
+  prompt: { model: string | null; parameters: PromptParameters; output?: OutputSpec },
   options: CallOptions,
 ): PreparedCall {
   let messages: PreparedCall['rendered']['messages'] = [];
@@ -85,17 +85,23 @@ export function textCall(
     const marked = `${system}${text.system === null ? '' : markers.role('user')}${text.user}`;
     messages = toChatMessages(toMessages(marked), mediaReader(scope));
   }
+  const settings = resolveSettings({
+    flags: options.flags ?? {},
+    prompt,
+    project: scope.project,
+    config: sources.config,
+    env: sources.env,
+  });
+  const { output } = prompt;
+  if (output?.schema && settings.parameters.responseFormat === 'json') {
+    messages = withSchemaInstruction(messages, output.schema);
+  }
   return {
     scope,
     promptVersionId: null,
     rendered: { system: text.system, messages, variables: text.variables },
-    settings: resolveSettings({
-      flags: options.flags ?? {},
-      prompt,
-      project: scope.project,
-      config: sources.config,
-      env: sources.env,
-    }),
+    settings,
     links: options.links,
+    ...(output ? { output } : {}),
   };
 }

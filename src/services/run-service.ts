@@ -22,7 +22,7 @@ import { ConnectGuard, UnreachableError } from './connect-guard.js';
 import { executionRecord } from './execution-record.js';
 import { cacheKey, type ResolvedSettings, type RunFlags, requireApiKey } from './model-settings.js';
 import type { PromptFileData } from './prompt-file.js';
-import type { PromptScope, PromptService } from './prompt-service.js';
+import type { PromptDraft, PromptScope, PromptService } from './prompt-service.js';
 import { compilePrompt } from './prompt-template.js';
 import { RecordWriter } from './record-writer.js';
 import { messagesPreparer, textCall } from './run-prepare.js';
@@ -36,7 +36,7 @@ import type {
   RunResult,
 } from './run-types.js';
 import { failedCase, failedRun, failedRunOf } from './run-types.js';
-import { runStructured, type StructuredResult } from './structured-run.js';
+import { type OutputSpec, runStructured, type StructuredResult } from './structured-run.js';
 
 export interface RunServiceDeps {
   prompts: PromptService;
@@ -78,6 +78,19 @@ export class RunService {
     return messagesPreparer(this.deps, scope, renderer.render, version, options);
   }
 
+  /** A preparer for a draft of a stored version: its text replaced, the rest as stored. */
+  async draftPreparer(
+    scope: PromptScope,
+    name: string,
+    version: number,
+    draft: PromptDraft,
+    options: { flags?: RunFlags; links?: CallLinks } = {},
+  ): Promise<Preparer> {
+    const renderer = await this.deps.prompts.renderer(scope, name, version, draft);
+    const stored = renderer.view.version;
+    return messagesPreparer(this.deps, scope, renderer.render, { ...stored, id: null }, options);
+  }
+
   /** A preparer for a prompt that is not stored (a `.prompt` file an eval names). */
   async filePreparer(
     scope: PromptScope,
@@ -99,7 +112,7 @@ export class RunService {
   prepareText(
     scope: PromptScope,
     text: { system: string | null; user: string; variables: Record<string, unknown> },
-    prompt: { model: string | null; parameters: PromptParameters },
+    prompt: { model: string | null; parameters: PromptParameters; output?: OutputSpec },
     options: { flags?: RunFlags; links?: CallLinks } = {},
   ): PreparedCall {
     return textCall(this.deps, scope, text, prompt, options);
@@ -266,6 +279,8 @@ export class RunService {
     const apiKey = requireApiKey(settings);
     await this.checkWritable();
     const client = await this.client(settings, apiKey);
+    // A spending limit takes the call's worst case first, or stops it before it starts.
+    const reservation = await options.budget?.reserve(call);
     let response: ModelResponse;
     try {
       response = await client.complete(
@@ -273,6 +288,8 @@ export class RunService {
         options,
       );
     } catch (error) {
+      // What a failed call cost is unknown: its worst case stays spent.
+      reservation?.settle(null);
       const details =
         error instanceof ModelCallError || error instanceof CancelledError
           ? error.details
@@ -317,6 +334,7 @@ export class RunService {
       latencyMs: Math.round(performance.now() - started),
       cacheHit: false,
     });
+    reservation?.settle(result.costUsd);
     const keep = settings.cacheWrite && (await options.cacheable?.(response.text)) !== false;
     const answer = keep
       ? {

@@ -43,6 +43,7 @@ export interface CallLinks {
   stepId?: string;
   sessionId?: string;
   phase?: string;
+  optimizationId?: string;
 }
 
 export interface ExecuteOptions {
@@ -54,6 +55,15 @@ export interface ExecuteOptions {
   writer?: RecordWriter;
   /** Whether a fresh answer may be cached (a caller that will reject it says no). */
   cacheable?: (text: string) => Promise<boolean>;
+  /** A spending limit every call to the model goes through (answers from the cache do not). */
+  budget?: CallBudget;
+}
+
+/** Takes a call's worst case before it is made (or throws to stop it); settled after. */
+export interface CallBudget {
+  reserve(call: PreparedCall): Promise<{ settle(costUsd: number | null): void }>;
+  /** A limit was reached: nothing more should start. */
+  readonly exhausted: boolean;
 }
 
 export interface BatchCase {

@@ -77,6 +77,16 @@ describe('ExecutionRepository.createMany', () => {
     const session = await db.prisma.orchestrationSession.create({
       data: { sessionId: 'session-1', projectId: project.id, featureRequest: 'f' },
     });
+    const optimization = await db.prisma.optimization.create({
+      data: {
+        id: 'opt-1',
+        prompt: 'p',
+        startVersion: 1,
+        evalFile: 'e.yaml',
+        definition: 'd',
+        status: 'running',
+      },
+    });
     const full: ExecutionData = {
       id: 'e-full',
       projectId: project.id,
@@ -85,6 +95,7 @@ describe('ExecutionRepository.createMany', () => {
       stepId: 'step',
       sessionId: session.sessionId,
       phase: 'analyze',
+      optimizationId: optimization.id,
       model: 'model-x',
       baseUrlHost: 'api.example.com',
       parameters: { temperature: 0.2 },
@@ -113,6 +124,7 @@ describe('ExecutionRepository.createMany', () => {
       stepId: undefined,
       sessionId: undefined,
       phase: undefined,
+      optimizationId: undefined,
       system: null,
       response: null,
       finishReason: null,
@@ -138,6 +150,7 @@ describe('ExecutionRepository.createMany', () => {
         stepId: null,
         sessionId: null,
         phase: null,
+        optimizationId: null,
         createdBy: null,
         parameters: '{"temperature":0.2}',
         messages: '[{"role":"user","content":"tell me about zeppelins"}]',

@@ -47,6 +47,19 @@ async function fill(db: Database): Promise<void> {
   await p.orchestrationSession.create({
     data: { sessionId: 'abc123', projectId: project.id, featureRequest: 'add search' },
   });
+  await p.optimization.create({
+    data: {
+      id: 'opt-1',
+      projectId: project.id,
+      promptId: prompt.id,
+      prompt: 'greet',
+      startVersion: 1,
+      savedVersion: 2,
+      evalFile: 'e.yaml',
+      definition: 'cases: []',
+      status: 'saved',
+    },
+  });
   for (let i = 0; i < 1201; i++) {
     await p.execution.create({
       data: {
@@ -54,6 +67,7 @@ async function fill(db: Database): Promise<void> {
         projectId: project.id,
         promptVersionId: prompt.versions[0]?.id,
         sessionId: i === 0 ? 'abc123' : null,
+        optimizationId: i === 1 ? 'opt-1' : null,
         model: 'm',
         status: 'success',
         messages: JSON.stringify([{ role: 'user', content: `zeppelin number ${i}` }]),
@@ -67,6 +81,7 @@ async function fill(db: Database): Promise<void> {
   await p.evalRun.create({
     data: {
       id: 'eval-1',
+      optimizationId: 'opt-1',
       name: 'e',
       definition: 'cases: []',
       status: 'passed',

@@ -9,24 +9,27 @@ describe('Budget', () => {
     const budget = new Budget({ maxCostUsd: 2 });
     const first = budget.reserve(call);
     expect(first.costUsd).toBeCloseTo(0.75, 10);
-    budget.reserve(call);
-    // 1.50 reserved: a third could reach 2.25.
-    expect(() => budget.reserve(call)).toThrow(BudgetExhausted);
-    expect(() => budget.reserve(call)).toThrow(/could pass --max-cost 2/);
     // What the first actually cost frees the rest of its reservation.
     budget.settle(first, 0.1);
-    expect(budget.spent.costUsd).toBeCloseTo(0.85, 10);
+    expect(budget.spent.costUsd).toBeCloseTo(0.1, 10);
     budget.reserve(call);
+    // 0.85 reserved or spent: a third could reach 1.60, a fourth 2.35.
+    budget.reserve(call);
+    expect(budget.exhausted).toBeNull();
+    expect(() => budget.reserve(call)).toThrow(BudgetExhausted);
+    expect(budget.exhausted?.message).toMatch(/could pass --max-cost 2/);
     expect(budget.spent.calls).toBe(3);
+    // Once a limit is reached the run stops: nothing more is reserved, even what would fit.
+    expect(() => budget.reserve({ ...call, inputTokens: 1, maxTokens: 1 })).toThrow(
+      /could pass --max-cost 2/,
+    );
   });
 
-  it('counts calls against --max-calls, priced or not, and gives back what was not called', () => {
+  it('counts calls against --max-calls, priced or not', () => {
     const budget = new Budget({ maxCalls: 2, maxCostUsd: 0.001 });
     const local = { model: 'llama3.1', inputTokens: 10_000, maxTokens: 10_000 };
     const reserved = budget.reserve(local);
     expect(reserved.costUsd).toBe(0);
-    budget.release(reserved);
-    budget.reserve(local);
     budget.reserve(local);
     expect(() => budget.reserve(local)).toThrow(/would pass --max-calls 2/);
     expect(budget.spent).toEqual({ calls: 2, costUsd: 0 });

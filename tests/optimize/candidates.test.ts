@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { answerSchema, checkCandidates, optimizerMessages } from '../../src/optimize/candidates.js';
 
-const parent = { body: 'Summarise {{text}} for {{audience}}.', variables: ['text', 'audience'] };
+const parent = {
+  body: 'Summarise {{text}} for {{audience}}.',
+  system: null,
+  variables: ['text', 'audience'],
+};
 
 describe('checkCandidates', () => {
   it('keeps rewrites that use exactly the declared variables, and says why it refuses the others', () => {
@@ -50,6 +54,41 @@ describe('optimizerMessages', () => {
     expect(user).not.toContain('x'.repeat(2001));
     expect(answerSchema(3)).toMatchObject({
       properties: { candidates: { maxItems: 3, items: { required: ['body', 'rationale'] } } },
+    });
+  });
+});
+
+describe('a prompt with a system text', () => {
+  const withSystem = {
+    body: 'Text: {{text}}',
+    system: 'You write for {{audience}}.',
+    variables: ['text', 'audience'],
+  };
+
+  it('checks the variables over both texts, and keeps the system text a rewrite leaves out', () => {
+    const { accepted, refused } = checkCandidates(withSystem, [
+      { body: 'Summarise: {{text}}', rationale: 'body only' },
+      { body: 'Text: {{text}}', system: 'Write for {{audience}}, briefly.', rationale: 'system' },
+      { body: 'Text: {{text}}', system: 'Write briefly.', rationale: 'drops audience' },
+      { body: 'Text: {{text}}', system: '{{#if}}', rationale: 'broken system' },
+    ]);
+    expect(accepted).toEqual([
+      {
+        body: 'Summarise: {{text}}',
+        system: 'You write for {{audience}}.',
+        rationale: 'body only',
+      },
+      { body: 'Text: {{text}}', system: 'Write for {{audience}}, briefly.', rationale: 'system' },
+    ]);
+    expect(refused).toEqual([
+      { index: 2, reason: 'drops declared variables: audience' },
+      { index: 3, reason: expect.stringMatching(/^the system text does not parse: /) },
+    ]);
+    const { user, system } = optimizerMessages({ ...withSystem, failures: [], candidates: 2 });
+    expect(user).toContain('## System text');
+    expect(system).toContain('rewrite either or both');
+    expect(answerSchema(2, true)).toMatchObject({
+      properties: { candidates: { items: { required: ['body', 'system', 'rationale'] } } },
     });
   });
 });

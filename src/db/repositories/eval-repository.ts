@@ -34,6 +34,8 @@ export interface EvalRunRecord {
   error: string | null;
   /** The process that runs it, while it runs. */
   pid: number | null;
+  /** The optimization it measured a prompt for, if any. */
+  optimizationId: string | null;
   definition: string;
   startedAt: Date;
   finishedAt: Date | null;
@@ -54,6 +56,7 @@ function toRun(row: RunRow, counts?: { cells: number; passed: number }): EvalRun
     status: row.status as EvalStatus,
     error: row.error,
     pid: row.pid,
+    optimizationId: row.optimizationId,
     definition: row.definition,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -73,6 +76,7 @@ export class EvalRepository {
     definition: string;
     config: Record<string, unknown>;
     pid: number;
+    optimizationId?: string | null;
   }): Promise<void> {
     await withBusyRetry(() =>
       this.prisma.evalRun.create({
@@ -114,7 +118,8 @@ export class EvalRepository {
     limit: number;
   }): Promise<EvalRunRecord[]> {
     const rows = await this.prisma.evalRun.findMany({
-      where: { projectId: filter.projectId, name: filter.name },
+      // An optimization's measurements are listed by `optimize show`, not here.
+      where: { projectId: filter.projectId, name: filter.name, optimizationId: null },
       orderBy: { startedAt: 'desc' },
       take: filter.limit,
     });

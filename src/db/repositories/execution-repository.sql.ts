@@ -24,13 +24,13 @@ export async function insertExecutions(
         ${r.messages ?? '[]'}, ${r.variables ?? '{}'}, ${r.response ?? null}, ${r.finishReason ?? null},
         ${r.status}, ${r.error ?? null}, ${r.attempts ?? 1}, ${r.inputTokens ?? null},
         ${r.outputTokens ?? null}, ${r.costUsd ?? null}, ${r.latencyMs ?? null},
-        ${r.cacheHit ?? false}, ${r.createdBy ?? null}, ${r.createdAt})`,
+        ${r.cacheHit ?? false}, ${r.createdBy ?? null}, ${r.optimizationId ?? null}, ${r.createdAt})`,
     );
     await prisma.$executeRaw`
       INSERT INTO "Execution" ("id", "projectId", "promptVersionId", "workflowRunId", "stepId",
         "sessionId", "phase", "model", "baseUrlHost", "parameters", "system", "messages",
         "variables", "response", "finishReason", "status", "error", "attempts", "inputTokens",
-        "outputTokens", "costUsd", "latencyMs", "cacheHit", "createdBy", "createdAt")
+        "outputTokens", "costUsd", "latencyMs", "cacheHit", "createdBy", "optimizationId", "createdAt")
       VALUES ${Prisma.join(values)}`;
   }
 }

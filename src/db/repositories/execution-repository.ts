@@ -17,6 +17,8 @@ export interface ExecutionData {
   stepId?: string | null;
   sessionId?: string | null;
   phase?: string | null;
+  /** The optimization the call was made for. */
+  optimizationId?: string | null;
   model: string;
   baseUrlHost: string | null;
   parameters: Record<string, unknown>;
