@@ -35,8 +35,8 @@ export interface ProposedCandidate {
   rationale: string;
 }
 
-/** A rewrite that may be measured. */
-export type Candidate = PromptText & { rationale: string };
+/** A rewrite that may be measured, and its place among the proposals. */
+export type Candidate = PromptText & { rationale: string; index: number };
 
 export interface Refusal {
   index: number;
@@ -130,8 +130,9 @@ export function checkCandidates(
   for (const [index, raw] of proposals.entries()) {
     // A prompt without a system text keeps none; one with it keeps it unless rewritten.
     const proposal = {
-      ...raw,
+      body: raw.body,
       system: parent.system === null ? null : (raw.system ?? parent.system),
+      rationale: raw.rationale,
     };
     const reason = refusal(proposal, declared, seen);
     if (reason) {
@@ -139,7 +140,7 @@ export function checkCandidates(
       continue;
     }
     seen.add(textKey(proposal));
-    accepted.push(proposal);
+    accepted.push({ ...proposal, index });
   }
   return { accepted, refused };
 }

@@ -122,3 +122,12 @@ export function failures(
     return [{ id: item.id, vars: item.vars, output: cell.output, reasons }];
   });
 }
+
+/** A pass rate as printed. */
+export const rate = (m: Measurement | undefined) => (m ? `${(m.passRate * 100).toFixed(1)}%` : '–');
+
+/** A change of pass rate, in points. */
+export const points = (gain: number) => `${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} pts`;
+
+/** A p-value as printed: three decimals, or a bound when smaller. */
+export const pValue = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);

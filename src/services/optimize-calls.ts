@@ -25,12 +25,8 @@ import {
 } from '../optimize/estimate.js';
 import { type TokenCounter, tokenCounter } from '../orchestration/retrieval/tokens.js';
 import { buildGrader, buildVariants, type Variant } from './eval-variants.js';
-import type {
-  OptimizeOptions,
-  OptimizePlan,
-  OptimizeServiceDeps,
-  RunContext,
-} from './optimize-service.js';
+import type { OptimizeOptions, OptimizePlan, OptimizeServiceDeps } from './optimize-service.js';
+import type { RunContext } from './optimize-steps.js';
 import type { PreparedCall } from './run-types.js';
 
 /** The most the optimizer may answer: K whole rewrites. */

@@ -82,6 +82,12 @@ function reply(body: { messages: { role: string; content: unknown }[] }) {
   if (text.startsWith('Analyse'))
     return { content: 'Touches the mailer.\nComplexity: medium\nTime estimate: 2-3 days' };
   if (text.startsWith('Plan')) return { content: '1. Add a reset token table.' };
+  // The optimizer: one rewrite of the template it was shown, asking for what the eval checks.
+  if (text.startsWith('You improve prompt templates')) {
+    const template = /## Template\n```handlebars\n([\s\S]*?)\n```/.exec(text)?.[1] ?? '';
+    const body = `${template} End with their first step.`;
+    return { content: JSON.stringify({ candidates: [{ body, rationale: 'names a first step' }] }) };
+  }
   if (/as JSON/i.test(text))
     return { content: '{"title": "Vector databases", "sections": ["What", "Why"]}' };
   const last = body.messages.at(-1)?.content;

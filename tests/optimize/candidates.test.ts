@@ -22,7 +22,10 @@ describe('checkCandidates', () => {
       { body: 'In three bullet points, summarise {{text}} for {{audience}}.', rationale: 'twice' },
       { body: '{{#if audience}}For {{audience}}: {{/if}}summarise {{text}}.', rationale: 'if' },
     ]);
-    expect(accepted.map((c) => c.rationale)).toEqual(['shorter', 'if']);
+    expect(accepted.map((c) => [c.rationale, c.index])).toEqual([
+      ['shorter', 0],
+      ['if', 7],
+    ]);
     expect(refused).toEqual([
       { index: 1, reason: 'drops declared variables: audience' },
       { index: 2, reason: 'uses undeclared variables: language' },
@@ -77,8 +80,14 @@ describe('a prompt with a system text', () => {
         body: 'Summarise: {{text}}',
         system: 'You write for {{audience}}.',
         rationale: 'body only',
+        index: 0,
       },
-      { body: 'Text: {{text}}', system: 'Write for {{audience}}, briefly.', rationale: 'system' },
+      {
+        body: 'Text: {{text}}',
+        system: 'Write for {{audience}}, briefly.',
+        rationale: 'system',
+        index: 1,
+      },
     ]);
     expect(refused).toEqual([
       { index: 2, reason: 'drops declared variables: audience' },

@@ -1,0 +1,199 @@
+// The optimization service over a real database and the local model server, scripted as the
+// optimizer, the model and the grader: what is kept of a prompt's front matter, the grader's
+// calls, a failing optimizer, the sign test's veto, and Ctrl-C.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/core/config.js';
+import { createServices } from '../../src/services/index.js';
+import type { OptimizeOptions } from '../../src/services/optimize-service.js';
+import { testDatabase } from '../support/db.js';
+import { modelServer } from '../support/model.js';
+import type { ChatRequestBody, ReplyScript } from '../support/model-server.mjs';
+import { tempDir } from '../support/temp.js';
+
+const CASES = Array.from({ length: 48 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+
+const isOptimizer = (request: ChatRequestBody) =>
+  String(request.messages[0]?.content).startsWith('You improve prompt templates');
+const isGrader = (request: ChatRequestBody) =>
+  String(request.messages[0]?.content).startsWith('You grade the output');
+
+async function setUp(
+  reply: (request: ChatRequestBody) => ReplyScript | Promise<ReplyScript>,
+  evalExtra = '',
+) {
+  const server = await modelServer(reply);
+  const dir = tempDir();
+  const db = await testDatabase();
+  const config: Config = { maxRetries: 0 };
+  const services = createServices(db, {
+    cwd: dir,
+    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' },
+    config: () => config,
+    importModule: (url) => import(url),
+  });
+  const prompts = await services.prompts();
+  const scope = await prompts.scope(null);
+  const cases = CASES.map((id) => `  - { id: ${id}, vars: { id: ${id} } }`).join('\n');
+  writeFileSync(
+    join(dir, 'eval.yaml'),
+    `prompts: [classify]\nmodels: [{ model: gpt-4o-mini, maxTokens: 60 }]\ncases:\n${cases}\ndefaults:\n  assert:\n    - { type: contains, value: LABEL }\n${evalExtra}`,
+  );
+  const optimizer = await services.optimizations();
+  const options = (extra: Partial<OptimizeOptions> = {}): OptimizeOptions => ({
+    evalFile: 'eval.yaml',
+    rounds: 2,
+    candidates: 2,
+    split: 0.7,
+    seed: 1,
+    minGain: 0.05,
+    alpha: 0.1,
+    concurrency: 4,
+    ...extra,
+  });
+  return { server, db, prompts, scope, optimizer, options };
+}
+
+describe('OptimizeService', () => {
+  it('rewrites the system text too, keeps the front matter, and links the grader calls', async () => {
+    const { db, prompts, scope, optimizer, options, server } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        return {
+          content: JSON.stringify({
+            candidates: [
+              {
+                body: 'Case {{id}}.',
+                system: 'You label cases in CAPS.',
+                rationale: 'capitals',
+              },
+            ],
+          }),
+        };
+      }
+      if (isGrader(request)) {
+        return { content: '{"pass": true, "score": 1, "reason": "fine"}' };
+      }
+      const system = String(request.messages[0]?.content);
+      return { content: JSON.stringify({ label: system.includes('CAPS') ? 'LABEL' : 'x' }) };
+    }, '    - { type: llm-rubric, value: a label }\ngrader: { model: gpt-4o-mini, maxTokens: 40 }\n');
+    const metadata = {
+      output: {
+        format: 'json',
+        schema: { type: 'object', properties: { label: { type: 'string' } } },
+      },
+      'prompt-runner.extra': 'kept',
+    };
+    await prompts.create(scope, 'classify', {
+      body: 'Case {{id}}.',
+      system: 'You label cases.',
+      parameters: { temperature: 0.3 },
+      metadata,
+    });
+    const plan = await optimizer.plan(scope, 'classify', options({ rounds: 1, candidates: 1 }));
+    const { optimization, story } = await optimizer.run(
+      plan,
+      options({ rounds: 1, candidates: 1, noCache: true }),
+    );
+    expect(optimization.status).toBe('saved');
+    const saved = await prompts.get(scope, 'classify');
+    expect(saved.version).toMatchObject({
+      version: 2,
+      body: 'Case {{id}}.',
+      system: 'You label cases in CAPS.',
+      parameters: { temperature: 0.3 },
+      metadata,
+    });
+    expect(story.rounds[0]?.candidates[0]).toMatchObject({
+      status: 'measured',
+      system: 'You label cases in CAPS.',
+    });
+    // Each answer was graded once: the grader's calls name the optimization too.
+    const graded = await db.prisma.execution.count({
+      where: { optimizationId: optimization.id, phase: 'grade' },
+    });
+    expect(graded).toBe(CASES.length + plan.train.length + plan.heldOut.length);
+    // Every call is recorded; the grader's repeated verdicts come from the cache.
+    const linked = { optimizationId: optimization.id };
+    expect(await db.prisma.execution.count({ where: linked })).toBe(plan.estimate.calls);
+    expect(await db.prisma.execution.count({ where: { ...linked, cacheHit: false } })).toBe(
+      server.requests.length,
+    );
+    expect(optimization.calls).toBe(server.requests.length);
+    const measured = await db.prisma.evalRun.findMany({
+      where: { optimizationId: optimization.id },
+    });
+    expect(measured).toHaveLength(3);
+  });
+
+  it('fails, keeping the start, when the optimizer does not answer with rewrites', async () => {
+    const { prompts, scope, optimizer, options } = await setUp((request) => ({
+      content: isOptimizer(request) ? 'I would rather not.' : 'no',
+    }));
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const plan = await optimizer.plan(scope, 'classify', options());
+    const result = await optimizer.run(plan, options());
+    expect(result.optimization.status).toBe('failed');
+    expect(result.error?.code).toBe('INVALID_OUTPUT');
+    expect(result.optimization.error).toMatchObject({ code: 'INVALID_OUTPUT' });
+    expect(result.story.start?.train.passRate).toBe(0);
+    expect(result.optimization.story).toMatchObject({ start: { heldOut: { passRate: 0 } } });
+    expect((await prompts.get(scope, 'classify')).version.version).toBe(1);
+  });
+
+  it('does not save a gain the sign test does not trust', async () => {
+    const { prompts, scope, optimizer, options } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        return {
+          content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }),
+        };
+      }
+      return { content: String(request.messages.at(-1)?.content).endsWith('!') ? 'LABEL' : 'no' };
+    });
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const settings = options({ rounds: 1, candidates: 1, alpha: 0.0001 });
+    const plan = await optimizer.plan(scope, 'classify', settings);
+    const { optimization, story } = await optimizer.run(plan, settings);
+    expect(optimization.status).toBe('not_saved');
+    expect(story.verdict?.gain).toBe(1);
+    expect(story.verdict?.signTest?.p).toBeCloseTo(0.5 ** plan.heldOut.length, 12);
+    expect(story.verdict?.why).toMatch(/^the sign test gives p < 0\.001, above --alpha 0\.0001$/);
+  });
+
+  it('stops on Ctrl-C keeping what finished: the start and its measurement', async () => {
+    const controller = new AbortController();
+    const { db, prompts, scope, optimizer, options } = await setUp(async (request) => {
+      if (isOptimizer(request)) {
+        return {
+          content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }),
+        };
+      }
+      if (String(request.messages.at(-1)?.content).endsWith('!')) {
+        controller.abort();
+        return { content: 'LABEL', delayMs: 2_000 };
+      }
+      return { content: 'no' };
+    });
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const settings = options({ signal: controller.signal });
+    const plan = await optimizer.plan(scope, 'classify', settings);
+    const { optimization, error, story } = await optimizer.run(plan, settings);
+    expect(optimization.status).toBe('cancelled');
+    expect(error?.exitCode).toBe(130);
+    expect(story.start?.train.cells).toBe(plan.train.length);
+    expect(story.rounds[0]?.candidates[0]?.status).toBe('not_measured');
+    const runs = await db.prisma.evalRun.findMany({
+      where: { optimizationId: optimization.id },
+      orderBy: { startedAt: 'asc' },
+    });
+    expect(runs.map((run) => run.status)).toEqual(['failed', 'cancelled']);
+    expect(await db.prisma.evalResult.count({ where: { runId: runs[0]?.id } })).toBe(CASES.length);
+  });
+
+  it('finds an optimization by a prefix of its id, and says what it cannot find', async () => {
+    const { optimizer } = await setUp(() => ({ content: 'no' }));
+    await expect(optimizer.get('ab')).rejects.toThrow('Give at least 4 characters');
+    await expect(optimizer.get('abcd')).rejects.toThrow('No optimization with id abcd');
+    expect(await optimizer.list({ limit: 5 })).toEqual([]);
+  });
+});
