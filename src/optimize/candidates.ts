@@ -44,7 +44,7 @@ export interface Refusal {
 }
 
 /** The structured answer the optimizer model must give (a system text when it has one). */
-export function answerSchema(candidates: number, withSystem = false): Record<string, unknown> {
+export function answerSchema(withSystem = false): Record<string, unknown> {
   const text = {
     body: { type: 'string', description: 'the whole rewritten Handlebars template' },
     ...(withSystem
@@ -60,7 +60,7 @@ export function answerSchema(candidates: number, withSystem = false): Record<str
       candidates: {
         type: 'array',
         minItems: 1,
-        maxItems: candidates,
+        // More than asked for is not refused: the first `candidates` are taken.
         items: {
           type: 'object',
           additionalProperties: false,
@@ -126,6 +126,7 @@ export function checkCandidates(
   const accepted: Candidate[] = [];
   const refused: Refusal[] = [];
   const declared = new Set(parent.variables);
+  const own = uses(parent);
   const seen = new Set([textKey(parent)]);
   for (const [index, raw] of proposals.entries()) {
     // A prompt without a system text keeps none; one with it keeps it unless rewritten.
@@ -134,7 +135,7 @@ export function checkCandidates(
       system: parent.system === null ? null : (raw.system ?? parent.system),
       rationale: raw.rationale,
     };
-    const reason = refusal(proposal, declared, seen);
+    const reason = refusal(proposal, declared, own, seen);
     if (reason) {
       refused.push({ index, reason });
       continue;
@@ -147,24 +148,58 @@ export function checkCandidates(
 
 const textKey = (text: PromptText) => `${text.system?.trim() ?? ''}\u0000${text.body.trim()}`;
 
-function refusal(text: PromptText, declared: Set<string>, seen: Set<string>): string | undefined {
+function refusal(
+  text: PromptText,
+  declared: Set<string>,
+  parent: Uses,
+  seen: Set<string>,
+): string | undefined {
   if (!text.body.trim()) return 'the template is empty';
   if (seen.has(textKey(text))) return 'the same as the parent or another candidate';
-  const used = new Set<string>();
+  let used: Uses;
+  try {
+    used = uses(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const added = [...used.variables].filter((name) => !declared.has(name));
+  if (added.length > 0) return `uses undeclared variables: ${added.join(', ')}`;
+  const dropped = [...declared].filter((name) => !used.variables.has(name));
+  if (dropped.length > 0) return `drops declared variables: ${dropped.join(', ')}`;
+  // A rewrite is text: it brings in no other prompt and no file the parent did not.
+  const partials = [...used.partials].filter((name) => !parent.partials.has(name));
+  if (partials.length > 0) return `includes prompts the prompt does not: ${partials.join(', ')}`;
+  const media = [...used.media].filter((tag) => !parent.media.has(tag));
+  if (media.length > 0) return `adds media the prompt does not have: ${media.join(', ')}`;
+  return undefined;
+}
+
+interface Uses {
+  variables: Set<string>;
+  partials: Set<string>;
+  /** Each `{{media …}}` tag, as written. */
+  media: Set<string>;
+}
+
+const MEDIA_TAG = /\{\{~?\s*media\b[^}]*\}\}/g;
+
+/** The variables, partials and media a text uses; throws when a part does not parse. */
+function uses(text: PromptText): Uses {
+  const found: Uses = { variables: new Set(), partials: new Set(), media: new Set() };
   for (const [part, source] of [
     ['template', text.body],
     ['system text', text.system],
   ] as const) {
     if (source === null) continue;
+    let analysis: ReturnType<typeof analyzeTemplate>;
     try {
-      for (const variable of analyzeTemplate(source).variables) used.add(variable.name);
+      analysis = analyzeTemplate(source);
     } catch (error) {
-      return `the ${part} does not parse: ${(error as Error).message}`;
+      throw new Error(`the ${part} does not parse: ${(error as Error).message}`);
     }
+    for (const variable of analysis.variables) found.variables.add(variable.name);
+    for (const partial of analysis.partials) found.partials.add(partial);
+    for (const tag of source.match(MEDIA_TAG) ?? []) found.media.add(tag.replace(/\s+/g, ' '));
   }
-  const added = [...used].filter((name) => !declared.has(name));
-  if (added.length > 0) return `uses undeclared variables: ${added.join(', ')}`;
-  const dropped = [...declared].filter((name) => !used.has(name));
-  if (dropped.length > 0) return `drops declared variables: ${dropped.join(', ')}`;
-  return undefined;
+  return found;
 }

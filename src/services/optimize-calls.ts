@@ -1,7 +1,7 @@
 // The calls of an optimization besides its measurements: the request to the optimizer model
 // (a structured answer of K rewrites), and the plan of every call it may make, counted before
 // it starts (`--dry-run`, and the check that --max-cost can be kept).
-import { ValidationError } from '../core/errors.js';
+import { AppError, ValidationError } from '../core/errors.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
 import { GRADED_TYPES, isAcrossVariants } from '../evals/assertions.js';
 import type { EvalCase } from '../evals/cases.js';
@@ -52,7 +52,7 @@ async function optimizerCall(
     failures: failed,
     candidates: options.candidates,
   });
-  const schema = answerSchema(options.candidates, parent.system !== null);
+  const schema = answerSchema(parent.system !== null);
   const { jsonSchemaFormat } = await import('./structured-output.js');
   return deps.runs.prepareText(
     plan.scope,
@@ -82,7 +82,10 @@ export async function askOptimizer(
     budget: run.calls,
   });
   const { candidates } = answer.data as { candidates: ProposedCandidate[] };
-  return { executionId: answer.executionId, proposals: candidates };
+  return {
+    executionId: answer.executionId,
+    proposals: candidates.slice(0, run.options.candidates),
+  };
 }
 
 /** Failed cases the optimizer is shown at most. */
@@ -159,7 +162,7 @@ function rendered(variants: Variant[], item: EvalCase, count: TokenCounter): Ren
   return variants.flatMap((variant) => {
     let call: PreparedCall;
     try {
-      call = variant.prepare(item.vars, 0, item.history ? { history: item.history } : undefined);
+      call = variant.prepare(item.vars, 0, extrasOf(item));
     } catch {
       return [];
     }
@@ -184,3 +187,33 @@ function graded(item: EvalCase, count: TokenCounter): GradedCase {
     criteriaTokens: Math.max(0, ...judged.map((spec) => count(JSON.stringify(spec.value ?? '')))),
   };
 }
+
+/**
+ * Why a rewrite cannot be measured, if it cannot: a case it cannot be rendered for (a missing
+ * partial, a media file outside the root, a block without its argument). No call is made.
+ */
+export async function renderProblem(
+  deps: Deps,
+  plan: Pick<OptimizePlan, 'scope' | 'start' | 'source' | 'train' | 'heldOut'>,
+  text: PromptText,
+): Promise<string | undefined> {
+  const { scope, start, source, train, heldOut } = plan;
+  const draft = { name: start.prompt.name, version: start.version.version, draft: text, label: '' };
+  try {
+    const variants = await buildVariants(source.spec, scope, source.dirs, deps, { draft });
+    for (const item of [...train, ...heldOut]) {
+      try {
+        for (const variant of variants) variant.prepare(item.vars, 0, extrasOf(item));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return `cannot be rendered for case ${item.id}: ${error.message}`;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return error.message;
+  }
+  return undefined;
+}
+
+const extrasOf = (item: EvalCase) => (item.history ? { history: item.history } : undefined);

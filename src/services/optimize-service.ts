@@ -5,6 +5,7 @@
 // optimization; every measurement is an eval run of its own.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import {
   AppError,
@@ -28,6 +29,7 @@ import type { Estimate } from '../optimize/estimate.js';
 import { MIN_HELD_OUT, splitCases } from '../optimize/split.js';
 import { measurement, type Story } from '../optimize/story.js';
 import { tokenCounter } from '../orchestration/retrieval/tokens.js';
+import { alive } from '../workflows/run-helpers.js';
 import type { EvalService, EvalSource } from './eval-service.js';
 import { planCalls } from './optimize-calls.js';
 import { judge, measure, type Parent, type RunContext, runRound } from './optimize-steps.js';
@@ -151,7 +153,7 @@ export class OptimizeService {
     const budget = new Budget(limits, plan.prices);
     const calls = callBudget(budget, await tokenCounter());
     const context = { id, plan, options, budget, calls, story };
-    let status: Exclude<OptimizationStatus, 'running'> = 'failed';
+    let status: Exclude<OptimizationStatus, 'running' | 'interrupted'> = 'failed';
     let error: AppError | undefined;
     let savedVersion: number | undefined;
     try {
@@ -206,7 +208,7 @@ export class OptimizeService {
   }
 
   async list(filter: { projectId?: number; prompt?: string; limit: number }) {
-    return this.deps.optimizations.list(filter);
+    return (await this.deps.optimizations.list(filter)).map(interrupted);
   }
 
   /** An optimization by its id or a unique prefix of it (at least 4 characters). */
@@ -223,8 +225,22 @@ export class OptimizeService {
         hint: found.map((o) => o.id.slice(0, 12)).join(', '),
       });
     }
-    return found[0] as OptimizationRecord;
+    return interrupted(found[0] as OptimizationRecord);
   }
+}
+
+/** A run whose process, on this machine, ended before it finished: interrupted. */
+function interrupted(record: OptimizationRecord): OptimizationRecord {
+  const { status, pid, config } = record;
+  if (status !== 'running' || pid === null || config.host !== hostname() || alive(pid)) {
+    return record;
+  }
+  const message = `Its process (${pid}) ended before it finished`;
+  return {
+    ...record,
+    status: 'interrupted',
+    error: { message, code: 'INTERRUPTED', exitCode: 1, hint: 'run it again' },
+  };
 }
 
 function configOf(options: OptimizeOptions): Record<string, unknown> {
@@ -242,5 +258,7 @@ function configOf(options: OptimizeOptions): Record<string, unknown> {
     maxCostUsd,
     label,
     noCache: Boolean(noCache),
+    // Where it runs: a run whose process there has ended is shown as interrupted.
+    host: hostname(),
   };
 }

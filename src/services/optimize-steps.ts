@@ -1,5 +1,6 @@
 // The steps of an optimization: measuring a prompt's text on some cases (one eval run), a
 // round of rewrites, and the verdict on the held-out cases with the version it saves.
+import { AppError } from '../core/errors.js';
 import { CancelledError } from '../core/model-client/errors.js';
 import type { EvalResultRecord } from '../db/repositories/eval-repository.js';
 import type { EvalCase } from '../evals/cases.js';
@@ -19,9 +20,10 @@ import {
   rate,
   type Story,
 } from '../optimize/story.js';
-import { askOptimizer } from './optimize-calls.js';
+import { askOptimizer, renderProblem } from './optimize-calls.js';
 import type { OptimizeOptions, OptimizePlan, OptimizeServiceDeps } from './optimize-service.js';
 import type { CallBudget } from './run-types.js';
+import { StructuredOutputError } from './structured-run.js';
 
 /** An optimization under way. */
 export interface RunContext {
@@ -71,6 +73,17 @@ export async function measure(
   if (evalRun.status === 'cancelled') {
     throw run.budget.exhausted ?? new CancelledError({ attempts: 0, partialText: '' });
   }
+  // Nor does one whose calls failed: a failed call is not a wrong answer.
+  const failed = results.filter((result) => result.error !== null);
+  if (failed.length > 0) {
+    throw new AppError(
+      `${failed.length} of the ${results.length} cells measuring ${label} failed: ${failed[0]?.error}`,
+      {
+        code: 'MEASURE_FAILED',
+        hint: `see \`prompt-runner eval show ${evalRun.id.slice(0, 8)} --failing\`; nothing was saved`,
+      },
+    );
+  }
   return { runId: evalRun.id, results };
 }
 
@@ -107,10 +120,27 @@ export async function runRound(
   }
   const optimizer = options.optimizerModel ?? 'the default model';
   options.onStage?.(`round ${round}: asking ${optimizer} for ${options.candidates} rewrites`);
-  const answer = await askOptimizer(deps, run, parent.text, failed);
+  let answer: Awaited<ReturnType<typeof askOptimizer>>;
+  try {
+    answer = await askOptimizer(deps, run, parent.text, failed);
+  } catch (error) {
+    // An answer that is not K rewrites ends the round, not the run.
+    if (!(error instanceof StructuredOutputError)) throw error;
+    entry.optimizerExecutionId = error.details.executionId ?? null;
+    entry.why = `the optimizer's answer is not usable: ${error.message}`;
+    return { next: parent, done: false };
+  }
   entry.optimizerExecutionId = answer.executionId;
   const variables = start.version.variables.map((variable) => variable.name);
-  const { accepted, refused } = checkCandidates({ ...parent.text, variables }, answer.proposals);
+  const checked = checkCandidates({ ...parent.text, variables }, answer.proposals);
+  const { refused } = checked;
+  const accepted: typeof checked.accepted = [];
+  for (const candidate of checked.accepted) {
+    // Rendered for every case before a call: a rewrite that cannot be is refused.
+    const problem = await renderProblem(deps, plan, candidate);
+    if (problem) refused.push({ index: candidate.index, reason: problem });
+    else accepted.push(candidate);
+  }
   const told: CandidateStory[] = answer.proposals.map((proposal, index) => {
     const refusal = refused.find((r) => r.index === index);
     return {
@@ -180,6 +210,10 @@ export async function judge(
   story.verdict = { candidate: final.id, heldOut: held, gain, signTest: test, saved: false, why };
   if (!won) return undefined;
   const version = await save(deps, run, final, held);
+  if (version === undefined) {
+    story.verdict.why = `${story.prompt}'s latest version already has this text: nothing to save`;
+    return undefined;
+  }
   story.verdict.saved = true;
   story.verdict.version = version;
   if (options.label) {
@@ -188,13 +222,16 @@ export async function judge(
   return version;
 }
 
-/** The new version: the starting one with the rewritten text, its lineage in the note. */
+/**
+ * The new version: the starting one with the rewritten text, its lineage in the note.
+ * Undefined when the latest version is that already.
+ */
 async function save(
   deps: OptimizeServiceDeps,
   run: RunContext,
   final: Parent,
   held: Measurement,
-): Promise<number> {
+): Promise<number | undefined> {
   const { plan, story, id } = run;
   const { version } = plan.start;
   const start = story.start as NonNullable<Story['start']>;
@@ -216,5 +253,5 @@ async function save(
     metadata: version.metadata,
     message,
   });
-  return saved.version.version;
+  return saved.changed ? saved.version.version : undefined;
 }

@@ -126,18 +126,62 @@ describe('OptimizeService', () => {
     expect(measured).toHaveLength(3);
   });
 
-  it('fails, keeping the start, when the optimizer does not answer with rewrites', async () => {
-    const { prompts, scope, optimizer, options } = await setUp((request) => ({
-      content: isOptimizer(request) ? 'I would rather not.' : 'no',
-    }));
+  it('ends a round whose optimizer answer is not rewrites, and refuses rewrites it cannot render', async () => {
+    let asked = 0;
+    const { prompts, scope, optimizer, options } = await setUp((request) => {
+      if (!isOptimizer(request)) return { content: 'no' };
+      asked++;
+      if (asked <= 2) return { content: 'I would rather not.' };
+      return {
+        content: JSON.stringify({
+          candidates: [
+            { body: 'Case {{id}}. {{#each}}x{{/each}}', rationale: 'a block without its list' },
+            { body: 'Case {{id}}. {{> nosuch}}', rationale: 'a partial that does not exist' },
+            { body: 'Case {{id}}. {{media url="notes.txt"}}', rationale: 'a file' },
+          ],
+        }),
+      };
+    });
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const plan = await optimizer.plan(scope, 'classify', options({ candidates: 3 }));
+    const result = await optimizer.run(plan, options({ candidates: 3 }));
+    expect(result.error).toBeUndefined();
+    expect(result.optimization.status).toBe('not_saved');
+    const [first, second] = result.story.rounds;
+    // Asked once more with the errors, then the round ends; the next round asks again.
+    expect(first?.why).toMatch(/^the optimizer's answer is not usable: The answer does not follow/);
+    expect(first?.optimizerExecutionId).toEqual(expect.any(String));
+    expect(second?.candidates.map((c) => [c.status, c.reason])).toEqual([
+      [
+        'refused',
+        expect.stringMatching(
+          /^cannot be rendered for case c\d+: The template cannot be rendered: Must pass iterator to #each/,
+        ),
+      ],
+      ['refused', 'includes prompts the prompt does not: nosuch'],
+      ['refused', 'adds media the prompt does not have: {{media url="notes.txt"}}'],
+    ]);
+    expect(second?.why).toBe('no rewrite could be measured');
+    expect(result.story.verdict?.why).toBe('no rewrite beat v1 on the training cases');
+    expect((await prompts.get(scope, 'classify')).version.version).toBe(1);
+  });
+
+  it('stops, saving nothing, when calls fail: a failed call is not a wrong answer', async () => {
+    const { prompts, scope, optimizer, options } = await setUp((request) =>
+      isOptimizer(request)
+        ? { content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }) }
+        : String(request.messages.at(-1)?.content).endsWith('!')
+          ? { content: 'LABEL' }
+          : { status: 500, message: 'the server is down' },
+    );
     await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
     const plan = await optimizer.plan(scope, 'classify', options());
     const result = await optimizer.run(plan, options());
     expect(result.optimization.status).toBe('failed');
-    expect(result.error?.code).toBe('INVALID_OUTPUT');
-    expect(result.optimization.error).toMatchObject({ code: 'INVALID_OUTPUT' });
-    expect(result.story.start?.train.passRate).toBe(0);
-    expect(result.optimization.story).toMatchObject({ start: { heldOut: { passRate: 0 } } });
+    expect(result.error?.code).toBe('MEASURE_FAILED');
+    expect(result.error?.message).toMatch(/^48 of the 48 cells measuring start failed: /);
+    expect(result.optimization.error).toMatchObject({ code: 'MEASURE_FAILED' });
+    expect(result.story.rounds).toEqual([]);
     expect((await prompts.get(scope, 'classify')).version.version).toBe(1);
   });
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { EXIT_CANCELLED } from '../../core/model-client/errors.js';
 import type { EvalRunRecord } from '../../db/repositories/eval-repository.js';
+import type { EvalFileError } from '../../evals/eval-file.js';
 import type { EvalSummary } from '../../evals/summary.js';
 import { type Progress, startProgress } from '../prompt/run-output.js';
 
@@ -54,4 +55,12 @@ function belowThreshold(summary: {
     `Below the threshold of ${(summary.threshold * 100).toFixed(1)}%: ${below.join(', ')}`,
     { code: 'EVAL_FAILED', hint: 'see the failing cells above, or eval show <run> --failing' },
   );
+}
+
+/** Every problem of an invalid eval file, a line each with its place. */
+export function printEvalProblems(ctx: AppContext, error: EvalFileError): void {
+  for (const problem of error.problems) {
+    const where = problem.line === null ? error.file : `${error.file}:${problem.line}`;
+    ctx.output.error(`${where} ${problem.path}: ${problem.message}`);
+  }
 }

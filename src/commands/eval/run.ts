@@ -1,13 +1,12 @@
 import { extname } from 'node:path';
 import { Command } from 'commander';
-import type { AppContext } from '../../core/context.js';
 import { AppError, ValidationError } from '../../core/errors.js';
 import { type Comparison, compareRuns } from '../../evals/compare.js';
 import { EvalFileError } from '../../evals/eval-file.js';
 import { formatRun, OUTPUT_EXTENSIONS, unknownExtension } from '../../evals/report.js';
 import { checkOutputFile, outputFilePath, writeOutputFile } from '../output-files.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
-import { checkVerdict, concurrencyOf, evalProgress } from './outcome.js';
+import { checkVerdict, concurrencyOf, evalProgress, printEvalProblems } from './outcome.js';
 import { printComparison, printSummary, toSummaryJson } from './render.js';
 
 const runSchema = (z: Zod) =>
@@ -108,7 +107,7 @@ export function createEvalRunCommand(deps: CommandDeps): Command {
         }
       } catch (error) {
         progress.stop();
-        if (error instanceof EvalFileError) printProblems(ctx, error);
+        if (error instanceof EvalFileError) printEvalProblems(ctx, error);
         throw error;
       }
     });
@@ -129,11 +128,4 @@ function regressed(comparison: Comparison): AppError {
     `${cases.length} case${cases.length === 1 ? '' : 's'} passed in ${comparison.before.id.slice(0, 8)} and fail now: ${shown.join(', ')}`,
     { code: 'EVAL_REGRESSED', hint: 'fix them, or allow some with --max-regressions N' },
   );
-}
-
-function printProblems(ctx: AppContext, error: EvalFileError): void {
-  for (const problem of error.problems) {
-    const where = problem.line === null ? error.file : `${error.file}:${problem.line}`;
-    ctx.output.error(`${where} ${problem.path}: ${problem.message}`);
-  }
 }

@@ -3,7 +3,7 @@
 import type { Output } from '../../core/output.js';
 import type { OptimizationRecord } from '../../db/repositories/optimization-repository.js';
 import { ANSWER_TOKENS, type Estimate } from '../../optimize/estimate.js';
-import type { Measurement, Story } from '../../optimize/story.js';
+import { points, pValue, rate, type Story } from '../../optimize/story.js';
 import { formatDate, plural } from '../shared.js';
 
 export function toOptimizationJson(record: OptimizationRecord) {
@@ -12,9 +12,6 @@ export function toOptimizationJson(record: OptimizationRecord) {
 }
 
 export type OptimizationJson = ReturnType<typeof toOptimizationJson>;
-
-const percent = (m: Measurement | undefined) => (m ? `${(m.passRate * 100).toFixed(1)}%` : '–');
-const points = (gain: number) => `${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} pts`;
 
 export function printOptimizations(output: Output, rows: OptimizationJson[]): void {
   if (rows.length === 0) {
@@ -31,9 +28,7 @@ export function printOptimizations(output: Output, rows: OptimizationJson[]): vo
         row.prompt,
         row.savedVersion ? `v${row.startVersion} → v${row.savedVersion}` : `v${row.startVersion}`,
         statusText(output, row.status),
-        held
-          ? `${percent(story.start?.heldOut)} → ${percent(held)}`
-          : percent(story.start?.heldOut),
+        held ? `${rate(story.start?.heldOut)} → ${rate(held)}` : rate(story.start?.heldOut),
         row.calls,
         `$${row.costUsd.toFixed(4)}`,
         formatDate(row.startedAt),
@@ -45,10 +40,8 @@ export function printOptimizations(output: Output, rows: OptimizationJson[]): vo
 function statusText(output: Output, status: string): string {
   const text = status.replace('_', ' ');
   if (status === 'saved') return output.style.success(text);
-  if (status === 'failed' || status === 'stopped' || status === 'cancelled') {
-    return output.style.error(text);
-  }
-  return text;
+  if (status === 'running' || status === 'not_saved') return text;
+  return output.style.error(text);
 }
 
 /** The story, round by round: what was tried, what it scored, what was kept and why. */
@@ -63,7 +56,7 @@ export function printStory(output: Output, row: OptimizationJson): void {
   );
   if (story.start) {
     output.info(
-      `Start v${row.startVersion}: train ${percent(story.start.train)} · held out ${percent(story.start.heldOut)}`,
+      `Start v${row.startVersion}: train ${rate(story.start.train)} · held out ${rate(story.start.heldOut)}`,
     );
   }
   for (const round of story.rounds) {
@@ -72,11 +65,12 @@ export function printStory(output: Output, row: OptimizationJson): void {
     for (const candidate of round.candidates) {
       const detail =
         candidate.status === 'measured'
-          ? `train ${percent(candidate.train)} · ${oneLine(candidate.rationale)}`
-          : (candidate.reason ?? candidate.status);
-      output.info(`  ${candidate.id}  ${candidate.status.replace('_', ' ').padEnd(12)} ${detail}`);
+          ? `train ${rate(candidate.train)} · ${oneLine(candidate.rationale)}`
+          : (candidate.reason ?? oneLine(candidate.rationale));
+      const status = candidate.status.replace('_', ' ').padEnd(12);
+      output.info(`  ${candidate.id.padEnd(6)} ${status} ${detail}`);
     }
-    output.info(`  → ${round.why}`);
+    output.info(`  → ${round.why || 'stopped here'}`);
   }
   const { verdict } = story;
   if (verdict) {
@@ -84,7 +78,7 @@ export function printStory(output: Output, row: OptimizationJson): void {
     if (verdict.heldOut && verdict.signTest && verdict.gain !== undefined) {
       const { wins, losses, ties, p } = verdict.signTest;
       output.info(
-        `Held out: ${verdict.candidate} ${percent(verdict.heldOut)} against ${percent(story.start?.heldOut)} (${points(verdict.gain)}; ${wins} better, ${losses} worse, ${ties} same; p = ${p.toFixed(3)})`,
+        `Held out: ${verdict.candidate} ${rate(verdict.heldOut)} against ${rate(story.start?.heldOut)} (${points(verdict.gain)}; ${wins} better, ${losses} worse, ${ties} same; ${pValue(p)})`,
       );
     }
     if (verdict.saved) {
@@ -93,6 +87,7 @@ export function printStory(output: Output, row: OptimizationJson): void {
       output.info(`Not saved: ${verdict.why}`);
     }
   }
+  if (row.error) output.info(output.style.error(`Ended early: ${row.error.message}`));
   output.info(output.style.dim(`Spent: ${plural(row.calls, 'call')} · $${row.costUsd.toFixed(4)}`));
 }
 

@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { EvalFileError } from '../../evals/eval-file.js';
 import { validateLabel } from '../../services/prompt-ref.js';
-import { concurrencyOf } from '../eval/outcome.js';
+import { concurrencyOf, printEvalProblems } from '../eval/outcome.js';
 import { type CommandDeps, parseInput, withExamples, type Zod } from '../shared.js';
 import { printEstimate, printStory, toOptimizationJson } from './render.js';
 
@@ -9,6 +10,7 @@ const runSchema = (z: Zod) =>
     prompt: z.string(),
     eval: z.string(),
     project: z.optional(z.string()),
+    global: z.optional(z.boolean()),
     rounds: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20))),
     candidates: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10))),
     optimizerModel: z.optional(z.string()),
@@ -32,6 +34,9 @@ export function createOptimizeRunCommand(deps: CommandDeps): Command {
     .argument('<prompt>', 'the prompt to optimize: name, name@version or name@label')
     .requiredOption('--eval <file>', 'the eval file whose cases, assertions and models measure it')
     .option('-p, --project <name>', 'project of the prompt (default: the current one)')
+    .addOption(
+      new Option('--global', 'a global prompt, shared by every project').conflicts('project'),
+    )
     .option('--rounds <n>', 'rounds of rewriting (default 3)')
     .option('--candidates <k>', 'rewrites asked for each round (default 3)')
     .option('--optimizer-model <model>', 'the model that rewrites (default: the default model)')
@@ -53,7 +58,8 @@ export function createOptimizeRunCommand(deps: CommandDeps): Command {
       const input = await parseInput(runSchema, { prompt, ...options }, cmd);
       if (input.label !== undefined) validateLabel(input.label);
       const services = await ctx.services();
-      const scope = await (await services.prompts()).scope(ctx.projectName(input.project) ?? null);
+      const project = input.global ? null : (ctx.projectName(input.project) ?? null);
+      const scope = await (await services.prompts()).scope(project);
       const optimizer = await services.optimizations();
       const settings = {
         evalFile: input.eval,
@@ -70,7 +76,10 @@ export function createOptimizeRunCommand(deps: CommandDeps): Command {
         concurrency: concurrencyOf(ctx, input.concurrency),
         noCache: input.cache === false,
       };
-      const plan = await optimizer.plan(scope, input.prompt, settings);
+      const plan = await optimizer.plan(scope, input.prompt, settings).catch((error: unknown) => {
+        if (error instanceof EvalFileError) printEvalProblems(ctx, error);
+        throw error;
+      });
       if (input.dryRun) {
         const shown = {
           dryRun: true,

@@ -242,5 +242,11 @@ function renderError(error: unknown): Error {
       hint: 'a partial is loaded when the template names it: `{{> name}}`, not a name computed while rendering',
     });
   }
+  // Any other failure of the template itself (`{{#each}}` with nothing to iterate…).
+  if (error instanceof Handlebars.Exception) {
+    return new ValidationError(`The template cannot be rendered: ${message}`, {
+      code: 'TEMPLATE_RENDER',
+    });
+  }
   return error instanceof Error ? error : new Error(message);
 }

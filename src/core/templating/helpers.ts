@@ -24,6 +24,11 @@ function text(value: unknown): string {
 }
 
 export const HELPERS: Record<string, HelperDelegate> = {
+  /**
+   * {{log …}} renders nothing and prints nothing: Handlebars' own writes to stdout, which
+   * would corrupt a command's output (and print the variables it is given).
+   */
+  log: () => '',
   /** {{json value}}: the value as JSON on one line; `indent=2` (or `{{json value 2}}`) indents. */
   json: (...list: unknown[]) => {
     const [value, spaces] = args(list);

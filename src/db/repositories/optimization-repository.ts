@@ -11,7 +11,9 @@ export type OptimizationStatus =
   | 'not_saved'
   | 'stopped'
   | 'cancelled'
-  | 'failed';
+  | 'failed'
+  /** Shown, never stored: running, but its process has ended. */
+  | 'interrupted';
 
 export interface OptimizationRecord {
   id: string;
@@ -85,7 +87,7 @@ export class OptimizationRepository {
   async finish(
     id: string,
     end: {
-      status: Exclude<OptimizationStatus, 'running'>;
+      status: Exclude<OptimizationStatus, 'running' | 'interrupted'>;
       story: object;
       savedVersion?: number;
       error?: ErrorJson;

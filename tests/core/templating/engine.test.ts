@@ -172,3 +172,27 @@ describe('parseTemplate errors', () => {
     expect(() => parseTemplate(source, 'greet')).toThrow(/^Template "greet" has a syntax error/);
   });
 });
+
+describe('templates that fail or print while rendering', () => {
+  it('turns a failure of the template into a validation error, not a crash', () => {
+    expect(() => renderTemplate('{{#each}}x{{/each}}', {})).toThrow(ValidationError);
+    expect(() => renderTemplate('{{#each}}x{{/each}}', {})).toThrow(
+      /^The template cannot be rendered: Must pass iterator to #each/,
+    );
+  });
+
+  it('renders {{log}} as nothing and prints nothing', () => {
+    const writes: unknown[] = [];
+    const log = console.log;
+    const info = console.info;
+    console.log = (...args: unknown[]) => writes.push(args);
+    console.info = (...args: unknown[]) => writes.push(args);
+    try {
+      expect(renderTemplate('a{{log "secret" this}}b', { key: 'v' })).toBe('ab');
+    } finally {
+      console.log = log;
+      console.info = info;
+    }
+    expect(writes).toEqual([]);
+  });
+});
