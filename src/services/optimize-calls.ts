@@ -5,7 +5,7 @@ import { AppError, ValidationError } from '../core/errors.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
 import { GRADED_TYPES, isAcrossVariants } from '../evals/assertions.js';
 import type { EvalCase } from '../evals/cases.js';
-import { messageTokens } from '../optimize/budget.js';
+import { Budget, messageTokens } from '../optimize/budget.js';
 import {
   answerSchema,
   type FailedCase,
@@ -152,6 +152,19 @@ export async function planCalls(
       {
         hint: "give maxTokens to the eval file's models and grader, or `prompt-runner config set maxTokens 1024`",
       },
+    );
+  }
+  // The least a round can cost is its request to the optimizer with no failure shown.
+  const bare = await optimizerCall(deps, plan, options, text, []);
+  const least = new Budget({}, prices).worstCase({
+    model: bare.settings.model,
+    inputTokens: messageTokens(bare.rendered.messages, count),
+    maxTokens: OPTIMIZER_MAX_TOKENS,
+  });
+  if (options.maxCostUsd !== undefined && options.maxCostUsd < least) {
+    throw new ValidationError(
+      `--max-cost ${options.maxCostUsd} cannot pay for one request to the optimizer (up to $${least.toFixed(6)})`,
+      { hint: `raise --max-cost; --dry-run shows what the whole run may cost` },
     );
   }
   return { estimate: bound, prices };

@@ -237,7 +237,7 @@ describe('prompt-runner optimize (built binary)', () => {
     expect(run.story.start.train.cells).toBe(train.length);
     expect(run.story.rounds[0].candidates[0].status).toBe('not_measured');
 
-    // gpt-4o-mini at 50 answer tokens: a few cents of a cent per call at most.
+    // gpt-4o-mini at 50 answer tokens: a few thousandths of a cent per call at most.
     const before = server.requests.length;
     const cost = await cli(
       'optimize',
@@ -247,6 +247,9 @@ describe('prompt-runner optimize (built binary)', () => {
       'eval.yaml',
       '--max-cost',
       '0.0001',
+      // A local optimizer, without a price: the limit is spent on the cases.
+      '--optimizer-model',
+      'local-llm',
       '--no-cache',
       '--json',
     );
@@ -294,6 +297,24 @@ describe('prompt-runner optimize (built binary)', () => {
     expect(unbounded.code).toBe(2);
     expect(unbounded.stderr).toContain(
       '--max-cost needs a limit on every priced answer: gpt-4o-mini',
+    );
+    // Nor can a cost limit below one request to the optimizer be kept.
+    writeFileSync(
+      join(home, 'eval.yaml'),
+      `prompts: [classify]\nmodels: [{ model: gpt-4o-mini, maxTokens: 50 }]\ncases:\n${CASES.map((c) => `  - vars: { id: ${c.id} }`).join('\n')}\n`,
+    );
+    const tiny = await cli(
+      'optimize',
+      'run',
+      'classify',
+      '--eval',
+      'eval.yaml',
+      '--max-cost',
+      '0.0001',
+    );
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(
+      /--max-cost 0.0001 cannot pay for one request to the optimizer \(up to \$0\.00\d+\)/,
     );
     expect(server.requests).toHaveLength(0);
     expect(JSON.parse((await cli('optimize', 'list', '--json')).stdout)).toEqual([]);
