@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import {
-  AppError,
-  ConflictError,
-  errorJson,
-  NotFoundError,
-  ValidationError,
-} from '../core/errors.js';
+import { AppError, errorJson, NotFoundError, ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
 import { EXIT_CANCELLED } from '../core/model-client/errors.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
@@ -124,8 +118,6 @@ export class OptimizeService {
   async run(plan: OptimizePlan, options: OptimizeOptions): Promise<OptimizeResult> {
     const { start, scope, source, train, heldOut } = plan;
     const id = randomUUID();
-    const trainIds = new Set(train.map((item) => item.id));
-    const heldOutIds = heldOut.map((item) => item.id);
     await this.deps.optimizations.create({
       id,
       projectId: scope.project?.id ?? null,
@@ -143,8 +135,8 @@ export class OptimizeService {
       split: {
         seed: options.seed,
         fraction: options.split,
-        train: [...trainIds],
-        heldOut: heldOutIds,
+        train: train.map((item) => item.id),
+        heldOut: heldOut.map((item) => item.id),
       },
       rounds: [],
       spent: { calls: 0, costUsd: 0 },
@@ -221,7 +213,7 @@ export class OptimizeService {
       throw new NotFoundError(`No optimization with id ${prefix}`, { hint: 'see `optimize list`' });
     }
     if (found.length > 1) {
-      throw new ConflictError(`Optimization id ${prefix} is ambiguous`, {
+      throw new ValidationError(`Optimization id ${prefix} is ambiguous`, {
         hint: found.map((o) => o.id.slice(0, 12)).join(', '),
       });
     }
