@@ -42,6 +42,8 @@ export class Budget {
   #costUsd = 0;
   /** The limit a call would have passed, once one did: the run stops there. */
   exhausted: BudgetExhausted | null = null;
+  /** Why each call that failed did, in order. */
+  readonly failures: string[] = [];
 
   constructor(
     private readonly limits: BudgetLimits,
@@ -78,6 +80,11 @@ export class Budget {
     if (actualUsd !== null) this.#costUsd += actualUsd - reservation.costUsd;
   }
 
+  /** The call failed: its worst case stays spent, and the failure is kept. */
+  fail(reason: string): void {
+    this.failures.push(reason);
+  }
+
   get spent(): { calls: number; costUsd: number } {
     return { calls: this.#calls, costUsd: this.#costUsd };
   }
@@ -88,7 +95,13 @@ const MESSAGE_TOKENS = 4;
 /** An image, audio or file part, counted at the most a high-detail image costs. */
 const MEDIA_TOKENS = 1_500;
 
-/** The input tokens of messages as sent: their text counted, each media part at its most. */
+/** Other models' tokenizers may count a text as up to this much more than o200k does. */
+const TOKENIZER_MARGIN = 1.1;
+
+/**
+ * The input tokens of messages as sent, at most: their text counted (with the margin for
+ * other tokenizers), each media part at its most.
+ */
 export function messageTokens(messages: readonly ChatMessage[], count: TokenCounter): number {
   let tokens = 0;
   for (const { content } of messages) {
@@ -99,7 +112,7 @@ export function messageTokens(messages: readonly ChatMessage[], count: TokenCoun
     }
     for (const part of content) tokens += part.type === 'text' ? count(part.text) : MEDIA_TOKENS;
   }
-  return tokens;
+  return Math.ceil(tokens * TOKENIZER_MARGIN);
 }
 
 /** The budget as the run service sees it: each call to a model reserves its worst case first. */
@@ -115,7 +128,10 @@ export function callBudget(budget: Budget, counter: TokenCounter): CallBudget {
         maxTokens: call.settings.parameters.maxTokens ?? 0,
       };
       const reservation = budget.reserve(planned);
-      return { settle: (costUsd: number | null) => budget.settle(reservation, costUsd) };
+      return {
+        settle: (costUsd: number | null) => budget.settle(reservation, costUsd),
+        fail: (reason: string) => budget.fail(reason),
+      };
     },
   };
 }

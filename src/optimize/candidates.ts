@@ -22,10 +22,19 @@ export interface PromptText {
   system: string | null;
 }
 
+/** A rewrite of the same parent an earlier round tried, and what became of it. */
+export interface TriedRewrite extends PromptText {
+  id: string;
+  /** Its training pass rate, or why it was refused or not measured. */
+  outcome: string;
+}
+
 export interface OptimizerInput extends PromptText {
   variables: string[];
   failures: FailedCase[];
   candidates: number;
+  /** Rewrites already tried from this parent: shown so that the next ones differ. */
+  tried?: TriedRewrite[];
 }
 
 /** A rewrite as the optimizer gives it (the system text only when the prompt has one). */
@@ -73,7 +82,9 @@ export function answerSchema(withSystem = false): Record<string, unknown> {
 }
 
 /** Failures shown to the optimizer at most; the rest are counted. */
-const SHOWN_FAILURES = 20;
+export const SHOWN_FAILURES = 20;
+/** Rewrites already tried shown at most (the latest). */
+export const SHOWN_TRIED = 6;
 /** A shown output is cut at this many characters, and the reasons of a case at these. */
 export const SHOWN_OUTPUT = 2_000;
 export const SHOWN_REASONS = 500;
@@ -100,6 +111,19 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
       ].join('\n'),
     );
   const more = input.failures.length - shown.length;
+  const tried = (input.tried ?? [])
+    .slice(-SHOWN_TRIED)
+    .map((rewrite) =>
+      [
+        `### ${rewrite.id}: ${rewrite.outcome}`,
+        ...(rewrite.system === null
+          ? []
+          : ['System text:', '```handlebars', clip(rewrite.system, SHOWN_OUTPUT), '```']),
+        '```handlebars',
+        clip(rewrite.body, SHOWN_OUTPUT),
+        '```',
+      ].join('\n'),
+    );
   const user = [
     ...(input.system === null ? [] : ['## System text', '```handlebars', input.system, '```', '']),
     '## Template',
@@ -110,6 +134,9 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
     `## Failing cases (${input.failures.length})`,
     ...(shown.length > 0 ? shown : ['(none: make it more robust)']),
     ...(more > 0 ? [`…and ${more} more like these.`] : []),
+    ...(tried.length > 0
+      ? ['', '## Rewrites already tried: none beat the template; propose different ones', ...tried]
+      : []),
   ].join('\n');
   return { system, user };
 }

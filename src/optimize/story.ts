@@ -61,7 +61,6 @@ export interface Story {
   start?: { train: Measurement; heldOut: Measurement };
   rounds: RoundStory[];
   verdict?: Verdict;
-  spent: { calls: number; costUsd: number };
 }
 
 /** The cells of the cases in `ids`, as one measurement. */

@@ -15,6 +15,7 @@ import { printableContent } from './media-parts.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RunService } from './run-service.js';
 import type { CallBudget } from './run-types.js';
+import { StructuredOutputError } from './structured-run.js';
 
 export interface CellTokens {
   inputTokens: number | null;
@@ -45,7 +46,12 @@ export async function runCell(
     if (!(error instanceof AppError)) throw error;
     const details = (error as { details?: { executionId?: string } }).details;
     const reason = signal?.aborted ? `cancelled: ${error.message}` : error.message;
-    return { result: failed(base, reason, details?.executionId ?? null), tokens: none };
+    // An answer that does not follow the output schema is an answer, and a wrong one.
+    const answer = error instanceof StructuredOutputError ? error.details.partialText : null;
+    return {
+      result: failed(base, reason, details?.executionId ?? null, answer),
+      tokens: none,
+    };
   }
   const context: AnswerContext = {
     output: answer.output,
@@ -91,11 +97,12 @@ function failed(
   base: Pick<EvalResultData, 'caseId' | 'variant' | 'repeat'>,
   reason: string,
   executionId: string | null,
+  output: string | null = null,
 ): EvalResultData {
   return {
     ...base,
     executionId,
-    output: null,
+    output,
     pass: false,
     score: 0,
     assertions: [],

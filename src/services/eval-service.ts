@@ -26,6 +26,7 @@ import { alive } from '../workflows/run-helpers.js';
 import { type CellTokens, runCell } from './eval-cell.js';
 import { selectBest } from './eval-select-best.js';
 import { buildGrader, buildVariants, type DraftSource, type Variant } from './eval-variants.js';
+import { byIdPrefix } from './id-prefix.js';
 import { parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
 import type { RunService } from './run-service.js';
@@ -118,7 +119,7 @@ export class EvalService {
       noCache: options.noCache,
     });
     const source = { spec, file, definition: text, scope, dirs: { baseDir, root } };
-    return this.start(source, cases, variants, options);
+    return this.runCases(source, cases, variants, options);
   }
 
   /**
@@ -138,11 +139,11 @@ export class EvalService {
       links,
       draft,
     });
-    const measured = await this.start(source, cases, variants, options, links);
+    const measured = await this.runCases(source, cases, variants, options, links);
     return { ...measured, results: await this.deps.evals.results(measured.run.id) };
   }
 
-  private async start(
+  private async runCases(
     source: EvalSource,
     cases: EvalCase[],
     variants: Variant[],
@@ -348,19 +349,9 @@ export class EvalService {
   }
 
   /** A run by its id or a unique prefix of it (at least 4 characters). */
-  async get(prefix: string): Promise<EvalRunRecord> {
-    const id = prefix.trim().toLowerCase();
-    if (id.length < 4) throw new ValidationError('Give at least 4 characters of the run id');
-    const runs = await this.deps.evals.byPrefix(id);
-    if (runs.length === 0) {
-      throw new NotFoundError(`No eval run with id ${prefix}`, { hint: 'see `eval list`' });
-    }
-    if (runs.length > 1) {
-      throw new ValidationError(`Eval run id ${prefix} is ambiguous`, {
-        hint: runs.map((r) => r.id.slice(0, 12)).join(', '),
-      });
-    }
-    return runs[0] as EvalRunRecord;
+  get(prefix: string): Promise<EvalRunRecord> {
+    const what = { name: 'eval run', list: 'eval list' };
+    return byIdPrefix(prefix, what, (id) => this.deps.evals.byPrefix(id));
   }
 
   /** A run with its summary and every cell. */

@@ -12,8 +12,11 @@ import {
   optimizerMessages,
   type PromptText,
   type ProposedCandidate,
+  SHOWN_FAILURES,
   SHOWN_OUTPUT,
   SHOWN_REASONS,
+  SHOWN_TRIED,
+  type TriedRewrite,
 } from '../optimize/candidates.js';
 import {
   type Estimate,
@@ -43,6 +46,7 @@ async function optimizerCall(
   options: Pick<OptimizeOptions, 'candidates' | 'optimizerModel' | 'noCache'>,
   parent: PromptText,
   failed: FailedCase[],
+  tried: TriedRewrite[],
   optimizationId?: string,
 ): Promise<PreparedCall> {
   const variables = plan.start.version.variables.map((variable) => variable.name);
@@ -51,6 +55,7 @@ async function optimizerCall(
     variables,
     failures: failed,
     candidates: options.candidates,
+    tried,
   });
   const schema = answerSchema(parent.system !== null);
   const { jsonSchemaFormat } = await import('./structured-output.js');
@@ -75,8 +80,9 @@ export async function askOptimizer(
   run: RunContext,
   parent: PromptText,
   failed: FailedCase[],
+  tried: TriedRewrite[],
 ): Promise<{ executionId: string; proposals: ProposedCandidate[] }> {
-  const call = await optimizerCall(deps, run.plan, run.options, parent, failed, run.id);
+  const call = await optimizerCall(deps, run.plan, run.options, parent, failed, tried, run.id);
   const answer = await deps.runs.execute(call, {
     signal: run.options.signal,
     budget: run.calls,
@@ -87,9 +93,6 @@ export async function askOptimizer(
     proposals: candidates.slice(0, run.options.candidates),
   };
 }
-
-/** Failed cases the optimizer is shown at most. */
-const SHOWN_FAILURES = 20;
 
 /** Every call the optimization may make, and what they may cost. */
 export async function planCalls(
@@ -113,7 +116,7 @@ export async function planCalls(
   const cells = (cases: EvalCase[]) =>
     cases.map((item) => ({
       rendered: rendered(variants, item, count),
-      graded: graded(item, count),
+      graded: graded(item, count, variants.length),
     }));
   // The optimizer's request at its largest: the largest training cases shown as failed, each
   // with an answer and reasons as long as they are shown, the parent grown by a whole answer.
@@ -122,12 +125,15 @@ export async function planCalls(
     .slice(0, SHOWN_FAILURES)
     .map((item) => ({ id: item.id, vars: item.vars, output: '', reasons: [] }));
   const text = { body: start.version.body, system: start.version.system };
-  const request = await optimizerCall(deps, plan, options, text, largest);
+  const request = await optimizerCall(deps, plan, options, text, largest, []);
+  // After the first round, rewrites already tried are shown too (each clipped as an answer).
+  const tried =
+    options.rounds > 1 ? Math.min(SHOWN_TRIED, options.candidates * (options.rounds - 1)) : 0;
   const optimizer: PlannedCalls = {
     model: request.settings.model,
     inputTokens:
       messageTokens(request.rendered.messages, count) +
-      largest.length * (SHOWN_OUTPUT + SHOWN_REASONS) +
+      (largest.length + tried * 2) * (SHOWN_OUTPUT + SHOWN_REASONS) +
       OPTIMIZER_MAX_TOKENS,
     maxTokens: OPTIMIZER_MAX_TOKENS,
     count: options.rounds,
@@ -155,7 +161,7 @@ export async function planCalls(
     );
   }
   // The least a round can cost is its request to the optimizer with no failure shown.
-  const bare = await optimizerCall(deps, plan, options, text, []);
+  const bare = await optimizerCall(deps, plan, options, text, [], []);
   const least = new Budget({}, prices).worstCase({
     model: bare.settings.model,
     inputTokens: messageTokens(bare.rendered.messages, count),
@@ -190,13 +196,14 @@ function rendered(variants: Variant[], item: EvalCase, count: TokenCounter): Ren
   });
 }
 
-function graded(item: EvalCase, count: TokenCounter): GradedCase {
+function graded(item: EvalCase, count: TokenCounter, variants: number): GradedCase {
   const judged = item.assert.filter((spec) =>
     GRADED_TYPES.includes(spec.type.replace(/^not-/, '')),
   );
   return {
     perAnswer: judged.filter((spec) => !isAcrossVariants(spec)).length,
-    acrossVariants: judged.filter(isAcrossVariants).length,
+    // select-best asks the grader only when there are answers to choose between.
+    acrossVariants: variants > 1 ? judged.filter(isAcrossVariants).length : 0,
     criteriaTokens: Math.max(0, ...judged.map((spec) => count(JSON.stringify(spec.value ?? '')))),
   };
 }

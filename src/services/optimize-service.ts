@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { AppError, errorJson, NotFoundError, ValidationError } from '../core/errors.js';
+import { AppError, errorJson, ValidationError } from '../core/errors.js';
 import { cannotReadReason } from '../core/fs.js';
 import { EXIT_CANCELLED } from '../core/model-client/errors.js';
 import type { ModelPrice } from '../core/model-client/pricing.js';
@@ -25,7 +25,8 @@ import { measurement, type Story } from '../optimize/story.js';
 import { tokenCounter } from '../orchestration/retrieval/tokens.js';
 import { alive } from '../workflows/run-helpers.js';
 import type { EvalService, EvalSource } from './eval-service.js';
-import { planCalls } from './optimize-calls.js';
+import { byIdPrefix } from './id-prefix.js';
+import { planCalls, renderProblem } from './optimize-calls.js';
 import { judge, measure, type Parent, type RunContext, runRound } from './optimize-steps.js';
 import type { PromptHistoryService } from './prompt-history.js';
 import type { PromptScope, PromptService, PromptView } from './prompt-service.js';
@@ -109,6 +110,14 @@ export class OptimizeService {
       throw new ValidationError('No case is left to train on', { hint: 'raise --split' });
     }
     const source: EvalSource = { spec, file: options.evalFile, definition, scope, dirs };
+    // A start that cannot be rendered for some case is found now, not after paying for the rest.
+    const text = { body: start.version.body, system: start.version.system };
+    const problem = await renderProblem(this.deps, { scope, start, source, train, heldOut }, text);
+    if (problem) {
+      throw new ValidationError(`${start.prompt.name} v${start.version.version} ${problem}`, {
+        hint: 'fix the prompt or the eval cases first: `eval run` shows the same',
+      });
+    }
     const repeat = spec.repeat ?? 1;
     const split = { train, heldOut, repeat };
     const planned = await planCalls(this.deps, { scope, start, source, ...split }, options);
@@ -118,6 +127,8 @@ export class OptimizeService {
   async run(plan: OptimizePlan, options: OptimizeOptions): Promise<OptimizeResult> {
     const { start, scope, source, train, heldOut } = plan;
     const id = randomUUID();
+    // Loaded before the row is written: nothing may fail between it and the try below.
+    const counter = await tokenCounter();
     await this.deps.optimizations.create({
       id,
       projectId: scope.project?.id ?? null,
@@ -139,29 +150,26 @@ export class OptimizeService {
         heldOut: heldOut.map((item) => item.id),
       },
       rounds: [],
-      spent: { calls: 0, costUsd: 0 },
     };
     const limits = { maxCalls: options.maxCalls, maxCostUsd: options.maxCostUsd };
     const budget = new Budget(limits, plan.prices);
-    const calls = callBudget(budget, await tokenCounter());
-    const context = { id, plan, options, budget, calls, story };
+    const calls = callBudget(budget, counter);
+    const context: RunContext = { id, plan, options, budget, calls, story };
     let status: Exclude<OptimizationStatus, 'running' | 'interrupted'> = 'failed';
     let error: AppError | undefined;
-    let savedVersion: number | undefined;
     try {
-      savedVersion = await this.optimize(context);
-      status = savedVersion === undefined ? 'not_saved' : 'saved';
+      await this.optimize(context);
+      status = context.savedVersion === undefined ? 'not_saved' : 'saved';
     } catch (caught) {
       if (!(caught instanceof AppError)) throw caught;
       error = caught;
       if (budget.exhausted) status = 'stopped';
       else if (caught.exitCode === EXIT_CANCELLED) status = 'cancelled';
     } finally {
-      story.spent = budget.spent;
       await this.deps.optimizations.finish(id, {
         status,
         story,
-        savedVersion,
+        savedVersion: context.savedVersion,
         error: error
           ? errorJson(error)
           : status === 'failed'
@@ -177,8 +185,8 @@ export class OptimizeService {
     return { optimization: await this.get(id), story, ...(error ? { error } : {}) };
   }
 
-  /** The start, the rounds and the verdict; returns the version saved, if one was. */
-  private async optimize(run: RunContext): Promise<number | undefined> {
+  /** The start, the rounds and the verdict (which saves the version, if it wins). */
+  private async optimize(run: RunContext): Promise<void> {
     const { plan, options, story } = run;
     const { start, train, heldOut } = plan;
     const text = { body: start.version.body, system: start.version.system };
@@ -196,7 +204,7 @@ export class OptimizeService {
       await this.deps.optimizations.saveStory(run.id, story);
       if (done) break;
     }
-    return judge(this.deps, run, parent, { ...story.start, results: baseline.results });
+    await judge(this.deps, run, parent, { ...story.start, results: baseline.results });
   }
 
   async list(filter: { projectId?: number; prompt?: string; limit: number }) {
@@ -205,19 +213,10 @@ export class OptimizeService {
 
   /** An optimization by its id or a unique prefix of it (at least 4 characters). */
   async get(prefix: string): Promise<OptimizationRecord> {
-    const id = prefix.trim().toLowerCase();
-    if (id.length < 4)
-      throw new ValidationError('Give at least 4 characters of the optimization id');
-    const found = await this.deps.optimizations.byPrefix(id);
-    if (found.length === 0) {
-      throw new NotFoundError(`No optimization with id ${prefix}`, { hint: 'see `optimize list`' });
-    }
-    if (found.length > 1) {
-      throw new ValidationError(`Optimization id ${prefix} is ambiguous`, {
-        hint: found.map((o) => o.id.slice(0, 12)).join(', '),
-      });
-    }
-    return interrupted(found[0] as OptimizationRecord);
+    const what = { name: 'optimization', list: 'optimize list' };
+    return interrupted(
+      await byIdPrefix(prefix, what, (id) => this.deps.optimizations.byPrefix(id)),
+    );
   }
 }
 

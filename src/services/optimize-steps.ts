@@ -5,7 +5,7 @@ import { CancelledError } from '../core/model-client/errors.js';
 import type { EvalResultRecord } from '../db/repositories/eval-repository.js';
 import type { EvalCase } from '../evals/cases.js';
 import type { Budget } from '../optimize/budget.js';
-import { checkCandidates, type PromptText } from '../optimize/candidates.js';
+import { checkCandidates, type PromptText, type TriedRewrite } from '../optimize/candidates.js';
 import { signTest } from '../optimize/sign-test.js';
 import {
   beats,
@@ -34,7 +34,12 @@ export interface RunContext {
   /** The budget as every call sees it. */
   calls: CallBudget;
   story: Story;
+  /** The version saved, once it is (kept even if moving the label then fails). */
+  savedVersion?: number;
 }
+
+/** A gain this close below --min-gain is the same gain, rounded. */
+const GAIN_TOLERANCE = 1e-9;
 
 /** A prompt text with its training score: the start, or a kept rewrite. */
 export interface Parent {
@@ -61,6 +66,7 @@ export async function measure(
     label: `${prompt.name} · ${label}`,
   };
   options.onStage?.(`measuring ${label} on ${cases.length} cases`, cases.length * plan.repeat);
+  const failedBefore = run.budget.failures.length;
   const { run: evalRun, results } = await deps.evals.measure(plan.source, cases, draft, {
     optimizationId: run.id,
     concurrency: options.concurrency,
@@ -73,16 +79,19 @@ export async function measure(
   if (evalRun.status === 'cancelled') {
     throw run.budget.exhausted ?? new CancelledError({ attempts: 0, partialText: '' });
   }
-  // Nor does one whose calls failed: a failed call is not a wrong answer.
-  const failed = results.filter((result) => result.error !== null);
-  if (failed.length > 0) {
-    throw new AppError(
-      `${failed.length} of the ${results.length} cells measuring ${label} failed: ${failed[0]?.error}`,
-      {
-        code: 'MEASURE_FAILED',
-        hint: `see \`prompt-runner eval show ${evalRun.id.slice(0, 8)} --failing\`; nothing was saved`,
-      },
-    );
+  // Nor does one whose calls failed (the model's, or a grader's): a failed call is not a
+  // wrong answer. A cell without an answer had its call fail, or never made.
+  const failedCalls = run.budget.failures.slice(failedBefore);
+  const unanswered = results.filter((r) => r.error !== null && r.output === null);
+  if (failedCalls.length > 0 || unanswered.length > 0) {
+    const what =
+      failedCalls.length > 0
+        ? `${count(failedCalls.length, 'call')} failed`
+        : `${count(unanswered.length, 'cell')} got no answer`;
+    throw new AppError(`Measuring ${label}, ${what}: ${failedCalls[0] ?? unanswered[0]?.error}`, {
+      code: 'MEASURE_FAILED',
+      hint: `see \`prompt-runner eval show ${evalRun.id.slice(0, 8)} --failing\`; nothing was saved`,
+    });
   }
   return { runId: evalRun.id, results };
 }
@@ -122,7 +131,7 @@ export async function runRound(
   options.onStage?.(`round ${round}: asking ${optimizer} for ${options.candidates} rewrites`);
   let answer: Awaited<ReturnType<typeof askOptimizer>>;
   try {
-    answer = await askOptimizer(deps, run, parent.text, failed);
+    answer = await askOptimizer(deps, run, parent.text, failed, triedFrom(story, parent.id));
   } catch (error) {
     // An answer that is not K rewrites ends the round, not the run.
     if (!(error instanceof StructuredOutputError)) throw error;
@@ -156,15 +165,21 @@ export async function runRound(
   await deps.optimizations.saveStory(run.id, story);
   let best: Parent | undefined;
   for (const candidate of accepted) {
-    const story = told[candidate.index] as CandidateStory;
-    story.system = candidate.system;
-    const measured = await measure(deps, run, story.id, candidate, train);
-    story.train = measurement(measured.runId, measured.results, trainIds);
-    story.status = 'measured';
-    if (!best || beats(story.train, best.train)) {
-      best = { id: story.id, text: candidate, train: story.train, results: measured.results };
+    const candidateStory = told[candidate.index] as CandidateStory;
+    const text = { body: candidate.body, system: candidate.system };
+    candidateStory.system = text.system;
+    const measured = await measure(deps, run, candidateStory.id, text, train);
+    candidateStory.train = measurement(measured.runId, measured.results, trainIds);
+    candidateStory.status = 'measured';
+    if (!best || beats(candidateStory.train, best.train)) {
+      best = {
+        id: candidateStory.id,
+        text,
+        train: candidateStory.train,
+        results: measured.results,
+      };
     }
-    await deps.optimizations.saveStory(run.id, run.story);
+    await deps.optimizations.saveStory(run.id, story);
   }
   if (!best) {
     entry.why = 'no rewrite could be measured';
@@ -181,45 +196,46 @@ export async function runRound(
 
 /**
  * The last kept rewrite on the held-out cases, against the start's cells there: saved only
- * when it gains at least --min-gain and the sign test gives p ≤ --alpha. Returns the version.
+ * when it gains at least --min-gain and the sign test gives p ≤ --alpha.
  */
 export async function judge(
   deps: OptimizeServiceDeps,
   run: RunContext,
   final: Parent,
   start: { heldOut: Measurement; results: EvalResultRecord[] },
-): Promise<number | undefined> {
+): Promise<void> {
   const { story, options, plan } = run;
   if (final.id === 'start') {
     const why = `no rewrite beat v${story.startVersion} on the training cases`;
     story.verdict = { candidate: null, saved: false, why };
-    return undefined;
+    return;
   }
   const ids = plan.heldOut.map((item) => item.id);
   const measured = await measure(deps, run, `${final.id} held out`, final.text, plan.heldOut);
   const held = measurement(measured.runId, measured.results, new Set(ids));
   const test = signTest(caseScores(start.results, ids), caseScores(measured.results, ids));
   const gain = held.passRate - start.heldOut.passRate;
-  const won = gain >= options.minGain && test.p <= options.alpha;
+  // Pass rates are ratios of counts: 12/20 − 11/20 is 0.05, not 0.0499….
+  const won = gain >= options.minGain - GAIN_TOLERANCE && test.p <= options.alpha;
   let why = `${final.id} beats v${story.startVersion} on the held-out cases by ${points(gain)} (${pValue(test.p)})`;
-  if (gain < options.minGain) {
+  if (gain < options.minGain - GAIN_TOLERANCE) {
     why = `its held-out gain of ${points(gain)} is below --min-gain ${points(options.minGain)}`;
   } else if (!won) {
     why = `the sign test gives ${pValue(test.p)}, above --alpha ${options.alpha}`;
   }
   story.verdict = { candidate: final.id, heldOut: held, gain, signTest: test, saved: false, why };
-  if (!won) return undefined;
+  if (!won) return;
   const version = await save(deps, run, final, held);
   if (version === undefined) {
     story.verdict.why = `${story.prompt}'s latest version already has this text: nothing to save`;
-    return undefined;
+    return;
   }
   story.verdict.saved = true;
   story.verdict.version = version;
+  run.savedVersion = version;
   if (options.label) {
     await deps.history.setLabel(plan.scope, story.prompt, options.label, version);
   }
-  return version;
 }
 
 /**
@@ -237,13 +253,22 @@ async function save(
   const start = story.start as NonNullable<Story['start']>;
   const verdict = story.verdict as NonNullable<Story['verdict']>;
   const { wins, losses, ties, p } = verdict.signTest as NonNullable<typeof verdict.signTest>;
+  // The new version is the starting one rewritten: versions added since are not in it.
+  const { latest } = await deps.prompts.find(plan.scope, story.prompt);
+  const after = version.version + 1;
+  const since = after === latest.version ? `v${after}` : `v${after}–v${latest.version}`;
+  const newer =
+    latest.version === version.version
+      ? ''
+      : `; built on v${version.version}, without the changes of ${since}`;
   const message = [
     `optimize ${id.slice(0, 8)}: ${final.id} from v${version.version} with ${plan.source.file};`,
     `held out ${rate(start.heldOut)} → ${rate(held)} (${points(verdict.gain ?? 0)};`,
     `${wins} better, ${losses} worse, ${ties} same; ${pValue(p)}),`,
     `train ${rate(start.train)} → ${rate(final.train)};`,
-    `eval runs ${start.heldOut.evalRunId.slice(0, 8)} (start), ${final.train.evalRunId.slice(0, 8)} (train), ${held.evalRunId.slice(0, 8)} (held out)`,
+    `eval runs ${start.heldOut.evalRunId.slice(0, 8)} (start), ${final.train.evalRunId.slice(0, 8)} (train), ${held.evalRunId.slice(0, 8)} (held out)${newer}`,
   ].join(' ');
+  verdict.why += newer;
   const saved = await deps.prompts.update(plan.scope, story.prompt, {
     body: final.text.body,
     system: final.text.system,
@@ -254,4 +279,21 @@ async function save(
     message,
   });
   return saved.changed ? saved.version.version : undefined;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The rewrites earlier rounds tried from `parent`, with what became of each. */
+function triedFrom(story: Story, parent: string): TriedRewrite[] {
+  return story.rounds
+    .filter((round) => round.parent === parent)
+    .flatMap((round) => round.candidates)
+    .map((candidate) => ({
+      id: candidate.id,
+      body: candidate.body,
+      system: candidate.system,
+      outcome: candidate.train
+        ? `train ${rate(candidate.train)}`
+        : `${candidate.status.replace('_', ' ')}${candidate.reason ? `: ${candidate.reason}` : ''}`,
+    }));
 }

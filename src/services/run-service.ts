@@ -289,7 +289,7 @@ export class RunService {
       );
     } catch (error) {
       // What a failed call cost is unknown: its worst case stays spent.
-      reservation?.settle(null);
+      reservation?.fail((error as Error).message);
       const details =
         error instanceof ModelCallError || error instanceof CancelledError
           ? error.details

@@ -61,7 +61,12 @@ export interface ExecuteOptions {
 
 /** Takes a call's worst case before it is made (or throws to stop it); settled after. */
 export interface CallBudget {
-  reserve(call: PreparedCall): Promise<{ settle(costUsd: number | null): void }>;
+  reserve(call: PreparedCall): Promise<{
+    /** The call answered, at this cost (null: unknown). */
+    settle(costUsd: number | null): void;
+    /** The call failed: its cost is unknown, and the failure is counted. */
+    fail(reason: string): void;
+  }>;
   /** A limit was reached: nothing more should start. */
   readonly exhausted: boolean;
 }

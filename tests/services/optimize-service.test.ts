@@ -179,7 +179,7 @@ describe('OptimizeService', () => {
     const result = await optimizer.run(plan, options());
     expect(result.optimization.status).toBe('failed');
     expect(result.error?.code).toBe('MEASURE_FAILED');
-    expect(result.error?.message).toMatch(/^48 of the 48 cells measuring start failed: /);
+    expect(result.error?.message).toMatch(/^Measuring start, 48 calls failed: /);
     expect(result.optimization.error).toMatchObject({ code: 'MEASURE_FAILED' });
     expect(result.story.rounds).toEqual([]);
     expect((await prompts.get(scope, 'classify')).version.version).toBe(1);
@@ -234,9 +234,107 @@ describe('OptimizeService', () => {
     expect(await db.prisma.evalResult.count({ where: { runId: runs[0]?.id } })).toBe(CASES.length);
   });
 
+  it('stops when a grader call fails, and takes an answer off its schema as a wrong one', async () => {
+    let graderDown = false;
+    const { prompts, scope, optimizer, options } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        return {
+          content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }),
+        };
+      }
+      if (isGrader(request)) {
+        return graderDown
+          ? { status: 401, message: 'bad key' }
+          : { content: '{"pass": true, "score": 1, "reason": "fine"}' };
+      }
+      // The start answers off its schema (twice); the rewrite follows it.
+      const text = String(request.messages.at(-1)?.content);
+      if (text.includes('Case c') && text.includes('!')) {
+        graderDown = true;
+        return { content: '{"label": "LABEL"}' };
+      }
+      return { content: 'not JSON' };
+    }, '    - { type: llm-rubric, value: a label }\ngrader: gpt-4o-mini\n');
+    const output = {
+      format: 'json',
+      schema: { type: 'object', properties: { label: { type: 'string' } } },
+    };
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.', metadata: { output } });
+    const plan = await optimizer.plan(scope, 'classify', options({ rounds: 1, candidates: 1 }));
+    const result = await optimizer.run(plan, options({ rounds: 1, candidates: 1 }));
+    // The start was measured: its answers off the schema are failed cells, not failed calls.
+    expect(result.story.start?.train.passRate).toBe(0);
+    expect(result.optimization.status).toBe('failed');
+    expect(result.error?.code).toBe('MEASURE_FAILED');
+    expect(result.error?.message).toMatch(/^Measuring r1c1, \d+ calls? failed: .*bad key/);
+  });
+
+  it('shows the next round the rewrites already tried, and refuses a start it cannot render', async () => {
+    const requests: string[] = [];
+    const { prompts, scope, optimizer, options } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        const user = String(request.messages.at(-1)?.content);
+        requests.push(user);
+        const body = requests.length === 1 ? 'Case {{id}}?' : 'Case {{id}}!';
+        return { content: JSON.stringify({ candidates: [{ body, rationale: 'try' }] }) };
+      }
+      return { content: String(request.messages.at(-1)?.content).endsWith('!') ? 'LABEL' : 'no' };
+    });
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const settings = options({ rounds: 2, candidates: 1 });
+    const plan = await optimizer.plan(scope, 'classify', settings);
+    const { story, optimization } = await optimizer.run(plan, settings);
+    expect(story.rounds.map((r) => [r.best, r.kept])).toEqual([
+      ['r1c1', false],
+      ['r2c1', true],
+    ]);
+    expect(requests[0]).not.toContain('Rewrites already tried');
+    expect(requests[1]).toContain('## Rewrites already tried: none beat the template');
+    expect(requests[1]).toContain('### r1c1: train 0.0%\n```handlebars\nCase {{id}}?\n```');
+    expect(optimization.status).toBe('saved');
+
+    await prompts.create(scope, 'broken', { body: 'Case {{id}}. {{#each}}x{{/each}}' });
+    await expect(optimizer.plan(scope, 'broken', settings)).rejects.toThrow(
+      /^broken v1 cannot be rendered for case c\d+: The template cannot be rendered: Must pass iterator/,
+    );
+  });
+
+  it('counts a gain of exactly --min-gain as enough, and says when newer versions are left out', async () => {
+    // The start passes two held-out cases, the rewrite three: a gain of 1/10 exactly.
+    const all = CASES.map((id) => ({ id }));
+    const { splitCases } = await import('../../src/optimize/split.js');
+    const held = splitCases(all, 0.7, 1).heldOut.map((item) => item.id);
+    const { prompts, scope, optimizer, options } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        return {
+          content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }),
+        };
+      }
+      const text = String(request.messages.at(-1)?.content);
+      const id = /c\d+/.exec(text)?.[0] ?? '';
+      const rewrite = text.endsWith('!');
+      const passes = held.slice(0, rewrite ? 3 : 2).includes(id) || (rewrite && !held.includes(id));
+      return { content: passes ? 'LABEL' : 'no' };
+    });
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    await prompts.update(scope, 'classify', { body: 'Case {{id}}, v2.' });
+    const settings = options({ rounds: 1, candidates: 1, minGain: 0.1, alpha: 1 });
+    const plan = await optimizer.plan(scope, 'classify@1', settings);
+    expect(held).toHaveLength(10);
+    const { story, optimization } = await optimizer.run(plan, settings);
+    expect(story.verdict?.gain).toBeCloseTo(0.1, 12);
+    expect(optimization).toMatchObject({ status: 'saved', savedVersion: 3 });
+    expect(story.verdict?.why).toMatch(/; built on v1, without the changes of v2$/);
+    const saved = await prompts.get(scope, 'classify');
+    expect(saved.version.body).toBe('Case {{id}}!');
+    expect(saved.version.message).toMatch(/built on v1, without the changes of v2$/);
+  });
+
   it('finds an optimization by a prefix of its id, and says what it cannot find', async () => {
     const { optimizer } = await setUp(() => ({ content: 'no' }));
-    await expect(optimizer.get('ab')).rejects.toThrow('Give at least 4 characters');
+    await expect(optimizer.get('ab')).rejects.toThrow(
+      'Give at least 4 characters of the optimization id',
+    );
     await expect(optimizer.get('abcd')).rejects.toThrow('No optimization with id abcd');
     expect(await optimizer.list({ limit: 5 })).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { type CommandDeps, withExamples } from '../shared.js';
-import { createOptimizeListCommand, createOptimizeShowCommand } from './manage.js';
+import { createOptimizeListCommand } from './list.js';
 import { createOptimizeRunCommand } from './run.js';
+import { createOptimizeShowCommand } from './show.js';
 
 export function createOptimizeCommand(deps: CommandDeps): Command {
   const group = new Command('optimize')
