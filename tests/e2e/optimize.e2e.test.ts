@@ -123,6 +123,9 @@ describe('prompt-runner optimize (built binary)', () => {
     expect(linked).toHaveLength(server.requests.length);
     expect(run.calls).toBe(server.requests.length);
     expect(linked.filter((row) => row.phase === 'optimize')).toHaveLength(1);
+    const listed = JSON.parse((await cli('execution', 'list', '-n', '500', '--json')).stdout);
+    const named = listed.filter((e: { optimizationId: string }) => e.optimizationId === run.id);
+    expect(named).toHaveLength(server.requests.length);
 
     const versions = JSON.parse((await cli('prompt', 'versions', 'classify', '--json')).stdout);
     const saved = versions.find((v: { version: number }) => v.version === 2);

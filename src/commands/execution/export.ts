@@ -38,6 +38,7 @@ const CSV_COLUMNS = [
   'stepId',
   'sessionId',
   'phase',
+  'optimizationId',
   'parameters',
   'system',
   'messages',

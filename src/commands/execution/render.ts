@@ -35,6 +35,7 @@ export function toExecutionSummaryJson(e: ExecutionRecord) {
     stepId: e.stepId ?? null,
     sessionId: e.sessionId ?? null,
     phase: e.phase ?? null,
+    optimizationId: e.optimizationId ?? null,
     user: e.createdBy ?? null,
   };
 }
@@ -106,6 +107,10 @@ export function printExecutionDetails(output: Output, e: ExecutionJson): void {
     ['Finish', e.finishReason],
     ['Workflow run', e.workflowRunId ? `${e.workflowRunId} step ${e.stepId}` : null],
     ['Session', e.sessionId ? `${e.sessionId} (${e.phase})` : null],
+    [
+      'Optimization',
+      e.optimizationId ? `${e.optimizationId}${e.phase ? ` (${e.phase})` : ''}` : null,
+    ],
   ]);
   for (const message of e.messages) {
     output.info(`\n${output.style.heading(HEADINGS[message.role])}`);
