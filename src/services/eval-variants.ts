@@ -42,7 +42,8 @@ interface Deps {
 export interface DraftSource {
   name: string;
   version: number;
-  draft: PromptDraft;
+  /** The rewritten text; null: the version as stored (its calls then name it). */
+  draft: PromptDraft | null;
   /** How its variants are named (`greet · r1c2`). */
   label: string;
 }
@@ -125,8 +126,10 @@ async function draftPreparer(
   options: CallOptions,
 ): Promise<Prepared> {
   const { name, version, draft } = source;
-  const preparer = await runs.draftPreparer(scope, name, version, draft, options);
-  return { preparer, settings: preparer.settings, version: null };
+  const preparer = draft
+    ? await runs.draftPreparer(scope, name, version, draft, options)
+    : await runs.preparer(scope, `${name}@${version}`, options);
+  return { preparer, settings: preparer.settings, version: draft ? null : version };
 }
 
 async function filePreparer(

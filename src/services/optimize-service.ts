@@ -190,7 +190,7 @@ export class OptimizeService {
     const { plan, options, story } = run;
     const { start, train, heldOut } = plan;
     const text = { body: start.version.body, system: start.version.system };
-    const baseline = await measure(this.deps, run, 'start', text, [...train, ...heldOut]);
+    const baseline = await measure(this.deps, run, 'start', null, [...train, ...heldOut]);
     const ids = (cases: EvalCase[]) => new Set(cases.map((item) => item.id));
     story.start = {
       train: measurement(baseline.runId, baseline.results, ids(train)),

@@ -49,12 +49,15 @@ export interface Parent {
   results: EvalResultRecord[];
 }
 
-/** One prompt text (the start's, or a rewrite) measured on some cases, as one eval run. */
+/**
+ * A rewrite (or the start, `text` null: its calls then name its version) measured on some
+ * cases, as one eval run.
+ */
 export async function measure(
   deps: OptimizeServiceDeps,
   run: RunContext,
   label: string,
-  text: PromptText,
+  text: PromptText | null,
   cases: EvalCase[],
 ): Promise<{ runId: string; results: EvalResultRecord[] }> {
   const { plan, options, calls } = run;

@@ -123,6 +123,8 @@ describe('prompt-runner optimize (built binary)', () => {
     expect(linked).toHaveLength(server.requests.length);
     expect(run.calls).toBe(server.requests.length);
     expect(linked.filter((row) => row.phase === 'optimize')).toHaveLength(1);
+    // The start's calls name its version; a rewrite's, no version (it is not stored).
+    expect(linked.filter((row) => row.promptVersionId !== null)).toHaveLength(CASES.length);
     const listed = JSON.parse((await cli('execution', 'list', '-n', '500', '--json')).stdout);
     const named = listed.filter((e: { optimizationId: string }) => e.optimizationId === run.id);
     expect(named).toHaveLength(server.requests.length);
