@@ -164,7 +164,14 @@ export class OptimizeService {
       if (!(caught instanceof AppError)) throw caught;
       error = caught;
       if (budget.exhausted) status = 'stopped';
-      else if (caught.exitCode === EXIT_CANCELLED) status = 'cancelled';
+      else if (caught.exitCode === EXIT_CANCELLED) {
+        status = 'cancelled';
+        error = new AppError(`Cancelled: optimization ${id.slice(0, 8)} keeps what finished`, {
+          code: 'CANCELLED',
+          exitCode: EXIT_CANCELLED,
+          hint: `see \`prompt-runner optimize show ${id.slice(0, 8)}\``,
+        });
+      }
     } finally {
       await this.deps.optimizations.finish(id, {
         status,

@@ -1,11 +1,12 @@
 // Optimization through the built binary, the local model server scripted as both the optimizer
 // (it answers the rewrite request with chosen candidates) and the model the cases run on (it
 // answers by the prompt it is sent).
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCases } from '../../src/optimize/split.js';
-import { runBinary, testEnv } from '../support/cli.js';
+import { BIN, runBinary, testEnv } from '../support/cli.js';
 import { modelServer } from '../support/model.js';
 import type { ChatRequestBody, ReplyScript } from '../support/model-server.mjs';
 import { executionRows } from '../support/store-rows.js';
@@ -270,6 +271,45 @@ describe('prompt-runner optimize (built binary)', () => {
       .reduce((sum, row) => sum + Number(row.costUsd ?? 0), 0);
     expect(spent).toBeLessThanOrEqual(0.0001);
     expect(spent).toBeGreaterThan(0);
+  });
+
+  it('stops on Ctrl-C with exit 130, keeping what finished and saying where it stopped', async () => {
+    const { server, env, home, cli } = await setUp((request) => {
+      if (isOptimizer(request)) {
+        return { content: JSON.stringify({ candidates: [{ body: CAPS, rationale: 'capitals' }] }) };
+      }
+      const caps = String(request.messages.at(-1)?.content).includes('CAPS');
+      return caps ? { content: 'LABEL', delayMs: 1_500 } : { content: 'no' };
+    });
+    const args = [BIN, 'optimize', 'run', 'classify', '--eval', 'eval.yaml', '--json'];
+    const child = spawn(process.execPath, args, { env, cwd: home });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Wait until the rewrite is being measured.
+    const measuring = () =>
+      server.requests.some((r) => String(r.body.messages.at(-1)?.content).includes('CAPS'));
+    while (!measuring()) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    const run = JSON.parse(stdout);
+    expect(run).toMatchObject({
+      status: 'cancelled',
+      savedVersion: null,
+      error: { exitCode: 130 },
+    });
+    expect(run.story.start.train.cells).toBe(train.length);
+    expect(run.story.rounds[0].candidates[0].status).toBe('not_measured');
+    const show = await cli('optimize', 'show', run.id.slice(0, 8));
+    expect(show.stdout).toMatch(/r1c1 +not measured +capitals/);
+    expect(show.stdout).toContain('→ stopped here');
+    expect(show.stdout).toContain(
+      `Ended early: Cancelled: optimization ${run.id.slice(0, 8)} keeps what finished`,
+    );
+    const versions = JSON.parse((await cli('prompt', 'versions', 'classify', '--json')).stdout);
+    expect(versions).toHaveLength(1);
   });
 
   it('refuses a held-out part too small to show a win, and bad options, before any call', async () => {
