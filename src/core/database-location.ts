@@ -134,6 +134,9 @@ function maskPassword(url: URL): string {
   return masked.href;
 }
 
+/** libpq's values of sslmode. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
 export interface PostgresSettings {
   connectionString: string;
   poolSize: number;
@@ -144,7 +147,13 @@ export function postgresSettings(location: PostgresLocation): PostgresSettings {
   const url = new URL(location.url);
   // sslmode as psql reads it (require: encrypted; verify-full: the server's name checked too),
   // not as pg 8 does, which warns on every process that it will change.
-  if (url.searchParams.has('sslmode') && !url.searchParams.has('uselibpqcompat')) {
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+    throw new ValidationError(`sslmode must be one of ${SSL_MODES.join(', ')}, not "${sslmode}"`, {
+      hint: 'as psql reads it: require encrypts, verify-full also checks the server',
+    });
+  }
+  if (sslmode !== null && !url.searchParams.has('uselibpqcompat')) {
     url.searchParams.set('uselibpqcompat', 'true');
   }
   const limit = url.searchParams.get('connection_limit');

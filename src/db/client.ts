@@ -213,7 +213,11 @@ export function assertSqliteFile(file: string): void {
   let size: number;
   try {
     const stats = statSync(file);
-    if (stats.isDirectory()) throw new DatabaseError(`Database path ${file} is a directory`);
+    if (stats.isDirectory()) {
+      throw new DatabaseError(`Database path ${file} is a directory`, {
+        hint: 'name a file in it, e.g. prompt-runner.db',
+      });
+    }
     size = stats.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

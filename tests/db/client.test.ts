@@ -108,8 +108,11 @@ describe('openDatabase', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it('refuses a directory given as the database path', async () => {
-    await expect(openDatabase(tempDir())).rejects.toThrow(/is a directory/);
+  it('refuses a directory given as the database path, saying what to give', async () => {
+    await expect(openDatabase(tempDir())).rejects.toMatchObject({
+      message: expect.stringMatching(/is a directory$/),
+      hint: 'name a file in it, e.g. prompt-runner.db',
+    });
   });
 
   it('indexes executions for full-text search through triggers', async () => {

@@ -34,6 +34,10 @@ describe('postgresSettings', () => {
     expect(() => postgresSettings(location('postgresql://db/p?connection_limit=0'))).toThrow(
       /connection_limit must be a whole number from 1 to 100, not "0"/,
     );
+    // A mistyped sslmode is a usage error, not a connection that fails.
+    expect(() => postgresSettings(location('postgresql://db/p?sslmode=bogus'))).toThrow(
+      /^sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, not "bogus"$/,
+    );
   });
 });
 
