@@ -118,8 +118,8 @@ export function messageTokens(messages: readonly ChatMessage[], count: TokenCoun
 /** The budget as the run service sees it: each call to a model reserves its worst case first. */
 export function callBudget(budget: Budget, counter: TokenCounter): CallBudget {
   return {
-    get exhausted() {
-      return budget.exhausted !== null;
+    get stopped() {
+      return budget.exhausted !== null || budget.failures.length > 0;
     },
     async reserve(call: PreparedCall) {
       const planned = {

@@ -115,7 +115,7 @@ export function optimizerMessages(input: OptimizerInput): { system: string; user
     .slice(-SHOWN_TRIED)
     .map((rewrite) =>
       [
-        `### ${rewrite.id}: ${rewrite.outcome}`,
+        `### ${rewrite.id}: ${clip(rewrite.outcome, SHOWN_REASONS)}`,
         ...(rewrite.system === null
           ? []
           : ['System text:', '```handlebars', clip(rewrite.system, SHOWN_OUTPUT), '```']),
@@ -149,12 +149,15 @@ function clip(text: string, length: number): string {
 export function checkCandidates(
   parent: PromptText & { variables: string[] },
   proposals: ProposedCandidate[],
+  /** Rewrites of earlier rounds: measuring one again would tell nothing new. */
+  tried: PromptText[] = [],
 ): { accepted: Candidate[]; refused: Refusal[] } {
   const accepted: Candidate[] = [];
   const refused: Refusal[] = [];
   const declared = new Set(parent.variables);
   const own = uses(parent);
   const seen = new Set([textKey(parent)]);
+  const before = new Set(tried.map(textKey));
   for (const [index, raw] of proposals.entries()) {
     // A prompt without a system text keeps none; one with it keeps it unless rewritten.
     const proposal = {
@@ -162,7 +165,9 @@ export function checkCandidates(
       system: parent.system === null ? null : (raw.system ?? parent.system),
       rationale: raw.rationale,
     };
-    const reason = refusal(proposal, declared, own, seen);
+    const reason = before.has(textKey(proposal))
+      ? 'already tried in an earlier round'
+      : refusal(proposal, declared, own, seen);
     if (reason) {
       refused.push({ index, reason });
       continue;
@@ -197,18 +202,41 @@ function refusal(
   const partials = [...used.partials].filter((name) => !parent.partials.has(name));
   if (partials.length > 0) return `includes prompts the prompt does not: ${partials.join(', ')}`;
   const media = [...used.media].filter((tag) => !parent.media.has(tag));
-  if (media.length > 0) return `adds media the prompt does not have: ${media.join(', ')}`;
+  if (media.length > 0) return 'adds media (`{{media …}}`) the prompt does not have';
   return undefined;
 }
 
 interface Uses {
   variables: Set<string>;
   partials: Set<string>;
-  /** Each `{{media …}}` tag, as written. */
+  /** Each use of the `media` helper, by its arguments. */
   media: Set<string>;
 }
 
-const MEDIA_TAG = /\{\{~?\s*media\b[^}]*\}\}/g;
+/**
+ * Every use of the `media` helper in a parsed template, as its arguments (in any form: a tag,
+ * a block, a subexpression, `{{& …}}`, `{{[media] …}}`, an `else media …` branch).
+ */
+function mediaUses(node: unknown, found: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) mediaUses(item, found);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const { path, params, hash } = node as {
+    path?: { parts?: unknown[] };
+    params?: unknown;
+    hash?: unknown;
+  };
+  if (path?.parts?.[0] === 'media') {
+    found.add(
+      JSON.stringify({ params, hash }, (key, value) =>
+        key === 'loc' || key === 'strip' ? undefined : value,
+      ),
+    );
+  }
+  for (const value of Object.values(node)) mediaUses(value, found);
+}
 
 /** The variables, partials and media a text uses; throws when a part does not parse. */
 function uses(text: PromptText): Uses {
@@ -226,7 +254,7 @@ function uses(text: PromptText): Uses {
     }
     for (const variable of analysis.variables) found.variables.add(variable.name);
     for (const partial of analysis.partials) found.partials.add(partial);
-    for (const tag of source.match(MEDIA_TAG) ?? []) found.media.add(tag.replace(/\s+/g, ' '));
+    mediaUses(analysis.program, found.media);
   }
   return found;
 }

@@ -300,8 +300,9 @@ export class EvalService {
     const groups = new Map<string, { cells: EvalResultData[]; tokens: CellTokens[] }>();
     const work = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
-        // Ctrl-C, or a spending limit reached: no new cell starts; those under way finish.
-        if (signal?.aborted || budget?.exhausted) return;
+        // Ctrl-C, a spending limit reached or a failed call: no new cell starts; those under
+        // way finish.
+        if (signal?.aborted || budget?.stopped) return;
         const { item, repeat: r } = next.value;
         const { result, tokens } = await runCell(
           this.deps,
@@ -338,7 +339,7 @@ export class EvalService {
       throw error;
     }
     const summary = builder.finish();
-    const stopped = signal?.aborted || budget?.exhausted;
+    const stopped = signal?.aborted || budget?.stopped;
     const status = stopped ? 'cancelled' : summary.passed ? 'passed' : 'failed';
     await this.deps.evals.finishRun(id, status);
     return { run: await this.get(id), summary };

@@ -129,17 +129,6 @@ export class OptimizeService {
     const id = randomUUID();
     // Loaded before the row is written: nothing may fail between it and the try below.
     const counter = await tokenCounter();
-    await this.deps.optimizations.create({
-      id,
-      projectId: scope.project?.id ?? null,
-      promptId: start.prompt.id,
-      prompt: start.prompt.name,
-      startVersion: start.version.version,
-      evalFile: options.evalFile,
-      definition: source.definition,
-      config: configOf(options),
-      pid: process.pid,
-    });
     const story: Story = {
       prompt: start.prompt.name,
       startVersion: start.version.version,
@@ -151,6 +140,18 @@ export class OptimizeService {
       },
       rounds: [],
     };
+    await this.deps.optimizations.create({
+      id,
+      projectId: scope.project?.id ?? null,
+      promptId: start.prompt.id,
+      prompt: start.prompt.name,
+      startVersion: start.version.version,
+      evalFile: options.evalFile,
+      definition: source.definition,
+      config: configOf(options),
+      story,
+      pid: process.pid,
+    });
     const limits = { maxCalls: options.maxCalls, maxCostUsd: options.maxCostUsd };
     const budget = new Budget(limits, plan.prices);
     const calls = callBudget(budget, counter);

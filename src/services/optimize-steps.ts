@@ -3,6 +3,7 @@
 import { AppError } from '../core/errors.js';
 import { CancelledError } from '../core/model-client/errors.js';
 import type { EvalResultRecord } from '../db/repositories/eval-repository.js';
+import { GRADED_TYPES } from '../evals/assertions.js';
 import type { EvalCase } from '../evals/cases.js';
 import type { Budget } from '../optimize/budget.js';
 import { checkCandidates, type PromptText, type TriedRewrite } from '../optimize/candidates.js';
@@ -78,20 +79,29 @@ export async function measure(
     budget: calls,
     onCell: options.onCell,
   });
-  // A measurement cut short (a limit reached, or Ctrl-C) decides nothing.
-  if (evalRun.status === 'cancelled') {
-    throw run.budget.exhausted ?? new CancelledError({ attempts: 0, partialText: '' });
-  }
-  // Nor does one whose calls failed (the model's, or a grader's): a failed call is not a
-  // wrong answer. A cell without an answer had its call fail, or never made.
+  // A measurement cut short by a limit or Ctrl-C decides nothing; nor does one in which a
+  // call failed (the model's, or a grader's: a failed call is not a wrong answer), or a
+  // grader's answer could not be read, or a cell got no answer.
+  if (run.budget.exhausted) throw run.budget.exhausted;
   const failedCalls = run.budget.failures.slice(failedBefore);
   const unanswered = results.filter((r) => r.error !== null && r.output === null);
-  if (failedCalls.length > 0 || unanswered.length > 0) {
-    const what =
-      failedCalls.length > 0
-        ? `${count(failedCalls.length, 'call')} failed`
-        : `${count(unanswered.length, 'cell')} got no answer`;
-    throw new AppError(`Measuring ${label}, ${what}: ${failedCalls[0] ?? unanswered[0]?.error}`, {
+  const ungraded = results.flatMap((r) => (r.assertions as Outcome[]).filter(graderFailed));
+  let what: string | undefined;
+  let first: string | undefined;
+  if (failedCalls.length > 0) {
+    what = `${count(failedCalls.length, 'call')} failed`;
+    first = failedCalls[0];
+  } else if (evalRun.status === 'cancelled') {
+    throw new CancelledError({ attempts: 0, partialText: '' });
+  } else if (unanswered.length > 0) {
+    what = `${count(unanswered.length, 'cell')} got no answer`;
+    first = unanswered[0]?.error ?? undefined;
+  } else if (ungraded.length > 0) {
+    what = `the grader could not judge ${count(ungraded.length, 'answer')}`;
+    first = ungraded[0]?.reason;
+  }
+  if (what) {
+    throw new AppError(`Measuring ${label}, ${what}: ${first}`, {
       code: 'MEASURE_FAILED',
       hint: `see \`prompt-runner eval show ${evalRun.id.slice(0, 8)} --failing\`; nothing was saved`,
     });
@@ -132,9 +142,10 @@ export async function runRound(
   }
   const optimizer = options.optimizerModel ?? 'the default model';
   options.onStage?.(`round ${round}: asking ${optimizer} for ${options.candidates} rewrites`);
+  const tried = triedFrom(story, parent.id);
   let answer: Awaited<ReturnType<typeof askOptimizer>>;
   try {
-    answer = await askOptimizer(deps, run, parent.text, failed, triedFrom(story, parent.id));
+    answer = await askOptimizer(deps, run, parent.text, failed, tried);
   } catch (error) {
     // An answer that is not K rewrites ends the round, not the run.
     if (!(error instanceof StructuredOutputError)) throw error;
@@ -144,7 +155,9 @@ export async function runRound(
   }
   entry.optimizerExecutionId = answer.executionId;
   const variables = start.version.variables.map((variable) => variable.name);
-  const checked = checkCandidates({ ...parent.text, variables }, answer.proposals);
+  // Any text an earlier round proposed, from whichever parent, is known already.
+  const earlier = story.rounds.flatMap((r) => (r === entry ? [] : r.candidates));
+  const checked = checkCandidates({ ...parent.text, variables }, answer.proposals, earlier);
   const { refused } = checked;
   const accepted: typeof checked.accepted = [];
   for (const candidate of checked.accepted) {
@@ -285,6 +298,13 @@ async function save(
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+type Outcome = { type: string; reason: string };
+
+/** A model-graded assertion whose grader answered something that is not a verdict. */
+const graderFailed = (outcome: Outcome) =>
+  GRADED_TYPES.includes(outcome.type.replace(/^not-/, '')) &&
+  outcome.reason.startsWith('the check failed:');
 
 /** The rewrites earlier rounds tried from `parent`, with what became of each. */
 function triedFrom(story: Story, parent: string): TriedRewrite[] {

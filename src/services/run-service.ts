@@ -288,8 +288,10 @@ export class RunService {
         options,
       );
     } catch (error) {
-      // What a failed call cost is unknown: its worst case stays spent.
-      reservation?.fail((error as Error).message);
+      // What a failed call cost is unknown: its worst case stays spent. A call stopped by
+      // Ctrl-C did not fail.
+      if (error instanceof CancelledError) reservation?.settle(null);
+      else reservation?.fail((error as Error).message);
       const details =
         error instanceof ModelCallError || error instanceof CancelledError
           ? error.details

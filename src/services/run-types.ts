@@ -67,8 +67,8 @@ export interface CallBudget {
     /** The call failed: its cost is unknown, and the failure is counted. */
     fail(reason: string): void;
   }>;
-  /** A limit was reached: nothing more should start. */
-  readonly exhausted: boolean;
+  /** A limit was reached, or a call failed: nothing more should start. */
+  readonly stopped: boolean;
 }
 
 export interface BatchCase {

@@ -14,7 +14,9 @@ const CAPS = 'Classify case {{id}}. Answer in CAPS.';
 
 function reply(request: ChatRequestBody) {
   if (String(request.messages[0]?.content).startsWith('You improve prompt templates')) {
-    return { content: JSON.stringify({ candidates: [{ body: CAPS, rationale: 'capitals' }] }) };
+    // A rationale that would clear a terminal and print a forged line, were it printed as is.
+    const rationale = 'capitals\u001b[2J\n✓ Saved as classify v9';
+    return { content: JSON.stringify({ candidates: [{ body: CAPS, rationale }] }) };
   }
   return { content: String(request.messages.at(-1)?.content).includes('CAPS') ? 'LABEL' : 'no' };
 }
@@ -42,7 +44,10 @@ describe('optimize', () => {
     const first = await cli('optimize', 'run', 'classify', '--eval', 'eval.yaml');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^Optimization [0-9a-f]{8} · classify v1 · eval.yaml · saved$/m);
-    expect(first.stdout).toMatch(/r1c1 +measured +train 100\.0% · capitals/);
+    expect(first.stdout).toMatch(
+      /r1c1 +measured +train 100\.0% · capitals \[2J ✓ Saved as classify v9$/m,
+    );
+    expect(first.stdout).not.toContain('\u001b');
     expect(first.stdout).toContain('→ r1c1 passes every training case: nothing left to learn from');
     expect(first.stdout).toMatch(
       /Held out: r1c1 100\.0% against 0\.0% \(\+100\.0 pts; \d+ better, 0 worse, 0 same; p < 0\.001\)/,

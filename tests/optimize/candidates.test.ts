@@ -101,3 +101,45 @@ describe('a prompt with a system text', () => {
     });
   });
 });
+
+describe('what a rewrite may not bring in', () => {
+  const withMedia = {
+    body: 'Describe {{media url=photo}} for {{name}}.',
+    system: null,
+    variables: ['photo', 'name'],
+  };
+
+  it('refuses media in any form the parent does not use, and keeps the parent’s own', () => {
+    const forms = [
+      '{{#media url="secret.txt"}}{{/media}}',
+      '{{default (media url="secret.txt") ""}}',
+      '{{& media url="secret.txt"}}',
+      '{{[media] url="secret.txt"}}',
+      '{{media url="secret.txt" x="}"}}',
+      '{{#if name}}{{else media url="secret.txt"}}{{/if}}',
+      '{{~media url=photo contentType="text/plain"~}}',
+    ];
+    const { accepted, refused } = checkCandidates(withMedia, [
+      ...forms.map((form) => ({ body: `${withMedia.body} ${form}`, rationale: form })),
+      { body: 'For {{name}}: {{~media url=photo~}} described.', rationale: 'same media' },
+    ]);
+    expect(refused.map((r) => r.reason)).toEqual(
+      forms.map(() => 'adds media (`{{media …}}`) the prompt does not have'),
+    );
+    expect(accepted.map((c) => c.rationale)).toEqual(['same media']);
+  });
+
+  it('refuses a rewrite an earlier round already tried', () => {
+    const parent = { body: 'Say {{x}}.', system: null, variables: ['x'] };
+    const { accepted, refused } = checkCandidates(
+      parent,
+      [
+        { body: 'Say {{x}}!', rationale: 'again' },
+        { body: 'Say {{x}}?', rationale: 'new' },
+      ],
+      [{ body: ' Say {{x}}! ', system: null }],
+    );
+    expect(refused).toEqual([{ index: 0, reason: 'already tried in an earlier round' }]);
+    expect(accepted.map((c) => c.rationale)).toEqual(['new']);
+  });
+});

@@ -159,7 +159,7 @@ describe('OptimizeService', () => {
         ),
       ],
       ['refused', 'includes prompts the prompt does not: nosuch'],
-      ['refused', 'adds media the prompt does not have: {{media url="notes.txt"}}'],
+      ['refused', 'adds media (`{{media …}}`) the prompt does not have'],
     ]);
     expect(second?.why).toBe('no rewrite could be measured');
     expect(result.story.verdict?.why).toBe('no rewrite beat v1 on the training cases');
@@ -167,7 +167,7 @@ describe('OptimizeService', () => {
   });
 
   it('stops, saving nothing, when calls fail: a failed call is not a wrong answer', async () => {
-    const { prompts, scope, optimizer, options } = await setUp((request) =>
+    const { prompts, scope, optimizer, options, server } = await setUp((request) =>
       isOptimizer(request)
         ? { content: JSON.stringify({ candidates: [{ body: 'Case {{id}}!', rationale: 'x' }] }) }
         : String(request.messages.at(-1)?.content).endsWith('!')
@@ -179,7 +179,11 @@ describe('OptimizeService', () => {
     const result = await optimizer.run(plan, options());
     expect(result.optimization.status).toBe('failed');
     expect(result.error?.code).toBe('MEASURE_FAILED');
-    expect(result.error?.message).toMatch(/^Measuring start, 48 calls failed: /);
+    // The first failures stop it: no more calls start.
+    expect(result.error?.message).toMatch(
+      /^Measuring start, \d+ calls? failed: .*the server is down/,
+    );
+    expect(server.requests.length).toBeLessThan(CASES.length);
     expect(result.optimization.error).toMatchObject({ code: 'MEASURE_FAILED' });
     expect(result.story.rounds).toEqual([]);
     expect((await prompts.get(scope, 'classify')).version.version).toBe(1);
@@ -267,6 +271,20 @@ describe('OptimizeService', () => {
     expect(result.optimization.status).toBe('failed');
     expect(result.error?.code).toBe('MEASURE_FAILED');
     expect(result.error?.message).toMatch(/^Measuring r1c1, \d+ calls? failed: .*bad key/);
+  });
+
+  it('stops when the grader answers something that is not a verdict', async () => {
+    const { prompts, scope, optimizer, options } = await setUp(
+      (request) => ({ content: isGrader(request) ? 'whatever' : 'LABEL' }),
+      '    - { type: llm-rubric, value: a label }\ngrader: gpt-4o-mini\n',
+    );
+    await prompts.create(scope, 'classify', { body: 'Case {{id}}.' });
+    const plan = await optimizer.plan(scope, 'classify', options());
+    const result = await optimizer.run(plan, options());
+    expect(result.optimization.status).toBe('failed');
+    expect(result.error?.message).toMatch(
+      /^Measuring start, the grader could not judge 48 answers: the check failed: the grader's answer is not \{pass, score, reason\}/,
+    );
   });
 
   it('shows the next round the rewrites already tried, and refuses a start it cannot render', async () => {

@@ -51,26 +51,28 @@ export function printStory(output: Output, row: OptimizationJson): void {
   output.info(
     `Optimization ${row.id.slice(0, 8)} · ${row.prompt} v${row.startVersion} · ${row.evalFile} · ${statusText(output, row.status)}`,
   );
-  output.info(
-    `Split (seed ${split.seed}, ${Math.round(split.fraction * 100)}% to train): ${plural(split.train.length, 'training case')}, ${split.heldOut.length} held out`,
-  );
+  if (split) {
+    output.info(
+      `Split (seed ${split.seed}, ${Math.round(split.fraction * 100)}% to train): ${plural(split.train.length, 'training case')}, ${split.heldOut.length} held out`,
+    );
+  }
   if (story.start) {
     output.info(
       `Start v${row.startVersion}: train ${rate(story.start.train)} · held out ${rate(story.start.heldOut)}`,
     );
   }
-  for (const round of story.rounds) {
+  for (const round of story.rounds ?? []) {
     output.info('');
     output.info(output.style.heading(`Round ${round.round} (from ${round.parent})`));
     for (const candidate of round.candidates) {
       const detail =
         candidate.status === 'measured'
           ? `train ${rate(candidate.train)} · ${oneLine(candidate.rationale)}`
-          : (candidate.reason ?? oneLine(candidate.rationale));
+          : oneLine(candidate.reason ?? candidate.rationale, 200);
       const status = candidate.status.replace('_', ' ').padEnd(12);
       output.info(`  ${candidate.id.padEnd(6)} ${status} ${detail}`);
     }
-    output.info(`  → ${round.why || 'stopped here'}`);
+    output.info(`  → ${oneLine(round.why, 300) || 'stopped here'}`);
   }
   const { verdict } = story;
   if (verdict) {
@@ -82,12 +84,12 @@ export function printStory(output: Output, row: OptimizationJson): void {
       );
     }
     if (verdict.saved) {
-      output.success(`Saved as ${row.prompt} v${verdict.version}: ${verdict.why}`);
+      output.success(`Saved as ${row.prompt} v${verdict.version}: ${oneLine(verdict.why, 300)}`);
     } else {
-      output.info(`Not saved: ${verdict.why}`);
+      output.info(`Not saved: ${oneLine(verdict.why, 300)}`);
     }
   }
-  if (row.error) output.info(output.style.error(`Ended early: ${row.error.message}`));
+  if (row.error) output.info(output.style.error(`Ended early: ${oneLine(row.error.message, 300)}`));
   output.info(output.style.dim(`Spent: ${plural(row.calls, 'call')} · $${row.costUsd.toFixed(4)}`));
 }
 
@@ -123,7 +125,12 @@ export function printEstimate(
   }
 }
 
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 70 ? `${line.slice(0, 69)}…` : line;
+/**
+ * A text a model wrote (a rationale, a variable name in a reason), on one line for a
+ * terminal: control characters (escape sequences, newlines) made spaces, clipped.
+ */
+function oneLine(text: string, max = 70): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

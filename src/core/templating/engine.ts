@@ -2,7 +2,7 @@
 // missing variables, parsed on save with the error's line and column, and partials that are
 // other prompts. A variable's value is data: it is inserted, never compiled as a template.
 import Handlebars from 'handlebars';
-import { ValidationError } from '../errors.js';
+import { AppError, ValidationError } from '../errors.js';
 import { HELPERS } from './helpers.js';
 import { analyzeProgram, type TemplateAnalysis } from './variables.js';
 
@@ -242,11 +242,10 @@ function renderError(error: unknown): Error {
       hint: 'a partial is loaded when the template names it: `{{> name}}`, not a name computed while rendering',
     });
   }
-  // Any other failure of the template itself (`{{#each}}` with nothing to iterate…).
-  if (error instanceof Handlebars.Exception) {
-    return new ValidationError(`The template cannot be rendered: ${message}`, {
-      code: 'TEMPLATE_RENDER',
-    });
-  }
-  return error instanceof Error ? error : new Error(message);
+  if (error instanceof AppError) return error;
+  // Any other failure of the template itself: `{{#each}}` with nothing to iterate, a missing
+  // decorator or helper, a built-in helper given nothing (`{{lookup}}`).
+  return new ValidationError(`The template cannot be rendered: ${message}`, {
+    code: 'TEMPLATE_RENDER',
+  });
 }

@@ -63,11 +63,18 @@ export class OptimizationRepository {
     evalFile: string;
     definition: string;
     config: Record<string, unknown>;
+    story: object;
     pid: number;
   }): Promise<void> {
+    const { config, story, ...row } = run;
     await withBusyRetry(() =>
       this.prisma.optimization.create({
-        data: { ...run, config: JSON.stringify(run.config), status: 'running' },
+        data: {
+          ...row,
+          config: JSON.stringify(config),
+          story: JSON.stringify(story),
+          status: 'running',
+        },
         select: { id: true },
       }),
     );

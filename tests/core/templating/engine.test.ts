@@ -179,6 +179,16 @@ describe('templates that fail or print while rendering', () => {
     expect(() => renderTemplate('{{#each}}x{{/each}}', {})).toThrow(
       /^The template cannot be rendered: Must pass iterator to #each/,
     );
+    for (const template of [
+      '{{*foo}}x',
+      '{{lookup}}',
+      '{{helperMissing "x"}}',
+      '{{id.__proto__}}',
+    ]) {
+      expect(() => renderTemplate(template, { id: 'a' }), template).toThrow(
+        /^The template cannot be rendered: /,
+      );
+    }
   });
 
   it('renders {{log}} as nothing and prints nothing', () => {
