@@ -25,7 +25,13 @@ import {
 import { alive } from '../workflows/run-helpers.js';
 import { type CellTokens, runCell } from './eval-cell.js';
 import { selectBest } from './eval-select-best.js';
-import { buildGrader, buildVariants, type DraftSource, type Variant } from './eval-variants.js';
+import {
+  buildGrader,
+  buildVariants,
+  type DraftSource,
+  type EvalSource,
+  type Variant,
+} from './eval-variants.js';
 import { byIdPrefix } from './id-prefix.js';
 import { parsePromptRef } from './prompt-ref.js';
 import type { PromptScope, PromptService } from './prompt-service.js';
@@ -52,15 +58,6 @@ export interface EvalRunOptions {
   onCell?: (progress: { done: number; passed: number; costUsd: number }) => void;
   /** A spending limit every model call goes through. */
   budget?: CallBudget;
-}
-
-/** An eval file, read: its cases and `.prompt` files are found from `dirs`. */
-export interface EvalSource {
-  spec: EvalFile;
-  file: string;
-  definition: string;
-  scope: PromptScope;
-  dirs: { baseDir: string; root: string };
 }
 
 export interface EvalRunResult {
@@ -122,10 +119,7 @@ export class EvalService {
     return this.runCases(source, cases, variants, options);
   }
 
-  /**
-   * Measures a draft of a stored version (an optimization's candidate) on some of an eval's
-   * cases: an eval run of its own, naming the optimization, whose calls name it too.
-   */
+  /** A stored version or a draft of it on some cases: an eval run naming an optimization. */
   async measure(
     source: EvalSource,
     cases: EvalCase[],
@@ -134,11 +128,8 @@ export class EvalService {
   ): Promise<EvalRunResult & { results: EvalResultRecord[] }> {
     const links = { optimizationId: options.optimizationId };
     const { scope, dirs, spec } = source;
-    const variants = await buildVariants(spec, scope, dirs, this.deps, {
-      noCache: options.noCache,
-      links,
-      draft,
-    });
+    const variantOptions = { noCache: options.noCache, links, draft };
+    const variants = await buildVariants(spec, scope, dirs, this.deps, variantOptions);
     const measured = await this.runCases(source, cases, variants, options, links);
     return { ...measured, results: await this.deps.evals.results(measured.run.id) };
   }

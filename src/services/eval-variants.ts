@@ -38,6 +38,15 @@ interface Deps {
   env: NodeJS.ProcessEnv;
 }
 
+/** An eval file, read: its cases and `.prompt` files are found from `dirs`. */
+export interface EvalSource {
+  spec: EvalFile;
+  file: string;
+  definition: string;
+  scope: PromptScope;
+  dirs: { baseDir: string; root: string };
+}
+
 /** A stored version with its text rewritten: measured in place of the eval's own prompts. */
 export interface DraftSource {
   name: string;

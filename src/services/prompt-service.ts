@@ -15,6 +15,7 @@ import type {
   VariableSpec,
 } from '../db/repositories/prompt-repository.js';
 import { ORCHESTRATION_CATEGORY } from '../orchestration/constants.js';
+import { collectPartials } from './prompt-partials.js';
 import { parsePromptRef, whatExists } from './prompt-ref.js';
 import { compilePrompt, type RenderExtras, schemasOf } from './prompt-template.js';
 import { buildVariables } from './prompt-variables.js';
@@ -309,7 +310,8 @@ export class PromptService {
     const stored = await this.get(scope, name, version);
     // A draft is the version with its text replaced: rendered as it would be, never stored.
     const view = draft ? { ...stored, version: { ...stored.version, ...draft } } : stored;
-    const partials = await this.collectPartials(scope, view.prompt.name, view.version);
+    const find = (name: string) => this.find(scope, name);
+    const partials = await collectPartials(find, view.prompt.name, view.version);
     const { version: v } = view;
     const render = await compilePrompt({ name: view.prompt.name, ...v, partials });
     const schemas = await schemasOf(v.metadata);
@@ -331,42 +333,6 @@ export class PromptService {
     const prompt = await this.findOwn(scope, name);
     await this.deps.prompts.delete(prompt.id);
     return prompt;
-  }
-
-  /** Partials the templates include, and theirs, by name; refuses a missing or recursive one. */
-  private async collectPartials(
-    scope: PromptScope,
-    rootName: string,
-    version: PromptVersionRecord,
-  ): Promise<Record<string, string>> {
-    const bodies: Record<string, string> = {};
-    const visit = async (sources: string[], chain: string[]) => {
-      for (const source of sources) {
-        for (const partial of analyzeTemplate(source).partials) {
-          if (chain.includes(partial)) {
-            throw new ValidationError(`Recursive partial: ${[...chain, partial].join(' → ')}`, {
-              hint: 'a prompt cannot include itself, directly or through others',
-            });
-          }
-          if (Object.hasOwn(bodies, partial)) continue;
-          const included = await this.find(scope, partial).catch((error: unknown) => {
-            if (error instanceof NotFoundError) {
-              const named = /^[A-Za-z0-9][A-Za-z0-9_/-]*$/.test(partial) && !partial.includes('//');
-              throw new ValidationError(`Partial "${partial}" not found: no prompt of that name`, {
-                hint: named
-                  ? `create it with \`prompt-runner prompt create ${partial}\``
-                  : 'a partial is another prompt, named as prompts are (no version or path)',
-              });
-            }
-            throw error;
-          });
-          bodies[partial] = included.latest.body;
-          await visit([included.latest.body], [...chain, partial]);
-        }
-      }
-    };
-    await visit(version.system ? [version.body, version.system] : [version.body], [rootName]);
-    return bodies;
   }
 }
 
